@@ -1,0 +1,95 @@
+"""Per-document facts several detectors need, computed once and only when first asked for."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from functools import cached_property
+
+from .document import Document
+from .lang import guess_language, main_script, script_counts
+
+FOREIGN_SCRIPTS = {
+    # main script of the document -> scripts whose runs are foreign in it
+    "Latin": ("Han", "Kana", "Hangul", "Cyrillic", "Arabic", "Hebrew", "Thai", "Devanagari"),
+    "Cyrillic": ("Han", "Kana", "Hangul"),
+    "Korean": ("Han", "Kana"),
+    "Japanese": ("Hangul",),
+    "Chinese": ("Hangul",),
+}
+
+
+class Analysis:
+    """Lazy, cached facts about ``doc.text``: scripts, language, lines, paragraphs.
+
+    >>> a = Analysis(Document("One.\\n\\nTwo"))
+    >>> a.script, a.lang, a.paragraphs
+    ('Latin', 'en', [(0, 4), (6, 9)])
+    """
+
+    def __init__(self, doc: Document, lang: str | None = None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self._lang = lang or doc.lang_hint
+
+    @cached_property
+    def scripts(self) -> Counter[str]:
+        return script_counts(self.text)
+
+    @cached_property
+    def script(self) -> str:
+        return main_script(self.scripts)
+
+    @cached_property
+    def lang_and_method(self) -> tuple[str, str]:
+        if self._lang:
+            return self._lang, "hint"
+        return guess_language(self.text, self.scripts)
+
+    @property
+    def lang(self) -> str:
+        return self.lang_and_method[0]
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        text = self.text
+        i = text.find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        return starts
+
+    def line_at(self, pos: int) -> tuple[int, int]:
+        """``(start, end)`` of the line holding ``pos``; ``end`` excludes the line break."""
+        starts = self.line_starts
+        i = bisect.bisect_right(starts, pos) - 1
+        start = starts[i]
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of each block of non-blank lines, whitespace trimmed."""
+        out: list[tuple[int, int]] = []
+        text = self.text
+        start = None
+        for ls in self.line_starts:
+            le = text.find("\n", ls)
+            le = len(text) if le < 0 else le
+            blank = not text[ls:le].strip()
+            if blank and start is not None:
+                out.append((start, self._rstrip(ls)))
+                start = None
+            elif not blank and start is None:
+                start = ls + (len(text[ls:le]) - len(text[ls:le].lstrip()))
+        if start is not None:
+            out.append((start, self._rstrip(len(text))))
+        return out
+
+    def _rstrip(self, end: int) -> int:
+        while end > 0 and self.text[end - 1].isspace():
+            end -= 1
+        return end

@@ -1,0 +1,163 @@
+"""The ``cleaner`` command: ``run``, ``explain``, ``rules``, ``check-rules``.
+
+Exit codes: 0 everything processed; 1 some inputs failed (see errors.jsonl); 2 usage or
+rule-file error. ``main(argv) -> int`` never calls ``sys.exit`` itself, so tests call it in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .batch import RunOptions, run
+from .errors import InputError, RuleError, UsageError
+from .pipeline import Options, Pipeline
+from .readers import ReadOptions, read_input
+from .rules import load_rules
+
+EPILOG = """exit codes: 0 all inputs processed; 1 some inputs failed (listed in OUT/errors.jsonl);
+2 usage or rule-file error."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cleaner", description=__doc__.splitlines()[0], epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="clean files or folders of articles", epilog=EPILOG,
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    r.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders (.txt, .jsonl, optionally .gz); '-' reads JSONL from stdin")
+    r.add_argument("-o", "--out", required=True, help="output folder; '-' writes JSONL records to stdout")
+    _common(r)
+    r.add_argument("--jobs", type=int, default=1, help="worker processes")
+    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.add_argument("--text-field", default=ReadOptions.text_field, help="JSONL field holding the text")
+    r.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
+    r.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
+                   help="largest input (after decompression) read, in bytes")
+
+    e = sub.add_parser("explain", help="print each finding in a file with its context, rule and action")
+    e.add_argument("file")
+    _common(e)
+
+    ru = sub.add_parser("rules", help="list the rules: id, kind, action, description")
+    ru.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
+
+    c = sub.add_parser("check-rules", help="validate rule files and run their examples")
+    c.add_argument("dirs", nargs="*", metavar="DIR", help="rule folders (default: the bundled rules)")
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", default=[], metavar="DIR",
+                   help="add (or override, by id) rules from DIR; repeatable")
+    p.add_argument("--fix-typos", action="store_true", help="apply the first typo suggestion when confident")
+    p.add_argument("--typo-threshold", type=float, default=Options.typo_threshold,
+                   help="confidence needed to fix a typo")
+
+
+def _pipeline_options(a: argparse.Namespace) -> Options:
+    return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (RuleError, UsageError) as e:
+        print(f"cleaner: {e.text}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cleaner: interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    if a.jobs < 1:
+        raise UsageError("C302", "--jobs must be at least 1")
+    opts = RunOptions(
+        inputs=tuple(a.inputs), out=a.out, rules=tuple(a.rules), jobs=a.jobs,
+        read=ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes),
+        pipeline=_pipeline_options(a), quiet=a.quiet,
+    )
+    report = run(opts)
+    if not a.quiet:
+        print_summary(report.to_dict(), a.out, file=sys.stderr if a.out == "-" else sys.stdout)
+    for err in report.error_list[:20] if not a.quiet else ():
+        print(f"  error: {err['source']}{':' + str(err['line']) if err['line'] else ''}: {err['reason']}",
+              file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def print_summary(s: dict[str, object], out: str, file: object = None) -> None:
+    p = lambda *x: print(*x, file=file)  # noqa: E731
+    t = s["timings"]
+    assert isinstance(t, dict)
+    p(f"cleaned {s['documents']} documents ({s['errors']} input errors) in {t['seconds']} s"
+      + (f" -> {out}/" if out != "-" else ""))
+    p("  verdicts: " + _counts(s["verdicts"]))
+    p("  findings: " + _counts(s["kinds"]))
+    rules = s["rules"]
+    assert isinstance(rules, dict)
+    for rule, n in sorted(rules.items(), key=lambda kv: -kv[1])[:12]:
+        p(f"    {n:6d}  {rule}")
+
+
+def _counts(d: object) -> str:
+    assert isinstance(d, dict)
+    return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    pipeline = Pipeline.from_rules(a.rules, **vars(_pipeline_options(a)))
+    path = Path(a.file)
+    if not path.is_file():
+        raise UsageError("C300", a.file)
+    status = 0
+    for item in read_input(path, path.name):
+        if isinstance(item, InputError):
+            print(item.text, file=sys.stderr)
+            status = 1
+            continue
+        result = pipeline.clean(item)
+        print(f"== {item.id}  lang={result.lang}  verdict={result.verdict}  findings={len(result.spans)}")
+        for s in result.spans:
+            print(explain_span(item.text, s))
+    return status
+
+
+def explain_span(text: str, s: object, width: int = 40) -> str:
+    from .spans import Span
+
+    assert isinstance(s, Span)
+    before = text[max(0, s.start - width):s.start].replace("\n", "⏎")
+    after = text[s.end:s.end + width].replace("\n", "⏎")
+    what = {"remove": "removed", "replace": f"replaced by {s.replacement!r}", "flag": "flagged"}[s.action]
+    sugg = f"  suggestions: {', '.join(s.suggestions[:5])}" if s.suggestions else ""
+    return (f"  {s.start}-{s.end} {s.kind} {s.rule} (score {s.score:.2f}): {what}{sugg}\n"
+            f"      …{before}[[{s.text}]]{after}…\n      {s.message}")
+
+
+def cmd_rules(a: argparse.Namespace) -> int:
+    for r in load_rules(a.rules):
+        state = "" if r.enabled else " (disabled)"
+        print(f"{r.id:40s} {r.kind:9s} {r.action:8s} v{r.version}{state}  {r.description.splitlines()[0][:90]}")
+    return 0
+
+
+def cmd_check_rules(a: argparse.Namespace) -> int:
+    from .checks import check_rules
+
+    failures = check_rules(a.dirs or None)
+    for line in failures:
+        print(line)
+    return 2 if failures else 0
+
+
+COMMANDS = {"run": cmd_run, "explain": cmd_explain, "rules": cmd_rules, "check-rules": cmd_check_rules}
+

@@ -1,0 +1,5 @@
+"""Built-in detector kinds; importing this package registers them."""
+
+from . import mojibake, pattern
+
+__all__ = ["mojibake", "pattern"]

@@ -1,0 +1,49 @@
+"""``mojibake``: UTF-8 text that was decoded as cp1252/Latin-1 (``donâ€™t`` → ``don’t``), via ftfy.
+
+A regex finds runs of characters that the bytes of UTF-8 become under cp1252/Latin-1 and that
+hold a lead byte (``Â``–``ô``) followed by a continuation byte (``€``, ``™``, ``©``…); ftfy then
+decides whether each run really is mojibake and what it was (it is conservative: a run it cannot
+decode is left alone). Each finding covers only the garbled characters, with the repair as its
+replacement. Real accented text (``café``, ``Müller``) never has a lead byte followed by a
+continuation byte, so it is not even a candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import ftfy
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..spans import Span
+from .base import Detector
+
+# cp1252's view of the bytes 0x80-0xBF (UTF-8 continuation bytes), plus Latin-1's C1 controls
+_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJI = f"\u00c0-\u00ff{_CONT}"
+CANDIDATE = regex.compile(f"[{_MOJI}]*[\u00c2-\u00f4][{_CONT}][{_MOJI}]*")
+
+
+@dataclass(frozen=True)
+class MojibakeParams:
+    max_run: int = 64  # longer runs are not looked at (no real mojibake sequence is that long)
+
+
+@register
+class MojibakeDetector(Detector):
+    name = "mojibake"
+    Params = MojibakeParams
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        for m in CANDIDATE.finditer(doc.text, timeout=self.timeout):
+            run = m.group()
+            if len(run) > self.params.max_run:
+                continue
+            fixed = ftfy.fix_encoding(run)
+            if fixed == run:
+                continue
+            yield self.span(doc, m.start(), m.end(), replacement=fixed)

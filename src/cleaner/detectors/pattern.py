@@ -1,0 +1,59 @@
+"""``pattern``: regular-expression matches (invisible characters, U+FFFD runs, known junk).
+
+The simplest detector: every match of any pattern is a finding. Use lookarounds for context
+(``\\u200d(?!\\p{Extended_Pictographic})`` keeps the joiner inside emoji sequences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..rules import Rule
+from ..registry import register
+from ..spans import Span
+from .base import Detector
+
+
+@dataclass(frozen=True)
+class PatternParams:
+    patterns: tuple[str, ...] = ()
+    ignore_case: bool = False
+    replacement: str | None = None  # for action = "replace"; regex group references allowed (\\1)
+    languages: tuple[str, ...] = ()  # only in these languages (empty: all)
+    skip_languages: tuple[str, ...] = ()
+
+    def check(self) -> tuple[str, str] | None:
+        if not self.patterns:
+            return "patterns", "give at least one regular expression"
+        return None
+
+
+@register
+class PatternDetector(Detector):
+    name = "pattern"
+    Params = PatternParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: PatternParams = self.params
+        flags = regex.V1 | (regex.IGNORECASE if p.ignore_case else 0)
+        try:
+            self.regex = regex.compile("|".join(f"(?:{x})" for x in p.patterns), flags)
+        except regex.error as e:
+            raise rule.error("C206", str(e), key="patterns") from None
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        p: PatternParams = self.params
+        if p.languages and analysis.lang not in p.languages:
+            return
+        if p.skip_languages and analysis.lang in p.skip_languages:
+            return
+        for m in self.regex.finditer(doc.text, timeout=self.timeout):
+            if m.end() > m.start():
+                repl = m.expand(p.replacement) if p.replacement is not None else None
+                yield self.span(doc, m.start(), m.end(), replacement=repl)

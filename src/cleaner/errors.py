@@ -1,0 +1,100 @@
+"""Errors a person reads: each says what happened, where, and what to do next.
+
+Every message text lives here once, under a short code, so the CLI, the library and the
+tests all show the same words (ftfy's ``DECODE_ERROR_TEXT``, spaCy's ``errors.py``).
+
+>>> str(InputError("a/b.txt", "C101", line=3))
+'a/b.txt:3: [C101] not valid UTF-8 and no other encoding fits; re-save the file as UTF-8 or pass a valid charset'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MESSAGES: dict[str, str] = {
+    # inputs (C1xx): one bad input never stops the batch
+    "C100": "cannot read the file: {detail}",
+    "C101": "not valid UTF-8 and no other encoding fits; re-save the file as UTF-8 or pass a valid charset",
+    "C102": "looks like a binary file ({detail}), not text; remove it from the input or skip it",
+    "C103": "the file is empty",
+    "C104": "the file holds only whitespace",
+    "C105": "malformed JSON: {detail}",
+    "C106": "field {detail} is missing or is not a string",
+    "C107": "the record is not a JSON object",
+    "C108": "decompressed size is over the limit of {detail} bytes; raise --max-doc-bytes to allow it",
+    "C109": "the gzip stream is damaged or truncated: {detail}",
+    "C110": "unsupported input format {detail}; use .txt, .html, .htm or .jsonl (optionally .gz)",
+    "C111": "cannot parse the HTML: {detail}",
+    "C112": "the pipeline failed on this document: {detail}",
+    "C113": "rule {detail} timed out on this document; the other rules still ran",
+    "C114": "the HTML page has no readable text",
+    "C115": "symbolic link loop or dangling link",
+    # rules (C2xx): a rule-file error stops the run before any document is read
+    "C200": "invalid TOML: {detail}",
+    "C201": "unknown key {detail}",
+    "C202": "bad value for {detail}",
+    "C203": "missing required key {detail}",
+    "C204": "unknown detector {detail}",
+    "C205": "cannot read the word list {detail}",
+    "C206": "the regular expression does not compile: {detail}",
+    "C207": "duplicate rule id {detail}",
+    # usage (C3xx)
+    "C300": "no such input: {detail}",
+    "C301": "the output folder {detail}",
+    "C302": "{detail}",
+}
+
+
+class CleanerError(Exception):
+    """Base class: ``code`` is stable, ``str(err)`` is the text for a person."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(self.text)
+
+    @property
+    def reason(self) -> str:
+        return f"[{self.code}] " + MESSAGES[self.code].format(detail=self.detail)
+
+    @property
+    def text(self) -> str:
+        return self.reason
+
+
+class InputError(CleanerError):
+    """An input that could not be processed; the batch goes on without it."""
+
+    def __init__(self, path: str | Path, code: str, detail: str = "", line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        super().__init__(code, detail)
+
+    @property
+    def text(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.reason}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"source": self.path, "line": self.line, "code": self.code, "reason": self.reason}
+
+
+class RuleError(CleanerError):
+    """A rule file that cannot be used; names file, line, key and the valid choices (vale's E201)."""
+
+    def __init__(
+        self, path: str | Path, code: str, detail: str = "", line: int | None = None, hint: str = ""
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.hint = hint
+        super().__init__(code, detail)
+
+    @property
+    def text(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.reason}" + (f"; {self.hint}" if self.hint else "")
+
+
+class UsageError(CleanerError):
+    """A command line that cannot run (exit code 2)."""

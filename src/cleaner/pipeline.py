@@ -1,0 +1,227 @@
+"""Pipeline: rules → detectors → resolve → policy → apply → :class:`Result`.
+
+Build once (``Pipeline.default()`` is cached per process), call ``clean`` many times. A pipeline
+holds only compiled, read-only state, so it is safe to share between threads and pickles by
+its rule folders and options (workers rebuild it once).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from . import actions, registry
+from .analysis import Analysis
+from .detectors.base import Detector
+from .document import Document
+from .errors import CleanerError, UsageError
+from .rules import Rule, load_rules
+from .spans import ACTIONS, KINDS, Span, resolve
+
+VERDICTS = ("clean", "cleaned", "flagged", "rejected")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How findings become edits. Each default is declared here and nowhere else.
+
+    ``actions`` overrides the action per kind (e.g. ``{"spam": "flag"}`` for a review-only run);
+    ``fix_typos`` turns typo flags whose score is at least ``typo_threshold`` and that carry a
+    suggestion into replacements by the first suggestion; a document whose removed spam covers
+    more than ``reject_ratio`` of its non-space characters gets verdict ``rejected``;
+    ``rule_timeout`` bounds (in seconds) each rule's regular expressions on one document.
+    """
+
+    fix_typos: bool = False
+    typo_threshold: float = 0.8
+    reject_ratio: float = 0.5
+    actions: Mapping[str, str] = field(default_factory=dict)
+    rule_timeout: float = 2.0
+
+    def __post_init__(self) -> None:
+        for kind, action in self.actions.items():
+            if kind not in KINDS or action not in ACTIONS:
+                raise UsageError("C302", f"bad action override {kind}={action}; kinds: {', '.join(KINDS)}; "
+                                         f"actions: {', '.join(ACTIONS)}")
+        object.__setattr__(self, "actions", dict(self.actions))
+
+    @classmethod
+    def make(cls, **kwargs: Any) -> Options:
+        known = {f.name for f in fields(cls)}
+        unknown = set(kwargs) - known
+        if unknown:
+            msg = f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            raise TypeError(msg)
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What cleaning one document gave: the cleaned ``text``, the kept ``spans`` (with their edits),
+    the ``verdict``, the language, per-document ``stats`` and any per-rule ``errors``."""
+
+    document: Document
+    text: str
+    spans: tuple[Span, ...]
+    verdict: str
+    lang: str
+    stats: dict[str, Any]
+    errors: tuple[dict[str, str], ...] = ()
+
+    @property
+    def annotations(self) -> tuple[Span, ...]:
+        return self.spans
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL record of DESIGN.md §4."""
+        doc = self.document
+        record: dict[str, Any] = {
+            "source": doc.source, "id": doc.id, "format": doc.format, "lang": self.lang,
+            "verdict": self.verdict, "text": self.text,
+            "annotations": [s.to_dict() for s in self.spans], "stats": self.stats,
+        }
+        if doc.metadata:
+            record["metadata"] = dict(doc.metadata)
+        if self.errors:
+            record["errors"] = list(self.errors)
+        return record
+
+
+class Pipeline:
+    """The detectors of a set of rules plus the options that turn their findings into edits."""
+
+    def __init__(self, rules: Sequence[Rule], options: Options | None = None,
+                 _origin: tuple[tuple[str, ...], bool] | None = None) -> None:
+        self.rules = tuple(r for r in rules if r.enabled)
+        self.options = options or Options()
+        self.detectors: tuple[Detector, ...] = tuple(
+            registry.get(r)(r, self.options.rule_timeout) for r in self.rules
+        )
+        self._origin = _origin
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Pipeline:
+        """The bundled rules with default options; built once per process."""
+        return _default()
+
+    @classmethod
+    def from_rules(cls, paths: str | Path | Sequence[str | Path] | None = None, *, bundled: bool = True,
+                   **options: Any) -> Pipeline:
+        """Bundled rules (unless ``bundled=False``) plus the rule files/folders in ``paths``."""
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        dirs = tuple(str(p) for p in paths or ())
+        return cls(load_rules(dirs, bundled=bundled), Options.make(**options), _origin=(dirs, bundled))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._origin is None:
+            return (Pipeline, (list(self.rules), self.options))
+        dirs, bundled = self._origin
+        return (_rebuild, (dirs, bundled, self.options))
+
+    # -- cleaning ----------------------------------------------------------------------------
+    def find(self, doc: Document, analysis: Analysis) -> tuple[list[Span], list[dict[str, str]]]:
+        """Run every detector; a rule whose regex times out is reported, the others still run."""
+        found: list[Span] = []
+        errors: list[dict[str, str]] = []
+        for det in self.detectors:
+            try:
+                found.extend(det.detect(doc, analysis))
+            except TimeoutError:
+                errors.append({"rule": det.rule.id, "code": "C113",
+                               "reason": CleanerError("C113", det.rule.id).reason})
+        return found, errors
+
+    def _policy(self, span: Span) -> Span:
+        action = self.options.actions.get(span.kind)
+        if action and action != span.action:
+            span = span.with_(action=action, replacement="" if action == "remove" else span.replacement)
+        if (span.kind == "typo" and self.options.fix_typos and span.action == "flag" and span.suggestions
+                and span.score >= self.options.typo_threshold):
+            span = span.with_(action="replace", replacement=span.suggestions[0])
+        if span.action == "replace" and span.replacement is None:
+            span = span.with_(action="flag")
+        return span
+
+    def clean(self, item: str | Document, *, lang: str | None = None) -> Result:
+        """Clean one text or Document."""
+        doc = item if isinstance(item, Document) else Document(item)
+        analysis = Analysis(doc, lang=lang)
+        found, errors = self.find(doc, analysis)
+        kept, dropped = resolve(self._policy(s) for s in found)
+        planned = actions.plan(doc.text, kept)
+        text = actions.replay(doc.text, planned)
+        return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
+                      analysis.lang, _stats(doc.text, text, planned, dropped), tuple(errors))
+
+    def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:
+        """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes."""
+        if jobs <= 1:
+            yield from (self.clean(i) for i in items)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            yield from pool.map(_clean_in_worker, items, chunksize=chunksize)
+
+    def clean_batch(self, records: list[dict[str, Any]], text_field: str = "text",
+                    id_field: str = "id") -> list[dict[str, Any]]:
+        """Engine-agnostic batch entry point (Ray, Spark, Dask UDFs): records in, JSONL records out."""
+        out = []
+        for i, rec in enumerate(records):
+            meta = {k: v for k, v in rec.items() if k not in (text_field, id_field)}
+            doc = Document(rec[text_field], id=str(rec.get(id_field, i)), source=str(rec.get(id_field, i)),
+                           format="record", metadata=meta)
+            out.append(self.clean(doc).to_dict())
+        return out
+
+
+def _verdict(original: str, spans: Sequence[Span], reject_ratio: float) -> str:
+    if not spans:
+        return "clean"
+    editing = [s for s in spans if s.edits]
+    if not editing:
+        return "flagged"
+    spam = sum(len(s.text) - s.text.count(" ") for s in editing if s.kind in ("spam", "hidden"))
+    total = len(original) - sum(original.count(c) for c in " \n\t\r")
+    if total and spam / total > reject_ratio:
+        return "rejected"
+    return "cleaned"
+
+
+def _stats(original: str, cleaned: str, spans: Sequence[Span], dropped: Sequence[Span]) -> dict[str, Any]:
+    kinds = Counter(s.kind for s in spans)
+    return {
+        "chars_in": len(original), "chars_out": len(cleaned),
+        "findings": {k: kinds[k] for k in KINDS if kinds[k]},
+        "edits": sum(1 for s in spans if s.edits), "overlaps_dropped": len(dropped),
+    }
+
+
+@functools.cache
+def _default() -> Pipeline:
+    return Pipeline.from_rules()
+
+
+def _rebuild(dirs: tuple[str, ...], bundled: bool, options: Options) -> Pipeline:
+    if not dirs and bundled and options == Options():
+        return _default()
+    return Pipeline(load_rules(dirs, bundled=bundled), options, _origin=(dirs, bundled))
+
+
+_WORKER: Pipeline | None = None
+
+
+def _init_worker(pipeline: Pipeline) -> None:
+    global _WORKER  # noqa: PLW0603  (one pipeline per worker process, built once)
+    _WORKER = pipeline
+
+
+def _clean_in_worker(item: str | Document) -> Result:
+    assert _WORKER is not None
+    return _WORKER.clean(item)

@@ -1,0 +1,172 @@
+"""Readers: files → :class:`Document` objects, one :class:`InputError` per bad input, never per batch.
+
+``read_input(path, rel)`` yields Documents and InputErrors in file order. Formats come from
+the file name: ``.txt``, ``.jsonl`` (one JSON object per line), each optionally ``.gz``.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .document import Document
+from .errors import InputError
+
+TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read; each default is declared here once."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    max_doc_bytes: int = 64 * 1024 * 1024  # per file after decompression (and per JSONL line)
+
+
+def input_format(path: Path) -> str | None:
+    """``txt`` / ``jsonl`` / ``html`` from the file name (``.gz`` looked through), else None."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html"
+    return TEXT_SUFFIXES.get(suffix)
+
+
+def read_bytes(path: Path, rel: str, limit: int) -> bytes:
+    """The file's bytes, gunzipped when named ``.gz``, never more than ``limit`` bytes."""
+    try:
+        with path.open("rb") as f:
+            if path.name.lower().endswith(".gz"):
+                return _gunzip(f, rel, limit)
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise InputError(rel, "C100", e.strerror or str(e)) from None
+    if len(data) > limit:
+        raise InputError(rel, "C108", str(limit))
+    return data
+
+
+def _gunzip(f: Any, rel: str, limit: int) -> bytes:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    try:
+        while chunk := f.read(1 << 16):
+            out += d.decompress(chunk, limit + 1 - len(out))
+            if len(out) > limit:
+                raise InputError(rel, "C108", str(limit))
+            while d.unconsumed_tail:  # output was capped: keep going only while under the limit
+                out += d.decompress(d.unconsumed_tail, limit + 1 - len(out))
+                if len(out) > limit:
+                    raise InputError(rel, "C108", str(limit))
+            if d.eof and d.unused_data:  # concatenated gzip members
+                rest = d.unused_data
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += d.decompress(rest, limit + 1 - len(out))
+        if not d.eof:
+            raise InputError(rel, "C109", "unexpected end of the compressed stream")
+    except zlib.error as e:
+        raise InputError(rel, "C109", str(e)) from None
+    return bytes(out)
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str, str]:
+    """``(text, encoding)``: UTF-8 (with or without BOM); UTF-16 with a BOM; else an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8192]:
+        raise InputError(rel, "C102", "NUL bytes")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as e:
+        if _looks_binary(data):
+            raise InputError(rel, "C102", "mostly non-text bytes") from None
+        raise InputError(rel, "C101", line=data[: e.start].count(b"\n") + 1) from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control > len(sample) * 0.1
+
+
+def _check_not_blank(text: str, rel: str, line: int | None = None) -> None:
+    if not text:
+        raise InputError(rel, "C103", line=line)
+    if not text.strip():
+        raise InputError(rel, "C104", line=line)
+
+
+def read_txt(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+    try:
+        data = read_bytes(path, rel, opts.max_doc_bytes)
+        text, encoding = decode_text(data, rel)
+        _check_not_blank(text, rel)
+    except InputError as e:
+        yield e
+        return
+    yield Document(text, id=rel, source=rel, format="txt", metadata={"encoding": encoding})
+
+
+def read_jsonl(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+    try:
+        data = read_bytes(path, rel, opts.max_doc_bytes)
+        text, _ = decode_text(data, rel)
+    except InputError as e:
+        yield e
+        return
+    if not text.strip():
+        yield InputError(rel, "C103")
+        return
+    yield from parse_jsonl_lines(text.splitlines(), rel, opts)
+
+
+def parse_jsonl_lines(lines: Any, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+    """Each non-blank line a JSON object with a string ``text_field``; errors name the line."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield record_to_document(json.loads(line), rel, n, opts)
+        except json.JSONDecodeError as e:
+            yield InputError(rel, "C105", f"{e.msg} at column {e.colno}", line=n)
+        except InputError as e:
+            yield e
+
+
+def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Document:
+    if not isinstance(rec, dict):
+        raise InputError(rel, "C107", line=line)
+    text = rec.get(opts.text_field)
+    if not isinstance(text, str):
+        raise InputError(rel, "C106", repr(opts.text_field), line=line)
+    _check_not_blank(text, rel, line)
+    rid = rec.get(opts.id_field)
+    doc_id = str(rid) if rid is not None and not isinstance(rid, dict | list) else f"{rel}:{line}"
+    meta = {k: v for k, v in rec.items() if k not in (opts.text_field, opts.id_field)}
+    meta["line"] = line
+    return Document(text, id=doc_id, source=rel, format="jsonl", metadata=meta)
+
+
+READERS = {"txt": read_txt, "jsonl": read_jsonl}
+
+
+def read_input(path: Path, rel: str, opts: ReadOptions | None = None) -> Iterator[Document | InputError]:
+    """Documents (or errors) from one input file, by format."""
+    opts = opts or ReadOptions()
+    fmt = input_format(path)
+    reader = READERS.get(fmt or "")
+    if reader is None:
+        yield InputError(rel, "C110", repr(path.suffix or path.name))
+        return
+    yield from reader(path, rel, opts)
+
