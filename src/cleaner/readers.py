@@ -130,7 +130,9 @@ def read_jsonl(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | I
     yield from parse_jsonl_lines(text.splitlines(), rel, opts)
 
 
-def parse_jsonl_lines(lines: Any, rel: str, opts: ReadOptions, start: int = 1) -> Iterator[Document | InputError]:
+def parse_jsonl_lines(
+    lines: Any, rel: str, opts: ReadOptions, start: int = 1
+) -> Iterator[Document | InputError]:
     """Each non-blank line a JSON object with a string ``text_field``; errors name the line
     (numbered from ``start``: the batch streams big files in chunks)."""
     for n, line in enumerate(lines, start):
