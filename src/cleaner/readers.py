@@ -1,7 +1,10 @@
 """Readers: files → :class:`Document` objects, one :class:`InputError` per bad input, never per batch.
 
 ``read_input(path, rel)`` yields Documents and InputErrors in file order. Formats come from
-the file name: ``.txt``, ``.jsonl`` (one JSON object per line), each optionally ``.gz``.
+the file name: ``.txt``, ``.html``/``.htm`` (the article's text, see :mod:`cleaner.html`),
+``.jsonl`` (one JSON object per line, its text in ``text_field`` or raw HTML in ``html_field``),
+each optionally ``.gz``. Bytes are decoded by BOM, then (HTML) the page's declared charset, then
+UTF-8, then charset-normalizer's detection; the encoding used is in ``metadata["encoding"]``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import html as html_extract
 from .document import Document
 from .errors import InputError
 
@@ -25,6 +29,7 @@ class ReadOptions:
 
     text_field: str = "text"
     id_field: str = "id"
+    html_field: str | None = None  # JSONL field holding a raw HTML page (read like an .html file)
     max_doc_bytes: int = 64 * 1024 * 1024  # per file after decompression (and per JSONL line)
 
 
@@ -76,21 +81,23 @@ def _gunzip(f: Any, rel: str, limit: int) -> bytes:
     return bytes(out)
 
 
-def decode_text(data: bytes, rel: str) -> tuple[str, str]:
-    """``(text, encoding)``: UTF-8 (with or without BOM); UTF-16 with a BOM; else an error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data[:8192]:
+def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]:
+    """``(text, encoding)``: BOM, the declared charset (HTML only), UTF-8, then detection.
+
+    Text with NUL bytes and no BOM, or that no encoding fits, is an error (binary data)."""
+    if b"\x00" in data[:8192] and not html_extract.charset.from_bom(data):
         raise InputError(rel, "C102", "NUL bytes")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as e:
+    decoded = html_extract.decode(data, html=html)
+    if decoded is None:
         if _looks_binary(data):
-            raise InputError(rel, "C102", "mostly non-text bytes") from None
-        raise InputError(rel, "C101", line=data[: e.start].count(b"\n") + 1) from None
+            raise InputError(rel, "C102", "mostly non-text bytes")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(rel, "C101", line=data[: e.start].count(b"\n") + 1) from None
+        raise InputError(rel, "C101")
+    text, encoding, _how = decoded
+    return text, encoding
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -115,6 +122,35 @@ def read_txt(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | Inp
         yield e
         return
     yield Document(text, id=rel, source=rel, format="txt", metadata={"encoding": encoding})
+
+
+def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] | None = None,  # noqa: A002
+                  line: int | None = None) -> Document:
+    """A Document of an HTML page's article text; ``InputError`` when it holds none.
+
+    ``metadata`` gets the page's ``title``, ``url``, ``html_lang`` and the ``hidden`` regions
+    (``start``/``end`` into the text, CSS ``locator``, ``technique``) for the ``html_hidden``
+    detector."""
+    try:
+        got = html_extract.extract(page)
+    except html_extract.ExtractionError as e:
+        raise InputError(source, "C111", str(e), line=line) from None
+    if not got.text.strip():
+        raise InputError(source, "C114", line=line)
+    meta = dict(metadata or {})
+    meta.update(got.metadata)
+    if got.hidden:
+        meta["hidden"] = [h.to_dict() for h in got.hidden]
+    return Document(got.text, id=id, source=source, format="html", metadata=meta)
+
+
+def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+    try:
+        data = read_bytes(path, rel, opts.max_doc_bytes)
+        page, encoding = decode_text(data, rel, html=True)
+        yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding})
+    except InputError as e:
+        yield e
 
 
 def read_jsonl(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
@@ -147,20 +183,29 @@ def parse_jsonl_lines(
 
 
 def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Document:
+    """One JSONL record: raw HTML in ``html_field`` when it holds a string, else ``text_field``.
+
+    Every other field is kept in ``metadata`` (and so in the output record)."""
     if not isinstance(rec, dict):
         raise InputError(rel, "C107", line=line)
-    text = rec.get(opts.text_field)
-    if not isinstance(text, str):
-        raise InputError(rel, "C106", repr(opts.text_field), line=line)
-    _check_not_blank(text, rel, line)
     rid = rec.get(opts.id_field)
     doc_id = str(rid) if rid is not None and not isinstance(rid, dict | list) else f"{rel}:{line}"
-    meta = {k: v for k, v in rec.items() if k not in (opts.text_field, opts.id_field)}
+    page = rec.get(opts.html_field) if opts.html_field else None
+    used = (opts.text_field, opts.id_field, opts.html_field)
+    meta = {k: v for k, v in rec.items() if k not in used}
     meta["line"] = line
+    if isinstance(page, str):
+        _check_not_blank(page, rel, line)
+        return html_document(page, id=doc_id, source=rel, metadata=meta, line=line)
+    text = rec.get(opts.text_field)
+    if not isinstance(text, str):
+        fields = repr(opts.text_field) + (f" (or {opts.html_field!r})" if opts.html_field else "")
+        raise InputError(rel, "C106", fields, line=line)
+    _check_not_blank(text, rel, line)
     return Document(text, id=doc_id, source=rel, format="jsonl", metadata=meta)
 
 
-READERS = {"txt": read_txt, "jsonl": read_jsonl}
+READERS = {"txt": read_txt, "jsonl": read_jsonl, "html": read_html}
 
 
 def read_input(path: Path, rel: str, opts: ReadOptions | None = None) -> Iterator[Document | InputError]:

@@ -1,0 +1,205 @@
+"""One walk over the parsed page: the text blocks a reader sees, in order, with where they sit.
+
+A *block* is the text between two block-level boundaries (a paragraph, a heading, a list item,
+the loose text of a ``<div>``), whitespace collapsed as a browser collapses it. Each block keeps a
+link to the :class:`Node` of the element it sits in (a parent-pointer chain, so scoring the
+ancestors of every block costs no copies) and the hidden *segments* inside it: text that is in the
+markup but hidden from readers, with the element that hides it and how. Scripts, styles, forms
+controls, media and ``<head>`` never produce blocks.
+
+The walk is iterative (``lxml.etree.iterwalk``), so a page nested thousands of levels deep
+cannot exhaust Python's stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+from lxml import etree
+
+from .style import StyleSheet, background, parse_colour, parse_declarations, same_colour, techniques
+
+SKIP = frozenset({
+    "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video",
+    "audio", "map", "select", "textarea", "button", "input", "link", "meta", "noembed",
+    "datalist", "progress", "meter", "title", "base",
+})
+BLOCK = frozenset({
+    "html", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "section",
+    "article", "main", "header", "footer", "nav", "aside", "figure", "figcaption", "address", "hr",
+    "form", "fieldset", "legend", "details", "summary", "center", "dialog", "menu", "hgroup", "noscript",
+    "br-block", "picture",
+})
+SPACE = regex.compile(r"[ \t\n\r\f]+")
+WHITE = (255, 255, 255)
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """An element on the path from the root to a block, with what the walk learned about it."""
+
+    el: Any
+    tag: str
+    parent: Node | None
+    depth: int
+    hidden: tuple[Node, str] | None = None  # (the element that hides this subtree, technique)
+    background: tuple[int, int, int] | None = None
+    score: float = 0.0  # filled by content selection
+    chars: int = 0
+    link_chars: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class Block:
+    """Collapsed text of one block, the node it belongs to, and its hidden segments."""
+
+    node: Node
+    text: str
+    link_chars: int
+    links: int
+    hidden: list[tuple[int, int, Node, str]] = field(default_factory=list)  # start, end, root, technique
+    index: int = 0
+
+    @property
+    def all_hidden(self) -> bool:
+        return bool(self.hidden) and self.hidden[0][0] == 0 and self.hidden[-1][1] == len(self.text) and \
+            len(self.hidden) == 1
+
+
+class _Builder:
+    """Collects segments of the current block and flushes them as a :class:`Block`."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.segs: list[tuple[str, tuple[Node, str] | None, bool, bool]] = []  # text, hidden, link, pre
+        self.links = 0
+
+    def add(self, text: str | None, node: Node, link: bool, pre: bool) -> None:
+        if text:
+            self.segs.append((text, node.hidden, link, pre))
+
+    def flush(self, node: Node) -> None:
+        if not self.segs:
+            return
+        segs, self.segs = self.segs, []
+        links, self.links = self.links, 0
+        parts: list[str] = []
+        hidden: list[tuple[int, int, Node, str]] = []
+        link_chars = 0
+        length = 0
+        space = True  # collapse leading space
+        for text, hid, link, pre in segs:
+            if not pre:
+                text = SPACE.sub(" ", text)
+                if space and text.startswith(" "):
+                    text = text[1:]
+            if not text:
+                continue
+            start = length
+            parts.append(text)
+            length += len(text)
+            space = text.endswith((" ", "\n"))
+            if link:
+                link_chars += len(text)
+            if hid is not None:
+                _add_hidden(hidden, start, length, hid)
+        text = "".join(parts)
+        stripped = text.rstrip()
+        if not stripped.strip():
+            return
+        hidden = [(s, min(e, len(stripped)), r, t) for s, e, r, t in hidden if s < len(stripped)]
+        self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks)))
+
+
+def _add_hidden(hidden: list[tuple[int, int, Node, str]], start: int, end: int, hid: tuple[Node, str]) -> None:
+    if hidden and hidden[-1][2] is hid[0] and hidden[-1][1] == start:
+        hidden[-1] = (hidden[-1][0], end, hid[0], hid[1])
+    else:
+        hidden.append((start, end, hid[0], hid[1]))
+
+
+def _hiding(el: Any, tag: str, sheet: StyleSheet, parent: Node | None) -> tuple[str | None, tuple[int, int, int] | None]:
+    """The technique hiding ``el`` (or None) and the background it paints for its children."""
+    inherited = parent.background if parent is not None else None
+    if el.get("hidden") is not None:
+        return "hidden-attribute", inherited
+    if tag == "noscript":
+        return "noscript", inherited
+    style = el.get("style")
+    decls = parse_declarations(style) if style else {}
+    own_bg = background(decls) if decls else None
+    bg = own_bg or inherited
+    if decls:
+        technique = techniques(decls)
+        if technique:
+            return technique, bg
+        colour = parse_colour(decls.get("color"))
+        if colour is not None and same_colour(colour, bg or WHITE):
+            return "same-colour", bg
+    if sheet:
+        cls = el.get("class")
+        technique = sheet.match(tag, el.get("id"), cls.split() if cls else ())
+        if technique:
+            return technique, bg
+    return None, bg
+
+
+def walk(root: Any, sheet: StyleSheet) -> list[Block]:
+    """The blocks of the page under ``root`` (usually ``<html>``), in document order."""
+    b = _Builder()
+    stack: list[Node] = []
+    link_depth = 0
+    pre_depth = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        tag = tag.lower()
+        if event == "start":
+            if tag in SKIP:
+                walker.skip_subtree()
+                stack.append(Node(el, tag, stack[-1] if stack else None, len(stack)))
+                continue
+            parent = stack[-1] if stack else None
+            node = Node(el, tag, parent, len(stack))
+            technique, node.background = _hiding(el, tag, sheet, parent)
+            if parent is not None and parent.hidden is not None:
+                node.hidden = parent.hidden
+            elif technique is not None:
+                node.hidden = (node, technique)
+            if tag in BLOCK:
+                b.flush(parent or node)
+            stack.append(node)
+            if tag == "a" and el.get("href") is not None:
+                link_depth += 1
+                b.links += 1
+            elif tag == "pre":
+                pre_depth += 1
+            elif tag == "br":
+                b.add("\n", node, False, True)
+            b.add(el.text, node, link_depth > 0, pre_depth > 0)
+        else:
+            node = stack.pop()
+            if tag not in SKIP:
+                if tag in BLOCK:
+                    b.flush(node)
+                if tag == "a" and el.get("href") is not None:
+                    link_depth -= 1
+                elif tag == "pre":
+                    pre_depth -= 1
+            if stack:
+                b.add(el.tail, stack[-1], link_depth > 0, pre_depth > 0)
+    if stack:
+        b.flush(stack[0])
+    return b.blocks
+
+
+def ancestors(node: Node | None) -> Iterator[Node]:
+    while node is not None:
+        yield node
+        node = node.parent

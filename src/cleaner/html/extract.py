@@ -1,0 +1,180 @@
+"""HTML text → the article's text, its hidden regions and the page's metadata.
+
+``extract(html)`` parses with lxml (libxml2; about fifteen times faster than building a
+BeautifulSoup tree on the same page, which matters because the whole HTML path has a budget of
+five regex passes), walks the tree once into blocks (:mod:`.blocks`), picks the article's blocks
+(:mod:`.select`) and joins them with a blank line between blocks, one newline between the items of
+a list. Text hidden from readers that sits inside or right next to the article is kept in the
+text at its place and listed in ``hidden`` (offsets, CSS path, technique) so that a detector can
+report it and the pipeline remove it: offsets keep indexing the text, and the cleaned text never
+holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+from lxml import etree
+
+from .blocks import Block, Node, ancestors, walk
+from .select import select
+from .style import StyleSheet, parse_stylesheet
+
+LIST_ITEMS = frozenset({"li", "dt", "dd", "tr", "td", "th"})
+MAX_DEPTH_ERROR = "Excessive depth"
+
+
+class ExtractionError(ValueError):
+    """The page cannot be turned into text (the reader reports it as an input error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenRegion:
+    """Text in ``Extraction.text[start:end]`` that the page hides from readers."""
+
+    start: int
+    end: int
+    locator: str
+    technique: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "locator": self.locator, "technique": self.technique}
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    text: str
+    hidden: tuple[HiddenRegion, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def parse(html: str) -> Any:
+    """The page's root element; ``ExtractionError`` when libxml2 gives up (nesting past its limit)."""
+    parser = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True,
+                              no_network=True)
+    try:
+        root = etree.fromstring(html, parser)
+    except (etree.ParserError, ValueError) as e:
+        raise ExtractionError(str(e) or "empty document") from None
+    for err in parser.error_log:
+        if MAX_DEPTH_ERROR in err.message:
+            raise ExtractionError(f"markup nested too deeply (line {err.line}): {err.message.strip()}")
+    if root is None:
+        raise ExtractionError("empty document")
+    return root
+
+
+def stylesheet(root: Any) -> StyleSheet:
+    return parse_stylesheet(el.text for el in root.iter("style") if el.text)
+
+
+def css_path(el: Any) -> str:
+    """A CSS selector that finds ``el`` in the page: ``tag#id`` anchors, ``:nth-of-type`` otherwise."""
+    parts: list[str] = []
+    while el is not None and isinstance(el.tag, str):
+        tag = el.tag.lower()
+        el_id = el.get("id")
+        if el_id and regex.fullmatch(r"[A-Za-z][-_A-Za-z0-9]*", el_id):
+            parts.append(f"{tag}#{el_id}")
+            break
+        parent = el.getparent()
+        if parent is not None:
+            same = [s for s in parent.iterchildren(el.tag)]
+            if len(same) > 1:
+                tag += f":nth-of-type({same.index(el) + 1})"
+        parts.append(tag)
+        el = parent
+    return " > ".join(reversed(parts))
+
+
+def _adjacent_hidden(blocks: Sequence[Block], chosen: list[Block]) -> list[Block]:
+    """Add hidden blocks that touch the article (no visible block between them and it)."""
+    if not chosen:
+        return chosen
+    keep = {b.index for b in chosen}
+    first, last = chosen[0].index, chosen[-1].index
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        i = start
+        while 0 <= i < len(blocks) and blocks[i].hidden and _whole_hidden(blocks[i]):
+            keep.add(i)
+            i += step
+    for i in range(first, last + 1):  # hidden blocks inside the article's span of the page
+        if blocks[i].hidden:
+            keep.add(i)
+    return [blocks[i] for i in sorted(keep)]
+
+
+def _whole_hidden(block: Block) -> bool:
+    covered = sum(e - s for s, e, _r, _t in block.hidden)
+    return covered >= len(block.text.strip())
+
+
+def _separator(prev: Block, block: Block) -> str:
+    if prev.node.tag in LIST_ITEMS and block.node.tag in LIST_ITEMS and prev.node.parent is block.node.parent:
+        return "\n"
+    return "\n\n"
+
+
+def assemble(blocks: Sequence[Block]) -> tuple[str, tuple[HiddenRegion, ...]]:
+    """Join blocks into text; merge each hiding element's segments into one region."""
+    parts: list[str] = []
+    pos = 0
+    regions: list[tuple[int, int, Node, str]] = []
+    prev: Block | None = None
+    for block in blocks:
+        if prev is not None:
+            sep = _separator(prev, block)
+            parts.append(sep)
+            pos += len(sep)
+        for s, e, root, technique in block.hidden:
+            if regions and regions[-1][2] is root:
+                regions[-1] = (regions[-1][0], pos + e, root, technique)
+            else:
+                regions.append((pos + s, pos + e, root, technique))
+        parts.append(block.text)
+        pos += len(block.text)
+        prev = block
+    text = "".join(parts)
+    hidden = tuple(HiddenRegion(s, e, css_path(root.el), t) for s, e, root, t in regions if text[s:e].strip())
+    return text, hidden
+
+
+def page_metadata(root: Any) -> dict[str, Any]:
+    """``title``, ``url`` (canonical, else og:url) and ``html_lang`` when the page states them."""
+    meta: dict[str, Any] = {}
+
+    def first(xpath: str) -> str | None:
+        for value in root.xpath(xpath):
+            value = str(value).strip()
+            if value:
+                return value
+        return None
+
+    title = first("//head/title/text()") or first("//meta[@property='og:title']/@content")
+    if title:
+        meta["title"] = " ".join(title.split())
+    url = first("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href") or first(
+        "//meta[@property='og:url']/@content")
+    if url:
+        meta["url"] = url
+    lang = first("/html/@lang") or first("/html/@xml:lang") or first(
+        "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content") or first(
+        "//meta[@property='og:locale']/@content")
+    if lang:
+        meta["html_lang"] = lang
+    return meta
+
+
+def extract(html: str) -> Extraction:
+    """The article's text, its hidden regions and the page's metadata."""
+    root = parse(html)
+    blocks = walk(root, stylesheet(root))
+    chosen = _adjacent_hidden(blocks, select(blocks))
+    text, hidden = assemble(chosen)
+    return Extraction(text, hidden, page_metadata(root))
+
+
+__all__ = ["Extraction", "ExtractionError", "HiddenRegion", "ancestors", "css_path", "extract", "parse"]
