@@ -1,5 +1,5 @@
 """Built-in detector kinds; importing this package registers them."""
 
-from . import mojibake, pattern
+from . import edge_paragraph, foreign_run, html_hidden, mojibake, mt_gloss, pattern
 
-__all__ = ["mojibake", "pattern"]
+__all__ = ["edge_paragraph", "foreign_run", "html_hidden", "mojibake", "mt_gloss", "pattern"]

@@ -1,0 +1,44 @@
+"""Small helpers several detectors share: lexicon loading, contact tails, context look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import regex
+
+from ..lexicon import Lexicon
+from ..rules import Rule
+from .base import read_word_list
+
+# A contact handle, number or domain right after an ad string, glued or after one space or colon:
+# "夜场qdyc99.site", "美高梅 mgm8866.app", "企鹅号 88669527", "Q号：9527666", "飞机号 @cs_yeyou".
+CONTACT_TAIL = regex.compile(
+    r"[ \t]?[:：]?[ \t]?"
+    r"(?:@[A-Za-z0-9_]{2,}"
+    r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})"
+    r"(?![a-z0-9])"
+)
+
+
+def load_lexicon(rule: Rule, key: str, lists: Mapping[str, str]) -> Lexicon:
+    """``{category: sidecar file}`` from a rule's params → one :class:`Lexicon`."""
+    return Lexicon.from_lists({cat: read_word_list(rule, name, key) for cat, name in lists.items()})
+
+
+def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:
+    """The first non-space character from ``i`` going ``step`` (±1) on the same line, or ``""``."""
+    while 0 <= i < len(text) and text[i] in " \t\u3000":
+        i += step
+    if 0 <= i < len(text) and text[i] not in "\r\n":
+        return i, text[i]
+    return i, ""
+
+
+def gloss_near(gloss_re: regex.Pattern[str], text: str, start: int, end: int,
+               before: int = 40, after: int = 60) -> bool:
+    """A gloss word ("means", "called"…) on the same line close before or after ``[start, end)``."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - before)
+    hi = text.find("\n", end)
+    hi = min(len(text) if hi < 0 else hi, end + after)
+    return gloss_re.search(text, lo, start) is not None or gloss_re.search(text, end, hi) is not None

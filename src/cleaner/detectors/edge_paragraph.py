@@ -1,0 +1,60 @@
+"""``edge_paragraph``: a short first or last paragraph that matches a pattern (LLM chatter).
+
+An assistant's reply pasted whole into a page starts with a preamble (``Sure, here is the
+translation:``) and ends with an offer (``Would you like me to…``, ``[End of output]``); both sit
+in a paragraph of their own at the edge of the document. Matching only there, and only in short
+paragraphs, keeps an article that *quotes* such phrases in its body untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector
+
+POSITIONS = ("first", "last")
+
+
+@dataclass(frozen=True)
+class EdgeParagraphParams:
+    patterns: tuple[str, ...] = ()
+    position: str = "first"  # which paragraph: first or last
+    max_chars: int = 300  # longer paragraphs are article text, not chatter
+
+    def check(self) -> tuple[str, str] | None:
+        if self.position not in POSITIONS:
+            return "position", "one of " + ", ".join(POSITIONS)
+        if not self.patterns:
+            return "patterns", "give at least one regular expression"
+        return None
+
+
+@register
+class EdgeParagraphDetector(Detector):
+    name = "edge_paragraph"
+    Params = EdgeParagraphParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: EdgeParagraphParams = self.params
+        try:
+            self.regex = regex.compile("|".join(f"(?:{x})" for x in p.patterns), regex.IGNORECASE | regex.MULTILINE | regex.V1)
+        except regex.error as e:
+            raise rule.error("C206", str(e), key="patterns") from None
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        p: EdgeParagraphParams = self.params
+        paragraphs = analysis.paragraphs
+        if len(paragraphs) < 2:
+            return
+        start, end = paragraphs[0] if p.position == "first" else paragraphs[-1]
+        if end - start <= p.max_chars and self.regex.search(doc.text, start, end, timeout=self.timeout):
+            yield self.span(doc, start, end)

@@ -1,0 +1,148 @@
+"""``foreign_run``: runs of a script that is not the document's own (Han ad strings in English prose).
+
+An injected SEO string like ``爱上海同城419`` is a short run of another script dropped into prose
+without any of the signs journalists use when they quote foreign words: it is not glossed
+(``Xiamen (厦门)``, ``春风楼, means “…”``), not quoted (``“共同富裕”``, ``《活着》``), and it often sits
+at a line edge, is glued to a word, carries ad vocabulary or a contact handle (``V信 nb7788``,
+``qdyc99.site``). Each run is extended over glued codes and handles, then scored:
+
+* evidence for spam: a bare run at all (``bare``), a line edge (``edge``), glued to a word (``glued``),
+  ad-lexicon hits (weights per category), an attached contact/number/domain (``contact``);
+* a gloss, quotes or brackets around it mean a legitimate quotation: the run is skipped unless it also
+  carries a contact handle and strong ad vocabulary.
+
+False positives come from unglossed foreign names written bare in prose (rare in edited text);
+false negatives from spam placed inside quotes or brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..lexicon import Lexicon
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector
+from .common import CONTACT_TAIL, gloss_near, load_lexicon, nearest_nonspace
+
+SCRIPT_CLASSES = {
+    "Han": r"\p{Han}々〆", "Kana": r"\p{Hiragana}\p{Katakana}ー", "Hangul": r"\p{Hangul}",
+    "Cyrillic": r"\p{Cyrillic}", "Arabic": r"\p{Arabic}", "Hebrew": r"\p{Hebrew}", "Thai": r"\p{Thai}",
+    "Devanagari": r"\p{Devanagari}",
+}
+OPENERS = "(（[［【〔「『《“\"'‘"
+CLOSERS = {"(": ")）", "（": ")）", "[": "]］", "［": "]］", "【": "】", "〔": "〕", "「": "」", "『": "』",
+           "《": "》", "“": "”\"", "\"": "\"”", "'": "'’", "‘": "’'"}
+
+
+@dataclass(frozen=True)
+class ForeignRunParams:
+    doc_scripts: tuple[str, ...] = ("Latin", "Cyrillic", "Greek")  # main scripts of documents checked
+    scripts: tuple[str, ...] = ("Han", "Kana", "Hangul")  # scripts whose runs are foreign there
+    min_chars: int = 2  # shorter runs are ignored
+    threshold: float = 0.5  # spam when the evidence adds up to this
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "bare": 0.5, "edge": 0.3, "glued": 0.3, "contact": 0.5})
+    lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list
+    lexicon_weights: dict[str, float] = field(default_factory=dict)  # category -> weight
+    gloss_words: tuple[str, ...] = ()  # words that introduce a quoted foreign term
+
+    def check(self) -> tuple[str, str] | None:
+        unknown = [s for s in self.scripts if s not in SCRIPT_CLASSES]
+        if unknown:
+            return "scripts", "allowed: " + ", ".join(SCRIPT_CLASSES)
+        missing = set(self.lexicon) - set(self.lexicon_weights)
+        if missing:
+            return "lexicon_weights", f"give a weight for {', '.join(sorted(missing))}"
+        return None
+
+
+@register
+class ForeignRunDetector(Detector):
+    name = "foreign_run"
+    Params = ForeignRunParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: ForeignRunParams = self.params
+        cls = "".join(SCRIPT_CLASSES[s] for s in p.scripts)
+        # a run: foreign letters, possibly joined by short glued codes (龙凤419会所, 长沙KTV公主)
+        # or by a space and a glued upper-case marker (深圳夜场 V信)
+        self.run_re = regex.compile(rf"[{cls}]+(?:(?:[A-Za-z0-9]{{1,4}}|[ \t][A-Z]{{1,3}})[{cls}]+)*")
+        self.lexicon: Lexicon = load_lexicon(rule, "lexicon", p.lexicon)
+        self.gloss_re = regex.compile(r"\b(?:" + "|".join(map(regex.escape, p.gloss_words)) + r")\b",
+                                      regex.IGNORECASE) if p.gloss_words else None
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        p: ForeignRunParams = self.params
+        if analysis.script not in p.doc_scripts or not any(analysis.scripts[s] for s in p.scripts):
+            return
+        text = doc.text
+        for m in self.run_re.finditer(text, timeout=self.timeout):
+            if sum(1 for c in m.group() if c.isalpha()) < p.min_chars:
+                continue
+            start, end = self._extend(text, m.start(), m.end())
+            score, evidence = self._score(text, analysis, start, end)
+            if score >= p.threshold:
+                yield self.span(doc, start, end, score=min(score, 1.0), detail={"evidence": evidence})
+
+    # -- extent ------------------------------------------------------------------------------
+    def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Take in glued short upper-case markers on the left (``V信``, ``Q号``) and contact
+        handles, numbers and domains on the right (``夜场qdyc99.site``, ``美高梅 mgm8866.app``)."""
+        left = start
+        while left > 0 and "A" <= text[left - 1] <= "Z" and start - left < 3:
+            left -= 1
+        if left < start and left > 0 and text[left - 1].isalnum():
+            left = start  # part of a longer word: leave it
+        tail = CONTACT_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        return left, end
+
+    # -- evidence ----------------------------------------------------------------------------
+    def _score(self, text: str, analysis: Analysis, start: int, end: int) -> tuple[float, list[str]]:
+        p: ForeignRunParams = self.params
+        w = p.weights
+        evidence: list[str] = []
+        lex = self.lexicon.categories(text[start:end]) if self.lexicon.size else set()
+        score = sum(p.lexicon_weights[c] for c in lex)
+        evidence += sorted(lex)
+        seg = text[start:end]
+        contact = bool(regex.search(r"[0-9]{3,}|\.[a-z]{2,}\b|@\w", seg))
+        if contact:
+            score += w.get("contact", 0)
+            evidence.append("contact")
+        if self._quoted_or_glossed(text, start, end):
+            if contact and score >= 1.0:
+                return score, [*evidence, "quoted"]
+            return 0.0, ["quoted"]
+        score += w.get("bare", 0)
+        evidence.append("bare")
+        line_start, line_end = analysis.line_at(start)
+        before, after = text[line_start:start].strip(), text[end:line_end].strip()
+        if not before or not after:
+            score += w.get("edge", 0)
+            evidence.append("edge")
+        if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            score += w.get("glued", 0)
+            evidence.append("glued")
+        return score, evidence
+
+    def _quoted_or_glossed(self, text: str, start: int, end: int) -> bool:
+        """Inside quotes/brackets, followed by a bracketed or slashed gloss, or near a gloss word."""
+        _, prev = nearest_nonspace(text, start - 1, -1)
+        next_i, nxt = nearest_nonspace(text, end, 1)
+        if prev and nxt and prev in OPENERS and nxt in CLOSERS.get(prev, ""):
+            return True
+        if nxt and nxt in "(（/" and next_i + 1 < len(text):
+            _, first = nearest_nonspace(text, next_i + 1, 1)
+            if first and (first.isascii() and first.isalpha() or first in "“\"‘'"):
+                return True
+        return self.gloss_re is not None and gloss_near(self.gloss_re, text, start, end)

@@ -1,0 +1,97 @@
+"""``mt_gloss``: machine-translation glosses that leaked into the text, repaired to the intended word.
+
+A translation tool that was unsure left both languages and its notes in place:
+``academic研究成果(成果)(achievements)(“成果”翻译为“achievements”)`` where the writer meant
+``academic achievements``. Two shapes:
+
+* **source-first**: a bare run of the foreign script followed by bracket groups (or ``/``) holding
+  the target-language word, optionally with notes: ``警方（police）（这里的“警方”指“police”）``,
+  ``音乐/music``. The repair is the first bare target-language word in the brackets.
+* **target-first**: a word followed by a bracketed foreign term that is *labelled* as a translation
+  (``revenue (Chinese: 营业收入)``, ``system（直译：系统）``) or set in the brackets a translation tool
+  uses rather than a journalist (``public【公众】``, full-width ``（…）`` glued to the word). The repair
+  is the word itself.
+
+A journalist's gloss is left alone: ``Xiamen (厦门)`` (ASCII parentheses, no label), a quoted term
+with its quoted translation (``“共同富裕” (“common prosperity”)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector
+
+_FOREIGN = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
+_GROUP = rf"[ \t]?[{regex.escape(_OPEN)}][^{regex.escape(_OPEN + _CLOSE)}\n]{{1,80}}[{regex.escape(_CLOSE)}]"
+_HAS_FOREIGN = regex.compile(rf"[{_FOREIGN}]")
+_LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,3}")
+
+
+@dataclass(frozen=True)
+class MtGlossParams:
+    labels: tuple[str, ...] = ()  # words that mark a bracket as a translation note ("Chinese:", "直译")
+    tool_brackets: str = "【〔［"  # brackets journalists do not use for glosses
+
+
+@register
+class MtGlossDetector(Detector):
+    name = "mt_gloss"
+    Params = MtGlossParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: MtGlossParams = self.params
+        self.source_first = regex.compile(
+            rf"(?<![“\"‘'「《{_FOREIGN}])[{_FOREIGN}]+(?:(?:{_GROUP})+|/[A-Za-z][A-Za-z-]*)")
+        self.target_first = regex.compile(
+            rf"(?<![\p{{L}}])[A-Za-z][A-Za-z'’-]*(?:/[{_FOREIGN}]+|(?:{_GROUP})+)")
+        labels = "|".join(regex.escape(x) for x in sorted(p.labels, key=len, reverse=True))
+        self.label_re = regex.compile(rf"(?:{labels})\s*[:：]", regex.IGNORECASE) if labels else None
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        if not any(analysis.scripts[s] for s in ("Han", "Kana", "Hangul")) or analysis.script != "Latin":
+            return
+        text = doc.text
+        for m in self.source_first.finditer(text, timeout=self.timeout):
+            word = self._target_word(m.group())
+            if word:
+                yield self.span(doc, m.start(), m.end(), replacement=word)
+        for m in self.target_first.finditer(text, timeout=self.timeout):
+            if self._is_tool_gloss(m.group()):
+                head = regex.match(r"[A-Za-z][A-Za-z'’-]*", m.group())
+                assert head is not None
+                yield self.span(doc, m.start(), m.end(), replacement=head.group())
+
+    def _target_word(self, chain: str) -> str | None:
+        """The first bare target-language word inside the brackets (or after the slash)."""
+        if "/" in chain and not any(c in chain for c in _OPEN):
+            return chain.split("/", 1)[1]
+        for group in regex.findall(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)", chain):
+            inner = self.label_re.sub("", group).strip() if self.label_re else group.strip()
+            m = _LATIN_WORD.fullmatch(inner)
+            if m:
+                return m.group()
+        return None
+
+    def _is_tool_gloss(self, chain: str) -> bool:
+        p: MtGlossParams = self.params
+        if not _HAS_FOREIGN.search(chain):
+            return False
+        if "/" in chain and not any(c in chain for c in _OPEN):
+            return True
+        if any(c in chain for c in p.tool_brackets):
+            return True
+        if self.label_re is not None and self.label_re.search(chain):
+            return True
+        i = next(i for i, c in enumerate(chain) if c in _OPEN)
+        return chain[i] == "（" and chain[i - 1] != " "  # full-width bracket glued to the word

@@ -1,0 +1,124 @@
+"""Term lists matched in one pass (Aho-Corasick), with variant folding for Chinese ad strings.
+
+A :class:`Lexicon` maps terms to a category and finds them in text:
+
+* Latin-script terms match case-insensitively on word boundaries (``bet`` does not hit ``better``);
+  multi-word terms match across single spaces.
+* Chinese terms also match in their traditional forms (OpenCC ``s2t``/``s2hk``/``s2tw`` applied to
+  the term list, so the text never has to be converted) and in full-width or separated spellings
+  (``上.门.服.务``, ``ＫＴＶ``): :func:`fold` makes an NFKC, lower-cased copy of the text without
+  separators between CJK characters, with a map back to the original offsets.
+
+pyahocorasick does the scan: one C pass for hundreds of terms (~95 MB/s here, where a regex
+alternation of 40 words ran at 19 MB/s).
+
+>>> lex = Lexicon({"casino": "gambling", "会所": "venue"})
+>>> [(m.start, m.end, m.category) for m in lex.find("Best CASINO bonus 新会所!")]
+[(5, 11, 'gambling'), (19, 21, 'venue')]
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_SEPARATED = regex.compile(rf"(?<=[{_CJK}])[\s·•.\-_*|/\\~,，。、]+(?=[{_CJK}])")
+_WORDCHAR = regex.compile(r"[\p{L}\p{N}]")
+_HAS_CJK = regex.compile(rf"[{_CJK}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    term: str
+    category: str
+
+
+@functools.cache
+def _converters() -> tuple[object, ...]:
+    import opencc
+
+    return tuple(opencc.OpenCC(c) for c in ("s2t", "s2hk", "s2tw"))
+
+
+def variants(term: str) -> set[str]:
+    """The term, lower-cased and NFKC-folded, plus its traditional-script spellings."""
+    base = unicodedata.normalize("NFKC", term).lower()
+    out = {base}
+    if _HAS_CJK.search(base):
+        out.update(c.convert(base) for c in _converters())  # type: ignore[attr-defined]
+    return out
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """``(folded text, map)``: NFKC, lower case, separators between CJK characters dropped.
+
+    ``map[i]`` is the original offset of folded character ``i`` (``None`` when folding kept every
+    character in place, the common case)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) == len(text) and not _SEPARATED.search(folded):
+        return folded, None
+    chars: list[str] = []
+    where: list[int] = []
+    seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())}
+    for i, ch in enumerate(text):
+        if i in seps:
+            continue
+        for c in unicodedata.normalize("NFKC", ch).lower():
+            chars.append(c)
+            where.append(i)
+    where.append(len(text))
+    return "".join(chars), where
+
+
+class Lexicon:
+    """Terms → categories, found in one pass; build once, share freely (read-only)."""
+
+    def __init__(self, terms: Mapping[str, str]) -> None:
+        self.size = len(terms)
+        self._auto = ahocorasick.Automaton()
+        for term, category in terms.items():
+            for v in variants(term):
+                self._auto.add_word(v, (v, category, not _HAS_CJK.search(v)))
+        self._empty = len(self._auto) == 0
+        if not self._empty:
+            self._auto.make_automaton()
+
+    @classmethod
+    def from_lists(cls, lists: Mapping[str, Iterable[str]]) -> Lexicon:
+        """``{category: terms}`` → Lexicon (a term in two lists keeps the later category)."""
+        return cls({t: cat for cat, terms in lists.items() for t in terms})
+
+    def find(self, text: str, folded: tuple[str, list[int] | None] | None = None) -> Iterator[Hit]:
+        """Every term occurrence (overlapping ones too), in order of end position."""
+        if self._empty:
+            return
+        ftext, where = folded or fold(text)
+        for end, (term, category, latin) in self._auto.iter(ftext):
+            start = end - len(term) + 1
+            if latin and not _bounded(ftext, start, end + 1):
+                continue
+            if where is None:
+                yield Hit(start, end + 1, term, category)
+            else:
+                yield Hit(where[start], where[end] + 1, term, category)
+
+    def categories(self, text: str) -> set[str]:
+        return {h.category for h in self.find(text)}
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """A Latin term must not continue a longer word on either side (CJK neighbours are fine)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    for ch, edge in ((before, text[start]), (after, text[end - 1])):
+        if ch and _WORDCHAR.match(ch) and _WORDCHAR.match(edge) and not _HAS_CJK.match(ch):
+            return False
+    return True
