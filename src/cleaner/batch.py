@@ -1,151 +1,466 @@
-"""Batch runs: walk the inputs, clean every document, write the outputs of DESIGN.md §4.
+"""Batch runs that lose nothing: parallel, ordered, resumable, bad-input-proof (DESIGN.md §4, §8).
 
-``run(RunOptions(...)) -> RunReport``. Outputs in ``OUT/``: ``annotations.jsonl`` (input order),
-``clean/`` (the cleaned text, mirroring the input tree), ``summary.json``, ``errors.jsonl``.
+``run(RunOptions(...)) -> RunReport``. The main process walks the inputs into work units
+(:mod:`cleaner.sources`), skips the units the manifest already holds (:mod:`cleaner.manifest`),
+hands the rest to a standard-library process pool whose workers each build the pipeline once,
+and writes the results back **in input order** — so ``annotations.jsonl`` is byte-identical for
+any ``--jobs``. At most a bounded window of units is in flight, so memory does not grow with the
+number of inputs. Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only
+journals, fsynced at checkpoints), ``clean/`` (atomic files, names sanitised and confined to
+``OUT``), ``manifest.sqlite``, and at the end ``summary.json`` and ``report.html``
+(:mod:`cleaner.report`, built from the journals so a resumed run reports on everything).
+
+Trade-offs: a unit is a whole file or a ~256 KB chunk of a JSONL stream — small enough to keep two
+cores busy and to resume inside a 10 GB file, big enough that pickling costs little. Work done
+after the last checkpoint (at most about a second) is redone after a crash.
 """
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import signal
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import __version__
 from .document import Document
 from .errors import InputError, UsageError
-from .pipeline import Options, Pipeline, Result
-from .readers import ReadOptions, input_format, parse_jsonl_lines, read_input
-from .writers import atomic_write_json, atomic_write_lines, dumps
+from .manifest import Done, Manifest
+from .pipeline import Options, Pipeline
+from .readers import ReadOptions, parse_jsonl_lines, read_input
+from .report import build_report, error_text
+from .sources import Unit, units, walk
+from .writers import Journal, atomic_write_lines, confined, dumps, safe_name
+
+CHECKPOINT_SECONDS = 1.0
+WINDOW_PER_JOB = 8  # units in flight per worker
+WINDOW_BYTES = 256 * 1024 * 1024  # input bytes in flight, whatever the unit count
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Everything a batch run needs; the CLI converts its arguments into this at the boundary."""
+    """Everything a batch run needs; the CLI converts its arguments into this at the boundary.
+
+    ``jobs`` None means one worker per core; ``progress`` None means "when stderr is a terminal"."""
 
     inputs: tuple[str, ...]
     out: str
     rules: tuple[str, ...] = ()
-    jobs: int = 1
+    jobs: int | None = None
     read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: Options = field(default_factory=Options)
     quiet: bool = False
+    force: bool = False
+    progress: bool | None = None
 
 
 @dataclass
 class RunReport:
+    """What the run did: ``summary`` is ``summary.json`` (everything in OUT, resumed parts too);
+    the other fields count this invocation only."""
+
+    summary: dict[str, Any] = field(default_factory=dict)
     docs: int = 0
     errors: int = 0
-    verdicts: Counter[str] = field(default_factory=Counter)
-    kinds: Counter[str] = field(default_factory=Counter)
-    rules: Counter[str] = field(default_factory=Counter)
-    langs: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
     bytes_in: int = 0
     seconds: float = 0.0
+    worker_rss_mb: float = 0.0
     error_list: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, result: Result) -> None:
-        self.docs += 1
-        self.verdicts[result.verdict] += 1
-        self.langs[result.lang] += 1
-        self.bytes_in += len(result.document.text.encode("utf-8"))
-        for s in result.spans:
-            self.kinds[s.kind] += 1
-            self.rules[s.rule] += 1
 
-    def add_error(self, err: InputError) -> None:
-        self.errors += 1
-        self.error_list.append(err.to_dict())
+# -- worker side ------------------------------------------------------------------------------------
+@dataclass
+class Output:
+    """A finished unit: its annotation lines, error lines and cleaned-output chunks."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents": self.docs, "errors": self.errors,
-            "verdicts": dict(sorted(self.verdicts.items())), "kinds": dict(sorted(self.kinds.items())),
-            "rules": dict(sorted(self.rules.items())), "languages": dict(sorted(self.langs.items())),
-            "timings": {"seconds": round(self.seconds, 3), "bytes_in": self.bytes_in,
-                        "mb_per_s": round(self.bytes_in / 1e6 / self.seconds, 3) if self.seconds else None},
-        }
+    records: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    clean: list[str] = field(default_factory=list)
+    docs: int = 0
+    nbytes: int = 0
+    rss_kb: int = 0
 
 
-def iter_input_files(inputs: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
-    """``(path, relative name)`` for every input file, folders walked in sorted order.
-
-    With several inputs, relative names start with each input's own name so they cannot collide."""
-    for arg in inputs:
-        root = Path(arg)
-        if not root.exists():
-            raise UsageError("C300", arg)
-        prefix = root.name + "/" if len(inputs) > 1 else ""
-        if root.is_file():
-            yield root, (prefix if len(inputs) > 1 else "") + root.name if len(inputs) > 1 else root.name
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            if input_format(path):
-                yield path, prefix + path.relative_to(root).as_posix()
+_WORKER: tuple[Pipeline, ReadOptions] | None = None
 
 
-def iter_documents(opts: RunOptions) -> Iterator[Document | InputError]:
-    if opts.inputs == ("-",):
-        yield from parse_jsonl_lines(sys.stdin, "<stdin>", opts.read)
+def _init_worker(pipeline: Pipeline, read: ReadOptions) -> None:
+    """Process-pool initializer: keep the pipeline (unpickled, i.e. built, once per worker);
+    Ctrl-C is the main process's business."""
+    global _WORKER  # noqa: PLW0603
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = (pipeline, read)
+
+
+def _work(unit: Unit) -> Output:
+    assert _WORKER is not None
+    return process_unit(unit, *_WORKER)
+
+
+def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions) -> Output:
+    """Read and clean one unit; every failure becomes an error line, never an exception."""
+    out = Output()
+    try:
+        for item in _documents(unit, read):
+            if isinstance(item, InputError):
+                out.errors.append(dumps(item.to_dict()) + "\n")
+            else:
+                _clean_one(item, unit, pipeline, out)
+    except Exception as e:  # a reader bug must not stop the batch: report it for this input
+        err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}")
+        out.errors.append(dumps(err.to_dict()) + "\n")
+    out.rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return out
+
+
+def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> None:
+    line = doc.metadata.get("line")
+    try:
+        result = pipeline.clean(doc)
+    except Exception as e:  # a detector bug: this document is reported, the batch goes on
+        err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}", line=line)
+        out.errors.append(dumps({**err.to_dict(), "id": doc.id}) + "\n")
         return
-    for path, rel in iter_input_files(opts.inputs):
-        yield from read_input(path, rel, opts.read)
+    out.docs += 1
+    out.nbytes += len(doc.text.encode("utf-8", "surrogatepass"))
+    out.records.append(dumps(result.to_dict()) + "\n")
+    for e in result.errors:  # a rule that timed out: the document is cleaned without it
+        out.errors.append(dumps({"source": unit.rel, "line": line, "code": e["code"], "reason": e["reason"],
+                                 "id": doc.id, "rule": e["rule"]}) + "\n")
+    out.clean.append(dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text)
 
 
-def clean_name(doc: Document) -> str:
-    """Where a document's cleaned text goes under ``clean/`` (JSONL records share their file's)."""
-    if doc.format == "html":
-        return doc.source + ".txt"
-    return doc.source
+def _documents(unit: Unit, read: ReadOptions) -> Iterator[Document | InputError]:
+    yield from unit.errors
+    if unit.path is not None:
+        yield from read_input(Path(unit.path), unit.rel, read)
+        return
+    for n, raw in enumerate(unit.lines, unit.first_line):
+        if n == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            yield from parse_jsonl_lines([raw.decode("utf-8")], unit.rel, read, start=n)
+        except UnicodeDecodeError:
+            yield InputError(unit.rel, "C101", line=n)
+        except RecursionError:
+            yield InputError(unit.rel, "C105", "nested too deeply", line=n)
 
 
+# -- executors ----------------------------------------------------------------------------------------
+class _Inline(Executor):
+    """``--jobs 1``: the same code path as the pool, run in this process (no pickling)."""
+
+    def __init__(self, pipeline: Pipeline, read: ReadOptions) -> None:
+        self.args = (pipeline, read)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        f: Future[Any] = Future()
+        f.set_result(process_unit(args[0], *self.args))
+        return f
+
+
+def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
+    if jobs <= 1:
+        return _Inline(pipeline, read)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["cleaner.pipeline", "cleaner.batch"])
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read))
+
+
+def _stop(ex: Executor) -> None:
+    """Ctrl-C: drop queued work and end the workers now (what they were doing is redone on resume)."""
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in list(getattr(ex, "_processes", {}).values()):
+        p.terminate()
+
+
+@dataclass
+class Task:
+    """A unit in input order: already done (``done``), or being processed (``future``)."""
+
+    unit: Unit
+    seq: int
+    done: Done | None = None
+    future: Future[Output] | None = None
+
+
+def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Output | None]]:
+    """Submit work as tasks come and yield results in task order, with at most ``window`` units
+    (and :data:`WINDOW_BYTES` of input) in flight."""
+    pending: deque[Task] = deque()
+    in_flight = 0
+    for task in tasks:
+        if task.done is None:
+            task.future = _submit(ex, task.unit)
+            in_flight += task.unit.size
+        pending.append(task)
+        while len(pending) >= window or in_flight > WINDOW_BYTES:
+            head = pending.popleft()
+            in_flight -= head.unit.size if head.future else 0
+            yield head, head.future.result() if head.future else None
+    while pending:
+        head = pending.popleft()
+        yield head, head.future.result() if head.future else None
+
+
+def _submit(ex: Executor, unit: Unit) -> Future[Output]:
+    if unit.path is None and not unit.lines:  # an error found while walking: nothing to compute
+        f: Future[Output] = Future()
+        f.set_result(Output(errors=[dumps(e.to_dict()) + "\n" for e in unit.errors]))
+        return f
+    return ex.submit(_work, unit)
+
+
+# -- the run ------------------------------------------------------------------------------------------
 def run(opts: RunOptions, pipeline: Pipeline | None = None) -> RunReport:
-    """Clean everything; per-input errors go to ``errors.jsonl`` and the run goes on."""
+    """Clean everything; per-input errors go to ``errors.jsonl`` and the run goes on.
+
+    Raises :class:`UsageError` (before any work) for a bad OUT, and lets ``KeyboardInterrupt``
+    through after saving a checkpoint: rerunning the same command finishes the rest."""
     pipeline = pipeline or Pipeline.from_rules(list(opts.rules), **vars(opts.pipeline))
+    jobs = opts.jobs or os.cpu_count() or 1
+    if opts.out == "-":
+        return _run_to_stream(opts, pipeline, jobs, sys.stdout)
+    return _FolderRun(opts, pipeline, jobs).run()
+
+
+def fingerprint(pipeline: Pipeline, opts: RunOptions) -> str:
+    """What makes two runs' outputs comparable: version, rules (with params), options. Not ``jobs``."""
+    rules = [(r.id, r.version, r.detector, r.kind, r.action, r.score, r.params) for r in pipeline.rules]
+    parts = [__version__, repr(rules), repr(pipeline.options), repr(opts.read)]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def check_out(inputs: tuple[str, ...], out: Path) -> None:
+    """Refuse an OUT that is a file, lies inside an input folder, or contains an input."""
+    if out.exists() and not out.is_dir():
+        raise UsageError("C301", f"{out} is a file; give a folder")
+    real_out = os.path.realpath(out)
+    for arg in inputs:
+        if arg == "-":
+            continue
+        real_in = os.path.realpath(arg)
+        if Path(arg).is_dir() and _inside(real_out, real_in):
+            raise UsageError("C301", f"{out} is inside the input folder {arg}; choose a folder outside it")
+        if _inside(real_in, real_out):
+            raise UsageError("C301", f"{out} contains the input {arg}; choose another output folder")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def clean_target(rel: str, fmt: str) -> str:
+    """The sanitised name of an input's cleaned text under ``clean/`` (before de-duplication)."""
+    name = rel[:-3] if rel.lower().endswith(".gz") else rel
+    if fmt == "html":
+        name += ".txt"
+    elif rel == "<stdin>":
+        name = "stdin.jsonl"
+    return safe_name(name)
+
+
+class _FolderRun:
+    """One ``cleaner run … -o OUT``: journals, manifest, ordered writes, checkpoints, final report."""
+
+    def __init__(self, opts: RunOptions, pipeline: Pipeline, jobs: int) -> None:
+        self.opts, self.pipeline, self.jobs = opts, pipeline, jobs
+        self.out = Path(opts.out)
+        check_out(opts.inputs, self.out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(self.out / "manifest.sqlite", fingerprint(pipeline, opts), opts.force)
+        self.ann = Journal(self.out / "annotations.jsonl")
+        self.err = Journal(self.out / "errors.jsonl")
+        for journal, size in zip((self.ann, self.err), self.manifest.committed, strict=True):
+            if journal.size < size:
+                self.manifest.abort()
+                raise UsageError("C301", f"{self.out}: {journal.path.name} is shorter than its manifest "
+                                         "records (was it edited?); pass --force to redo everything")
+            journal.truncate(size)
+        self.report = RunReport()
+        self.clean_rel, self.clean_end = "", 0  # the JSONL clean file being appended to
+        self.last_checkpoint = time.monotonic()
+        self.progress = _Progress(opts, _total_bytes(opts.inputs) if _progress_on(opts) else None)
+
+    def run(self) -> RunReport:
+        started = time.perf_counter()
+        ex = _executor(self.jobs, self.pipeline, self.opts.read)
+        try:
+            for task, output in ordered(ex, self._tasks(), self.jobs * WINDOW_PER_JOB):
+                self._write(task, output)
+            ex.shutdown()
+            self._checkpoint()
+        except BaseException:  # Ctrl-C or a crash: keep the last checkpoint, lose at most a second
+            _stop(ex)
+            self.progress.close()
+            self._close()
+            self.manifest.abort()
+            raise
+        self.progress.close()
+        self._close()
+        if not self.manifest.contiguous(self.ann.size, self.err.size):
+            self.manifest.compact(self.ann.path, self.err.path)
+        self.report.seconds = time.perf_counter() - started
+        self._finish()
+        return self.report
+
+    def _tasks(self) -> Iterator[Task]:
+        for seq, unit in enumerate(units(self.opts.inputs, self.opts.read)):
+            done = self.manifest.lookup(unit.rel, unit.part)
+            if done is not None and done.digest == unit.digest:
+                yield Task(unit, seq, done=done)
+            else:
+                yield Task(unit, seq)
+
+    def _write(self, task: Task, output: Output | None) -> None:
+        unit = task.unit
+        if output is None:  # finished in an earlier run
+            assert task.done is not None
+            self.manifest.seen(unit.rel, unit.part, task.seq)
+            self.clean_rel, self.clean_end = unit.rel, task.done.clean_end
+            self.report.skipped += 1
+            self.progress.update(unit.size, 0)
+            return
+        a0, e0 = self.ann.size, self.err.size
+        self.ann.append(output.records)
+        self.err.append(output.errors)
+        clean_end = self._write_clean(unit, output)
+        done = Done(unit.digest, (a0, self.ann.size), (e0, self.err.size), clean_end)
+        self.manifest.record(unit.rel, unit.part, done, task.seq)
+        self._count(unit, output)
+        if time.monotonic() - self.last_checkpoint > CHECKPOINT_SECONDS:
+            self._checkpoint()
+
+    def _count(self, unit: Unit, output: Output) -> None:
+        r = self.report
+        r.docs += output.docs
+        r.bytes_in += output.nbytes
+        r.errors += len(output.errors)
+        r.worker_rss_mb = max(r.worker_rss_mb, output.rss_kb / 1024)
+        if len(r.error_list) < 100:
+            r.error_list.extend(json.loads(e) for e in output.errors[: 100 - len(r.error_list)])
+        self.progress.update(unit.size, output.docs)
+
+    def _write_clean(self, unit: Unit, output: Output) -> int:
+        """Cleaned text: a whole file per text/HTML input; per JSONL input one JSONL file that
+        grows chunk by chunk (cut back to the last recorded size when a run resumes inside it)."""
+        if unit.fmt != "jsonl":
+            if output.clean:
+                name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
+                atomic_write_lines(confined(self.out / "clean", name), output.clean)
+            return 0
+        if unit.rel != self.clean_rel:
+            self.clean_rel, self.clean_end = unit.rel, 0
+        if output.clean or self.clean_end:
+            name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
+            path = confined(self.out / "clean", name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("r+b" if path.exists() else "wb") as f:
+                f.truncate(self.clean_end)
+                f.seek(self.clean_end)
+                f.write("".join(output.clean).encode("utf-8", "surrogatepass"))
+                self.clean_end = f.tell()
+        return self.clean_end
+
+    def _checkpoint(self) -> None:
+        self.manifest.checkpoint(self.ann.sync(), self.err.sync())
+        self.last_checkpoint = time.monotonic()
+
+    def _close(self) -> None:
+        self.ann.close()
+        self.err.close()
+
+    def _finish(self) -> None:
+        self.manifest.close()
+        timings = {"seconds": round(self.report.seconds, 3), "bytes_in": self.report.bytes_in,
+                   "documents_this_run": self.report.docs, "skipped_units": self.report.skipped,
+                   "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3)
+                   if self.report.seconds else None,
+                   "jobs": self.jobs, "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1)}
+        self.report.summary = build_report(self.out, timings)
+
+
+def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO) -> RunReport:
+    """``-o -``: records to stdout in input order, error texts to stderr; no files, no manifest."""
     report = RunReport()
     started = time.perf_counter()
-    if opts.out == "-":
-        _run_to_stream(opts, pipeline, report, sys.stdout)
-    else:
-        _run_to_folder(opts, pipeline, report, Path(opts.out))
+    ex = _executor(jobs, pipeline, opts.read)
+    tasks = (Task(u, i) for i, u in enumerate(units(opts.inputs, opts.read)))
+    try:
+        for _task, output in ordered(ex, tasks, jobs * WINDOW_PER_JOB):
+            assert output is not None
+            out.writelines(output.records)
+            for line in output.errors:
+                print(error_text(json.loads(line)), file=sys.stderr)
+            report.docs += output.docs
+            report.errors += len(output.errors)
+            report.bytes_in += output.nbytes
+        ex.shutdown()
+    except BaseException:
+        _stop(ex)
+        raise
+    out.flush()
     report.seconds = time.perf_counter() - started
-    if opts.out != "-":
-        atomic_write_json(Path(opts.out) / "summary.json", report.to_dict())
     return report
 
 
-def _run_to_stream(opts: RunOptions, pipeline: Pipeline, report: RunReport, out: TextIO) -> None:
-    for item in iter_documents(opts):
-        if isinstance(item, InputError):
-            report.add_error(item)
-            print(item.text, file=sys.stderr)
-            continue
-        result = pipeline.clean(item)
-        report.add(result)
-        out.write(dumps(result.to_dict()) + "\n")
-    out.flush()
+# -- progress --------------------------------------------------------------------------------------------
+def _progress_on(opts: RunOptions) -> bool:
+    if opts.quiet:
+        return False
+    return opts.progress if opts.progress is not None else sys.stderr.isatty()
 
 
-def _run_to_folder(opts: RunOptions, pipeline: Pipeline, report: RunReport, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    records: list[str] = []
-    cleaned: dict[str, list[str]] = {}
-    for item in iter_documents(opts):
-        if isinstance(item, InputError):
-            report.add_error(item)
-            continue
-        result = pipeline.clean(item)
-        report.add(result)
-        records.append(dumps(result.to_dict()) + "\n")
-        name = clean_name(item)
-        if item.format == "jsonl":
-            rec = {"id": item.id, "text": result.text}
-            cleaned.setdefault(name, []).append(dumps(rec) + "\n")
-        else:
-            cleaned[name] = [result.text]
-    for name, chunks in cleaned.items():
-        atomic_write_lines(out / "clean" / name, chunks)
-    atomic_write_lines(out / "annotations.jsonl", records)
-    atomic_write_lines(out / "errors.jsonl", [dumps(e) + "\n" for e in report.error_list])
+def _total_bytes(inputs: tuple[str, ...]) -> int | None:
+    """Bytes of all input files (a quick walk, no reading) so the bar can show an ETA."""
+    if inputs == ("-",):
+        return None
+    total = 0
+    for item in walk(inputs):
+        if not isinstance(item, InputError):
+            try:
+                total += item[0].stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+class _Progress:
+    """A tqdm bar on stderr (bytes with rate and ETA, plus documents and docs/s), or nothing."""
+
+    def __init__(self, opts: RunOptions, total: int | None) -> None:
+        self.bar: Any = None
+        self.docs = 0
+        self.started = time.monotonic()
+        if _progress_on(opts):
+            import tqdm
+
+            tqdm.tqdm.monitor_interval = 0  # no helper thread (workers are forked from a server)
+            self.bar = tqdm.tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1000,
+                                 desc="cleaning", file=sys.stderr, dynamic_ncols=True, mininterval=0.2)
+
+    def update(self, nbytes: int, docs: int) -> None:
+        if self.bar is None:
+            return
+        self.docs += docs
+        rate = self.docs / max(time.monotonic() - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{self.docs} docs, {rate:.0f} docs/s", refresh=False)
+        self.bar.update(nbytes)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -7,6 +7,7 @@ rule-file error. ``main(argv) -> int`` never calls ``sys.exit`` itself, so tests
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from .batch import RunOptions, run
 from .errors import InputError, RuleError, UsageError
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, read_input
+from .report import build_report, error_text, format_summary
 from .rules import load_rules
 
 EPILOG = """exit codes: 0 all inputs processed; 1 some inputs failed (listed in OUT/errors.jsonl);
@@ -34,12 +36,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="files or folders (.txt, .jsonl, optionally .gz); '-' reads JSONL from stdin")
     r.add_argument("-o", "--out", required=True, help="output folder; '-' writes JSONL records to stdout")
     _common(r)
-    r.add_argument("--jobs", type=int, default=1, help="worker processes")
-    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar and no summary; errors only")
+    r.add_argument("--force", action="store_true",
+                   help="redo everything instead of resuming from OUT/manifest.sqlite")
     r.add_argument("--text-field", default=ReadOptions.text_field, help="JSONL field holding the text")
     r.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
     r.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
                    help="largest input (after decompression) read, in bytes")
+
+    rep = sub.add_parser("report", help="rebuild OUT/summary.json and OUT/report.html from a run's output")
+    rep.add_argument("out", metavar="OUT", help="the output folder of `cleaner run`")
 
     e = sub.add_parser("explain", help="print each finding in a file with its context, rule and action")
     e.add_argument("file")
@@ -80,37 +87,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_run(a: argparse.Namespace) -> int:
     if a.jobs < 1:
         raise UsageError("C302", "--jobs must be at least 1")
+    if a.max_doc_bytes < 1:
+        raise UsageError("C302", "--max-doc-bytes must be at least 1")
+    if "-" in a.inputs and len(a.inputs) > 1:
+        raise UsageError("C302", "'-' (stdin) cannot be mixed with other inputs")
     opts = RunOptions(
         inputs=tuple(a.inputs), out=a.out, rules=tuple(a.rules), jobs=a.jobs,
         read=ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes),
-        pipeline=_pipeline_options(a), quiet=a.quiet,
+        pipeline=_pipeline_options(a), quiet=a.quiet, force=a.force,
     )
-    report = run(opts)
+    try:
+        report = run(opts)
+    except KeyboardInterrupt:
+        print("cleaner: interrupted; rerun the same command to finish the rest", file=sys.stderr)
+        return 130
+    if a.out == "-":
+        if not a.quiet:
+            print(f"cleaner: {report.docs} documents, {report.errors} input errors", file=sys.stderr)
+        return 1 if report.errors else 0
     if not a.quiet:
-        print_summary(report.to_dict(), a.out, file=sys.stderr if a.out == "-" else sys.stdout)
-    for err in report.error_list[:20] if not a.quiet else ():
-        print(f"  error: {err['source']}{':' + str(err['line']) if err['line'] else ''}: {err['reason']}",
-              file=sys.stderr)
-    return 1 if report.errors else 0
+        print(format_summary(report.summary, a.out))
+    for err in report.error_list[:10]:
+        print(f"cleaner: {error_text(err)}", file=sys.stderr)
+    return 1 if report.summary["errors"] else 0
 
 
-def print_summary(s: dict[str, object], out: str, file: object = None) -> None:
-    p = lambda *x: print(*x, file=file)  # noqa: E731
-    t = s["timings"]
-    assert isinstance(t, dict)
-    p(f"cleaned {s['documents']} documents ({s['errors']} input errors) in {t['seconds']} s"
-      + (f" -> {out}/" if out != "-" else ""))
-    p("  verdicts: " + _counts(s["verdicts"]))
-    p("  findings: " + _counts(s["kinds"]))
-    rules = s["rules"]
-    assert isinstance(rules, dict)
-    for rule, n in sorted(rules.items(), key=lambda kv: -kv[1])[:12]:
-        p(f"    {n:6d}  {rule}")
-
-
-def _counts(d: object) -> str:
-    assert isinstance(d, dict)
-    return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
+def cmd_report(a: argparse.Namespace) -> int:
+    summary = build_report(Path(a.out))
+    print(format_summary(summary, a.out))
+    return 0
 
 
 def cmd_explain(a: argparse.Namespace) -> int:
@@ -159,5 +164,6 @@ def cmd_check_rules(a: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
-COMMANDS = {"run": cmd_run, "explain": cmd_explain, "rules": cmd_rules, "check-rules": cmd_check_rules}
+COMMANDS = {"run": cmd_run, "report": cmd_report, "explain": cmd_explain, "rules": cmd_rules,
+            "check-rules": cmd_check_rules}
 

@@ -1,13 +1,33 @@
-"""Atomic writes: every file appears whole or not at all (temp file in the same folder + rename)."""
+"""Writing outputs so that nothing is torn, lost or put outside ``OUT``.
+
+Three tools, each for one kind of output:
+
+- :func:`atomic_write_lines` / :func:`atomic_write_text` / :func:`atomic_write_json`: a whole file
+  appears at once (temp file in the same folder, fsync, ``os.replace``) — the cleaned texts,
+  ``summary.json``, ``report.html``.
+- :class:`Journal`: an append-only JSONL file (``annotations.jsonl``, ``errors.jsonl``) written in
+  whole lines; :meth:`Journal.sync` flushes and fsyncs at checkpoints and returns the committed size,
+  which the manifest records, so a resumed run cuts off whatever was written after the last
+  checkpoint (a torn last line included) with :meth:`Journal.truncate`.
+- :func:`safe_name` and :func:`confined`: output names come from input paths and record ids, which
+  can hold ``..``, absolute paths, newlines, NUL or 300-byte components; ``safe_name`` maps any string
+  one-to-one onto a harmless relative path and ``confined`` refuses a target whose real folder is not
+  inside ``OUT`` (a symbolic link planted in ``OUT/clean`` cannot redirect a write).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from .errors import UsageError
+
+MAX_COMPONENT_BYTES = 200  # below every common file system's 255-byte limit, with room for suffixes
 
 
 def dumps(record: Any) -> str:
@@ -22,7 +42,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 def atomic_write_lines(path: Path, chunks: Iterable[str]) -> None:
     """Write ``chunks`` to ``path`` through a temp file in the same folder, fsync, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name[:100] + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             for chunk in chunks:
@@ -37,3 +57,84 @@ def atomic_write_lines(path: Path, chunks: Iterable[str]) -> None:
 
 def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+
+
+# -- names -------------------------------------------------------------------------------------
+_UNSAFE = {chr(c) for c in range(32)} | {"\x7f", "%", "\\", ":", "*", "?", '"', "<", ">", "|"}
+
+
+def _escape_component(part: str) -> str:
+    """Percent-encode the characters that are unsafe in a file name (``%`` itself included, so the
+    mapping stays one-to-one); ``.`` and ``..`` become ``%2E`` / ``%2E%2E``."""
+    if part in (".", ".."):
+        return "%2E" * len(part)
+    out = "".join(f"%{ord(c):02X}" if c in _UNSAFE else c for c in part)
+    if part.startswith("."):  # hidden names (and our own temp files) stay visible and distinct
+        out = "%2E" + out[1:]
+    raw = out.encode("utf-8", "surrogateescape")
+    if len(raw) > MAX_COMPONENT_BYTES:  # keep it unique: a cut prefix plus a hash of the whole
+        digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
+        out = raw[: MAX_COMPONENT_BYTES - 18].decode("utf-8", "ignore") + "~" + digest
+    return out
+
+
+def safe_name(name: str) -> str:
+    """A relative path with no ``..``, no leading ``/``, no control characters, short components.
+
+    Distinct inputs give distinct outputs (``%`` is escaped too; over-long parts get a hash).
+
+    >>> safe_name("../../etc/passwd")
+    '%2E%2E/%2E%2E/etc/passwd'
+    >>> safe_name("/abs/a\\nb\\x00c.txt")
+    'abs/a%0Ab%00c.txt'
+    >>> safe_name("")
+    '%'
+    """
+    parts = [_escape_component(p) for p in name.replace("\\", "/").split("/") if p]
+    return "/".join(parts) or "%"
+
+
+def confined(root: Path, name: str) -> Path:
+    """``root / safe_name(name)``, after checking that its real parent folder is inside ``root``.
+
+    Raises :class:`UsageError` (C301) when a symbolic link inside ``root`` points elsewhere."""
+    target = root / safe_name(name)
+    real_root = os.path.realpath(root)
+    real_parent = os.path.realpath(target.parent)
+    if os.path.commonpath([real_root, real_parent]) != real_root:
+        raise UsageError("C301", f"{root}: {name!r} would be written outside it (through a symbolic link)")
+    return target
+
+
+# -- append-only JSONL -------------------------------------------------------------------------
+class Journal:
+    """An append-only file of whole lines with explicit commit points.
+
+    ``append`` buffers; ``sync`` writes, fsyncs and returns the committed size in bytes.
+    ``truncate(size)`` drops everything after a committed size (used when resuming)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._f = path.open("ab")
+        self.size = self._f.tell()
+
+    def append(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            data = line.encode("utf-8", "surrogateescape")
+            self._f.write(data)
+            self.size += len(data)
+
+    def sync(self) -> int:
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        return self.size
+
+    def truncate(self, size: int) -> None:
+        self._f.flush()
+        self._f.truncate(size)
+        self._f.seek(size)
+        self.size = size
+
+    def close(self) -> None:
+        self._f.close()
