@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
     r.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
                    help="largest input (after decompression) read, in bytes")
+    r.add_argument("--rule-timeout", type=float, default=Options.rule_timeout, metavar="SECONDS",
+                   help="longest a rule's regular expression may run on one document; past it the rule "
+                        "is reported in errors.jsonl and the other rules still run")
 
     rep = sub.add_parser("report", help="rebuild OUT/summary.json and OUT/report.html from a run's output")
     rep.add_argument("out", metavar="OUT", help="the output folder of `cleaner run`")
@@ -69,7 +72,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _pipeline_options(a: argparse.Namespace) -> Options:
-    return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold)
+    return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold,
+                   rule_timeout=getattr(a, "rule_timeout", Options.rule_timeout))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
