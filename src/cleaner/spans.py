@@ -92,6 +92,7 @@ def resolve(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
     >>> [s.rule for s in resolve([a, b])[0]]
     ['r.a']
     """
+    spans = list(spans)  # iterated twice below: a generator would leave no flags for the second pass
     kept: list[Span] = []
     dropped: list[Span] = []
     editing = sorted((s for s in spans if s.edits), key=_priority, reverse=True)
