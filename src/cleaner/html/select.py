@@ -18,14 +18,13 @@ import regex
 from .blocks import Block, Node, ancestors
 
 BOILER_TAGS = frozenset({"nav", "footer", "aside", "header", "menu", "figcaption", "form", "dialog", "address"})
-BOILER_WORDS = (
+BOILER_WORDS = (  # each measured on the corpus: it drops far more furniture than article text
     r"comments?|share|sharing|social|related|recommend\w*|newsletter|subscri\w*|signup|sign-up|promo\w*|"
-    r"advert\w*|ads?|ad-?slot|sponsor\w*|sidebar|widget|footer|masthead|nav|navbar|navigation|menu|"
-    r"breadcrumbs?|byline|author|authors|tags?|taglist|caption|credits?|popup|modal|cookies?|consent|"
-    r"banner|toolbar|pagination|pager|trending|popular|outbrain|taboola|disqus|print|skip|"
-    r"more-stories|read-more|readmore|most-read|mostread|topics|keywords|timestamp|dateline|meta|"
-    r"rail|overlay|paywall|tooltip|hidden|visually-hidden|sr-only|screen-reader-text|inline-ad|"
-    r"newsletter-signup|author-bio|bio|about-author|follow|video|gallery|photo|image|img|figure|media"
+    r"advert\w*|ads?|ad-?slot|sponsor\w*|footer|masthead|nav|navbar|navigation|menu|"
+    r"breadcrumbs?|byline|authors|author-bio|about-author|bio|caption|credits?|popup|modal|cookies?|"
+    r"consent|banner|toolbar|pagination|pager|trending|popular|outbrain|taboola|disqus|print|skip|"
+    r"more-stories|read-more|readmore|most-read|mostread|topics|timestamp|dateline|tooltip|"
+    r"sr-only|screen-reader-text|inline-ad|follow|video|gallery|photo|image|img|figure|media"
 )
 BOILER = regex.compile(rf"(?:^|[-_\s])(?:{BOILER_WORDS})(?:$|[-_\s\d])", regex.I)
 CONTENT = regex.compile(
@@ -34,9 +33,30 @@ CONTENT = regex.compile(
 NEGATIVE = regex.compile(
     r"(?:^|[-_\s])(?:comment|comments|footer|footnote|sidebar|related|share|social|sponsor|widget|"
     r"promo|ad|ads|advert|nav|menu|rail|outbrain|taboola|recommend|trending|popular)(?:$|[-_\s\d])", regex.I)
+# what never votes for the article: reader comments and the page's own navigation/footer/asides.
+# Narrow on purpose: class names like "one-sidebar" or "has-ads" sit on wrappers of the article.
+FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu", "dialog"})
+# Furniture names: words that name furniture wherever they stand in a class token or id
+# ("footer-wrap", "cliSettingsPopup"), and words that do only at its head ("sidebar-right" but not
+# "l-sidebar-fixed", a layout class on the article's own wrapper). An element whose names also say
+# article/content/body is never furniture.
+FURNITURE_NAME = regex.compile(
+    r"(?:^|[-_])(?:footer|comments?|commentlist|disqus|popup|modal|cookies?|consent|gdpr|newsletter|"
+    r"outbrain|taboola|recirc)(?:$|[-_\d])"
+    r"|^(?:site-|page-|global-|main-)?(?:sidebar|related|promo|privacy|respond|replies|subscribe)(?:$|[-_\d])")
+CAMEL = regex.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 PUNCT = regex.compile(r"[,.;:!?，。、；：！？]")
 MIN_PROSE = 25  # characters a block needs to vote
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+
+def _furniture_name(node: Node) -> bool:
+    if node.tag in ("html", "body"):
+        return False
+    names = _names(node)
+    if CONTENT.search(names):
+        return False
+    return any(FURNITURE_NAME.search(t) for t in CAMEL.sub("-", names).lower().split())
 
 
 def _names(node: Node) -> str:
@@ -67,20 +87,38 @@ def prose_value(block: Block) -> float:
     return 1 + len(PUNCT.findall(text)) + min(length / 100, 3)
 
 
+def furniture(node: Node, memo: dict[int, bool]) -> bool:
+    """Is ``node`` or an ancestor page furniture (nav, footer, aside, reader comments)? Memoised."""
+    path: list[Node] = []
+    found = False
+    for anc in ancestors(node):
+        known = memo.get(id(anc))
+        if known is not None:
+            found = known
+            break
+        path.append(anc)
+        if anc.tag in FURNITURE_TAGS or _furniture_name(anc):
+            found = True
+            break
+    for n in path:
+        memo[id(n)] = found
+    return found
+
+
 def score_nodes(blocks: Sequence[Block]) -> list[Node]:
-    """Give each ancestor of a prose block its votes; return the voted nodes."""
+    """Give each ancestor of a prose block its votes (the nearest most); return the voted nodes.
+
+    Blocks in page furniture do not vote: a long comment thread must not outvote a short article."""
     voted: dict[int, Node] = {}
+    memo: dict[int, bool] = {}
     for block in blocks:
         for node in ancestors(block.node):
             node.chars += len(block.text)
             node.link_chars += block.link_chars
         value = prose_value(block)
-        if not value:
+        if not value or furniture(block.node, memo):
             continue
-        node = block.node
-        if node.tag not in ("p", "pre", "td", "blockquote", "li", "h2", "h3"):
-            node = node  # loose text: the element itself is the container
-        for level, anc in enumerate(ancestors(node.parent if node.tag in ("p", "pre", "td", "blockquote") else node)):
+        for level, anc in enumerate(ancestors(block.node.parent)):
             if level > 4:
                 break
             anc.score += value / (1 if level == 0 else 2 if level == 1 else level * 3)
@@ -118,27 +156,51 @@ def inside(node: Node, container: Node) -> tuple[bool, bool]:
     return False, boiler
 
 
+LINK_DENSE = 0.5  # a block with more link text than this share is navigation, not prose
+FURNITURE_PENALTY = 1.0  # how much a character of link list or furniture costs a container
+LIST_PROSE = 0.5  # prose in list items and table cells counts half (teaser lists, data tables)
+
+
+def block_weight(block: Block, memo: dict[int, bool]) -> float:
+    """What a block adds to a container: its length when it reads as prose, minus when it is a link
+    list or sits in page furniture, nothing for short text (headings, datelines)."""
+    if block.hidden:
+        return 0.0
+    n = len(block.text)
+    if block.link_chars > LINK_DENSE * n or furniture(block.node, memo):
+        return -FURNITURE_PENALTY * n
+    if not prose_value(block):
+        return 0.0
+    return n * (LIST_PROSE if block.node.tag in ("li", "td", "th", "dd", "dt") else 1.0)
+
+
+def container(blocks: Sequence[Block]) -> Node | None:
+    """The element whose blocks add up to the most prose net of furniture (the deepest on a tie)."""
+    memo: dict[int, bool] = {}
+    mass: dict[int, float] = {}
+    nodes: dict[int, Node] = {}
+    for block in blocks:
+        w = block_weight(block, memo)
+        if not w:
+            continue
+        for anc in ancestors(block.node):
+            key = id(anc)
+            mass[key] = mass.get(key, 0.0) + w
+            nodes[key] = anc
+    if not mass:
+        return None
+    best = max(mass, key=lambda k: (mass[k], nodes[k].depth))
+    return nodes[best] if mass[best] > 0 else None
+
+
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order (visible and hidden alike)."""
-    top = best_container(blocks)
+    top = container(blocks)
     if top is None:
         return list(blocks)
-    containers = [top]
-    if top.parent is not None:
-        threshold = max(10.0, final_score(top) * 0.2)
-        containers = [top]
-        for block in blocks:
-            anc = block.node
-            while anc is not None and anc.parent is not top.parent:
-                anc = anc.parent
-            if anc is not None and anc is not top and final_score(anc) >= threshold and anc not in containers:
-                containers.append(anc)
     out = []
     for block in blocks:
-        for c in containers:
-            under, boiler = inside(block.node, c)
-            if under:
-                if not boiler and (block.link_chars <= 0.5 * len(block.text) or block.hidden):
-                    out.append(block)
-                break
+        under, boiler = inside(block.node, top)
+        if under and not boiler and (block.link_chars <= LINK_DENSE * len(block.text) or block.hidden):
+            out.append(block)
     return out
