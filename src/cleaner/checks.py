@@ -13,13 +13,18 @@ from .actions import replay
 from .document import Document
 from .errors import RuleError
 from .pipeline import Options, Pipeline
+from .readers import html_document
 from .rules import Example, Rule, load_rules
 
 
 def example_problems(rule: Rule, example: Example, options: Options | None = None) -> list[str]:
     """What is wrong with the rule's output on one example (empty: it behaves as stated)."""
     pipeline = Pipeline([rule], options)
-    doc = Document(example.text, metadata={"lang": example.lang} if example.lang else {})
+    meta = {"lang": example.lang} if example.lang else {}
+    if example.format == "html":
+        doc = html_document(example.text, id="example", source=rule.id, metadata=meta)
+    else:
+        doc = Document(example.text, metadata=meta)
     result = pipeline.clean(doc)
     mine = [s for s in result.spans if s.rule == rule.id]
     problems = []
@@ -29,7 +34,7 @@ def example_problems(rule: Rule, example: Example, options: Options | None = Non
         problems.append(f"found {[s.text for s in mine]!r}, expected {list(example.found)!r}")
     if not example.positive and mine:
         problems.append(f"negative example, but found {[s.text for s in mine]!r}")
-    if replay(example.text, result.spans) != result.text:
+    if replay(doc.text, result.spans) != result.text:
         problems.append("replaying the annotations does not reproduce the cleaned text")
     return problems
 

@@ -31,7 +31,8 @@ COMMON_KEYS = {
     "examples": "array of tables: text, and cleaned and/or found",
 }
 REQUIRED = ("detector", "kind", "description", "message", "action")
-EXAMPLE_KEYS = {"text", "cleaned", "found", "lang", "expect", "note"}
+EXAMPLE_KEYS = {"text", "cleaned", "found", "lang", "expect", "note", "format"}
+EXAMPLE_FORMATS = ("txt", "html")  # html: `text` is a page, read as the HTML reader reads it
 MESSAGE_FIELDS = {"match"}
 
 
@@ -43,9 +44,12 @@ class Example:
     lang: str | None
     expect_fail: bool
     note: str = ""
+    format: str = "txt"
 
     @property
     def positive(self) -> bool:
+        if self.format == "html":  # the page's markup always differs from its text: `found` decides
+            return bool(self.found)
         return bool(self.found) or (self.cleaned is not None and self.cleaned != self.text)
 
 
@@ -140,8 +144,13 @@ def _examples(path: Path, raw: Any) -> tuple[Example, ...]:
         expect = ex.get("expect", "pass")
         if expect not in ("pass", "fail"):
             raise RuleError(path, "C202", f"examples[{i}].expect: {expect!r}", hint="one of pass, fail")
+        fmt = ex.get("format", "txt")
+        if fmt not in EXAMPLE_FORMATS:
+            raise RuleError(path, "C202", f"examples[{i}].format: {fmt!r}", hint="one of " + ", ".join(EXAMPLE_FORMATS))
+        if fmt == "html" and found is None:
+            raise RuleError(path, "C203", f"found in examples[{i}] (an html example lists what it finds)")
         out.append(Example(ex["text"], ex.get("cleaned"), tuple(found) if found is not None else None,
-                           ex.get("lang"), expect == "fail", str(ex.get("note", ""))))
+                           ex.get("lang"), expect == "fail", str(ex.get("note", "")), fmt))
     return tuple(out)
 
 
