@@ -42,3 +42,31 @@ def gloss_near(gloss_re: regex.Pattern[str], text: str, start: int, end: int,
     hi = text.find("\n", end)
     hi = min(len(text) if hi < 0 else hi, end + after)
     return gloss_re.search(text, lo, start) is not None or gloss_re.search(text, end, hi) is not None
+
+
+class LinkFinder:
+    """Finds URLs and bare domains fast: a regex anchored on ``.tld`` (a literal, ~450 MB/s), then
+    each hit is widened to the whole host (and path) around it. TLDs come from a sidecar list."""
+
+    def __init__(self, tlds: list[str]) -> None:
+        alt = "|".join(sorted((regex.escape(t) for t in tlds), key=len, reverse=True))
+        # the TLD ends where a lower-case letter or digit does not follow ("site.comThe" is glued text)
+        self.anchor = regex.compile(rf"(?<=[A-Za-z0-9])\.(?:{alt})(?-i:(?![a-z0-9-]))", regex.IGNORECASE)
+        self.host = regex.compile(r"(?:https?://)?(?:[A-Za-z0-9][A-Za-z0-9-]*\.)*[A-Za-z0-9][A-Za-z0-9-]*\Z")
+        self.path = regex.compile(r"(?:[/?#][^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]】）])?")
+
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             timeout: float | None = None) -> list[tuple[int, int]]:
+        """``(start, end)`` of every URL or domain in ``text[start:end]``."""
+        end = len(text) if end is None else end
+        out: list[tuple[int, int]] = []
+        for m in self.anchor.finditer(text, start, end, timeout=timeout):
+            if out and m.start() < out[-1][1]:
+                continue
+            lo = max(start, m.start() - 120)
+            host = self.host.search(text, lo, m.start())
+            if host is None:
+                continue
+            path = self.path.match(text, m.end(), end)
+            out.append((host.start(), path.end() if path else m.end()))
+        return out

@@ -85,9 +85,9 @@ class ForeignRunDetector(Detector):
             return
         text = doc.text
         for m in self.run_re.finditer(text, timeout=self.timeout):
-            if sum(1 for c in m.group() if c.isalpha()) < p.min_chars:
-                continue
             start, end = self._extend(text, m.start(), m.end())
+            if sum(1 for c in text[start:end] if c.isalpha()) < p.min_chars:
+                continue
             score, evidence = self._score(text, analysis, start, end)
             if score >= p.threshold:
                 yield self.span(doc, start, end, score=min(score, 1.0), detail={"evidence": evidence})

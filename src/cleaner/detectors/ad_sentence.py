@@ -1,0 +1,193 @@
+"""``ad_sentence``: whole sentences of ad copy injected into prose (pharma, casino, essay mills…).
+
+English spam arrives as a sentence or a few short ones: ``Order <drug> online, no prescription:
+<shop>.com``. One Aho-Corasick pass finds ad vocabulary (by category) and a literal-anchored
+scan finds links; only sentences holding one of them are looked at. Around such a seed, the
+neighbouring sentences of the same line that carry evidence too (an ad term, a link, a price, a
+call to action, a messaging app) form one *ad unit*, scored on its combined evidence: the first
+ad term, each further distinct term, a link drop, a price, a call to action, urgency, a contact
+channel, an exclamation, second-person address. A unit at the threshold is removed whole.
+
+Off-topic is the strongest tell of an injection: an ad term the article also uses outside the
+unit (a casino story that says "casino" ten times) counts for little. A news sentence *about* a
+casino or a drug carries one term and no selling, so it stays below the threshold; deal posts
+(prices, "shop now") are the likeliest false positives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..lexicon import Lexicon
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector, read_word_list
+from .common import LinkFinder, load_lexicon
+
+# a sentence ends at .!? (and closing quotes) before white space
+_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
+                       regex.IGNORECASE)
+_YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
+_FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
+_SUBSTANTIVE = ("link", "price", "cta", "contact")
+
+
+@dataclass(frozen=True)
+class AdSentenceParams:
+    lexicon: dict[str, str] = field(default_factory=dict)  # ad category -> sidecar word list
+    cta: str = ""  # sidecar lists: calls to action, urgency phrases, contact channels, TLDs
+    urgency: str = ""
+    contact: str = ""
+    tlds: str = ""
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "term": 0.45, "more_terms": 0.15, "link": 0.35, "price": 0.2, "cta": 0.2, "urgency": 0.15,
+        "contact": 0.3, "exclaim": 0.1, "you": 0.1})
+    on_topic: float = 0.3  # factor for an ad term the article also uses outside the unit
+    max_more_terms: int = 3
+    threshold: float = 0.8
+    max_chars: int = 400  # a unit longer than this is prose, not ad copy
+
+    def check(self) -> tuple[str, str] | None:
+        missing = {"term", "more_terms", *_FEATURES} - set(self.weights)
+        if missing:
+            return "weights", "give weights for " + ", ".join(sorted(missing))
+        return None
+
+
+@dataclass
+class _Evidence:
+    terms: set[str] = field(default_factory=set)
+    features: set[str] = field(default_factory=set)
+
+    def add(self, other: _Evidence) -> None:
+        self.terms |= other.terms
+        self.features |= other.features
+
+    @property
+    def substantive(self) -> bool:
+        return bool(self.terms) or any(f in self.features for f in _SUBSTANTIVE)
+
+
+@register
+class AdSentenceDetector(Detector):
+    name = "ad_sentence"
+    Params = AdSentenceParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: AdSentenceParams = self.params
+        self.ads = load_lexicon(rule, "lexicon", p.lexicon)
+        self.style = Lexicon.from_lists({key: read_word_list(rule, name, key)
+                                         for key, name in (("cta", p.cta), ("urgency", p.urgency),
+                                                           ("contact", p.contact)) if name})
+        self.links = LinkFinder(read_word_list(rule, p.tlds, "tlds")) if p.tlds else None
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        if analysis.script != "Latin":
+            return
+        text = doc.text
+        hits = list(self.ads.find(text))
+        links = self.links.find(text, timeout=self.timeout) if self.links else []
+        if not hits and not links:
+            return
+        doc_terms = Counter(h.term for h in hits)
+        done = -1
+        for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
+            if pos < done:
+                continue
+            start, end, ev = self._unit(text, analysis, pos)
+            score = self._score(ev, doc_terms, text, start, end)
+            if score >= self.params.threshold and end - start <= self.params.max_chars:
+                done = end
+                yield self.span(doc, start, end, score=min(1.0, score / 1.5),
+                                detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
+
+    # -- sentences and units -----------------------------------------------------------------
+    def _sentence(self, text: str, line: tuple[int, int], pos: int) -> tuple[int, int]:
+        """The sentence around ``pos`` within ``line``; a link followed by a capitalised word
+        ends a sentence too (``… at shop-now.net The mayor said``)."""
+        line_start, line_end = line
+        start = line_start
+        for m in _END.finditer(text, line_start, pos):
+            start = m.end()
+        m = _END.search(text, pos, line_end)
+        end = m.end() if m else line_end
+        for s, e in self._links(text, line_start, end):
+            if e <= pos and e > start and _capital_after(text, e):
+                start = e
+            elif s >= pos and e < end and _capital_after(text, e):
+                end = e
+                break
+        while start < end and text[start].isspace():
+            start += 1
+        return start, end
+
+    def _links(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        return self.links.find(text, start, end, timeout=self.timeout) if self.links else []
+
+    def _unit(self, text: str, analysis: Analysis, pos: int) -> tuple[int, int, _Evidence]:
+        """The seed's sentence plus the neighbours on its line that carry substantive evidence."""
+        line = analysis.line_at(pos)
+        start, end = self._sentence(text, line, pos)
+        ev = self._evidence(text, start, end)
+        while start > line[0]:
+            s, e = self._sentence(text, line, _skip(text, start - 1, -1))
+            more = self._evidence(text, s, e)
+            if s >= start or not more.substantive:
+                break
+            start, _ = s, ev.add(more)
+        while end < line[1]:
+            s, e = self._sentence(text, line, _skip(text, end, 1))
+            more = self._evidence(text, s, e)
+            if e <= end or not more.substantive:
+                break
+            end, _ = e, ev.add(more)
+        return start, end, ev
+
+    # -- evidence ----------------------------------------------------------------------------
+    def _evidence(self, text: str, start: int, end: int) -> _Evidence:
+        sent = text[start:end]
+        ev = _Evidence({h.term for h in self.ads.find(sent)}, self.style.categories(sent))
+        if self._links(text, start, end):
+            ev.features.add("link")
+        if _PRICE.search(sent):
+            ev.features.add("price")
+        if "!" in sent:
+            ev.features.add("exclaim")
+        if _YOU.search(sent):
+            ev.features.add("you")
+        return ev
+
+    def _score(self, ev: _Evidence, doc_terms: Counter[str], text: str, start: int, end: int) -> float:
+        p: AdSentenceParams = self.params
+        w = p.weights
+        if not ev.terms and "link" not in ev.features:
+            return 0.0
+        unit_terms = Counter(h.term for h in self.ads.find(text[start:end]))
+        values = sorted((p.on_topic if doc_terms[t] > unit_terms[t] else 1.0) for t in ev.terms)[::-1]
+        score = w["term"] * values[0] if values else 0.0
+        score += w["more_terms"] * sum(values[1:1 + p.max_more_terms])
+        return score + sum(w[f] for f in ev.features)
+
+
+def _capital_after(text: str, i: int) -> bool:
+    j = i
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j > i and j < len(text) and text[j].isupper()
+
+
+def _skip(text: str, i: int, step: int) -> int:
+    while 0 < i < len(text) - 1 and text[i].isspace():
+        i += step
+    return i
+
+

@@ -1,0 +1,111 @@
+"""``contact_drop``: link drops and messenger handles left outside any sentence.
+
+SEO spam often leaves only its address: ``xmyc520.vip`` after the last sentence of a paragraph,
+``www.site666.cn`` glued between two words, ``TG @handle`` at a paragraph start. A link in prose
+is part of a sentence (``reported by bloomberg.com on Tuesday``); a dropped one is glued to a word,
+stands where no sentence holds it, follows a messenger marker, or has the look of a throwaway
+domain (letters plus digits, a cheap TLD). Evidence adds up to a threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector, read_word_list
+from .common import LinkFinder
+
+_HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
+_THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
+_SENTENCE_EDGE = ".!?:;\"'”’)]】）"
+
+
+@dataclass(frozen=True)
+class ContactDropParams:
+    tlds: str = ""  # sidecar list of top-level domains
+    cheap_tlds: tuple[str, ...] = ()  # TLDs favoured by throwaway spam domains
+    markers: tuple[str, ...] = ()  # messenger names that introduce a handle ("TG", "WhatsApp")
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "glued": 0.6, "standalone": 0.5, "marker": 0.6, "throwaway": 0.3, "cheap_tld": 0.2})
+    threshold: float = 0.6
+
+    def check(self) -> tuple[str, str] | None:
+        if not self.tlds:
+            return "tlds", "name the sidecar list of top-level domains"
+        return None
+
+
+@register
+class ContactDropDetector(Detector):
+    name = "contact_drop"
+    Params = ContactDropParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: ContactDropParams = self.params
+        self.links = LinkFinder(read_word_list(rule, p.tlds, "tlds"))
+        alt = "|".join(regex.escape(m) for m in sorted(p.markers, key=len, reverse=True))
+        self.marker = regex.compile(rf"(?:^|(?<=[\s(（]))(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) \
+            if alt else None
+        self.cheap = {t.lower() for t in p.cheap_tlds}
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        if analysis.script == "None":
+            return
+        text = doc.text
+        found = [(s, e, "link") for s, e in self.links.find(text, timeout=self.timeout)]
+        if "@" in text:
+            found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
+        for start, end, what in sorted(found):
+            start = _split_glued_www(text, start)
+            start, score, evidence = self._score(text, analysis, start, end, what)
+            if score >= self.params.threshold:
+                yield self.span(doc, start, end, score=min(1.0, score), detail={"evidence": evidence})
+
+    def _score(self, text: str, analysis: Analysis, start: int, end: int,
+               what: str) -> tuple[int, float, list[str]]:
+        w = self.params.weights
+        evidence = []
+        if self.marker is not None:
+            line_start, _ = analysis.line_at(start)
+            m = self.marker.search(text, max(line_start, start - 24), start)
+            if m:
+                start = m.start()
+                evidence.append("marker")
+        if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            evidence.append("glued")
+        if _standalone(text, analysis, start, end):
+            evidence.append("standalone")
+        if what == "link":
+            host = text[start:end].lower()
+            if _THROWAWAY.search(host):
+                evidence.append("throwaway")
+            tld = regex.search(r"\.([a-z]+)(?:/|$)", host)
+            if tld and tld.group(1) in self.cheap:
+                evidence.append("cheap_tld")
+        return start, sum(w.get(e, 0.0) for e in evidence), evidence
+
+
+def _split_glued_www(text: str, start: int) -> int:
+    """``willwww.site.cn`` → the link starts at ``www``."""
+    i = text.lower().find("www.", start, start + 40)
+    j = text.find("http", start, start + 40)
+    cut = min(x for x in (i, j) if x >= 0) if (i >= 0 or j >= 0) else -1
+    return cut if cut > start else start
+
+
+def _standalone(text: str, analysis: Analysis, start: int, end: int) -> bool:
+    """No sentence holds it: line or sentence edge on both sides."""
+    line_start, line_end = analysis.line_at(start)
+    before = text[line_start:start].rstrip()
+    after = text[end:line_end].lstrip()
+    left_ok = not before or before[-1] in _SENTENCE_EDGE
+    right_ok = not after or after[0].isupper() or after[0] in "\"“"
+    return left_ok and right_ok
