@@ -145,15 +145,31 @@ def is_boiler(node: Node) -> bool:
     return bool(names.strip()) and BOILER.search(names) is not None and not CONTENT.search(names)
 
 
-def inside(node: Node, container: Node) -> tuple[bool, bool]:
-    """``(under container, under furniture between the block and the container)``."""
-    boiler = False
-    for anc in ancestors(node):
+OUTSIDE, FURNITURE, KEPT = 0, 1, 2
+
+
+def placement(node: Node, container: Node, memo: dict[int, int]) -> int:
+    """``KEPT`` under the container, ``FURNITURE`` under furniture inside it, else ``OUTSIDE``.
+
+    Memoised per node: every block asks about its ancestors, and they are shared."""
+    path: list[Node] = []
+    state = OUTSIDE
+    anc: Node | None = node
+    while anc is not None:
         if anc is container:
-            return True, boiler
-        if is_boiler(anc):
-            boiler = True
-    return False, boiler
+            state = KEPT
+            break
+        known = memo.get(id(anc))
+        if known is not None:
+            state = known
+            break
+        path.append(anc)
+        anc = anc.parent
+    for n in reversed(path):  # from the top down: furniture makes everything below it furniture
+        if state == KEPT and is_boiler(n):
+            state = FURNITURE
+        memo[id(n)] = state
+    return memo[id(node)] if path else state
 
 
 LINK_DENSE = 0.5  # a block with more link text than this share is navigation, not prose
@@ -198,9 +214,6 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     top = container(blocks)
     if top is None:
         return list(blocks)
-    out = []
-    for block in blocks:
-        under, boiler = inside(block.node, top)
-        if under and not boiler and (block.link_chars <= LINK_DENSE * len(block.text) or block.hidden):
-            out.append(block)
-    return out
+    memo: dict[int, int] = {}
+    return [b for b in blocks if placement(b.node, top, memo) == KEPT
+            and (b.link_chars <= LINK_DENSE * len(b.text) or b.hidden)]

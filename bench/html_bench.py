@@ -1,0 +1,85 @@
+"""Speed of the HTML path on the real corpus pages, against a floor measured in the same run.
+
+    .venv/bin/python bench/html_bench.py [--repeat N]
+
+Floor: one ``regex`` word-tokenising pass (``\\w+`` findall) over each page's decoded HTML, the
+cheapest thing that looks at every character. Reported beside it, each as pages/s, MB/s of HTML
+and the ratio to the floor: a bare lxml parse, a BeautifulSoup+lxml parse (for scale), the reader
+(decode + parse + extract + hidden regions: ``Document`` out), and reader + the ``html_hidden`` rule
+(what the issue calls the HTML path), and reader + the whole default pipeline (all detectors).
+Pages are read into memory first (gunzip not timed); peak RSS is printed at the end.
+Reads ../shared/corpus (publishers' text, never copied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "html"
+WORD = regex.compile(r"\w+")
+
+
+def timed(pages: list[bytes], fn: Callable[[bytes], Any], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for page in pages:
+            fn(page)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    a = ap.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"{CORPUS} is not present; nothing to measure", file=sys.stderr)
+        return 0
+    from bs4 import BeautifulSoup
+    from lxml import etree
+
+    from cleaner.html import decode
+    from cleaner.pipeline import Pipeline
+    from cleaner.readers import html_document
+    from cleaner.rules import load_rules
+
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted(CORPUS.glob("*.html.gz"))]
+    mb = sum(map(len, pages)) / 1e6
+    hidden = Pipeline([r for r in load_rules() if r.kind == "hidden"])
+    full = Pipeline.default()
+
+    def doc(page: bytes) -> Any:
+        return html_document(decode(page)[0], id="p", source="p")
+
+    cases: list[tuple[str, Callable[[bytes], Any]]] = [
+        ("floor: decode + regex \\w+ pass", lambda p: WORD.findall(p.decode("utf-8", "replace"))),
+        ("lxml parse", lambda p: etree.fromstring(p, etree.HTMLParser())),
+        ("bs4 + lxml parse", lambda p: BeautifulSoup(p, "lxml")),
+        ("reader (Document out)", doc),
+        ("HTML path: reader + html_hidden", lambda p: hidden.clean(doc(p))),
+        ("reader + default pipeline", lambda p: full.clean(doc(p))),
+    ]
+    print(f"{len(pages)} pages, {mb:.1f} MB of HTML, best of {a.repeat}")
+    floor = None
+    for name, fn in cases:
+        seconds = timed(pages, fn, a.repeat)
+        floor = floor or seconds
+        print(f"{name:34s} {seconds:7.3f} s  {len(pages) / seconds:8.1f} pages/s  {mb / seconds:7.1f} MB/s"
+              f"  {seconds / floor:5.2f}x floor")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
