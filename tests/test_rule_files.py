@@ -44,13 +44,19 @@ def test_sidecar_word_list_is_sorted_and_clean(path):
     assert lines == sorted(set(lines)), "sorted, no duplicates"
 
 
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
 def test_every_sidecar_is_used_by_a_rule():
-    named = set()
-    for rule in RULES:
-        for value in rule.params.values():
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, str) and v.endswith(".txt"):
-                    named.add((rule.path.parent / v).resolve())
+    named = {(rule.path.parent / v).resolve() for rule in RULES for v in _strings(rule.params) if v.endswith(".txt")}
     assert {p.resolve() for p in SIDECARS} <= named
 
 

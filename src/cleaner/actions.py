@@ -28,7 +28,7 @@ from .spans import Span
 
 _HSPACE = " \t\u00a0\u3000"
 _SPACED_WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}\p{Nd}]")
-_HAS_WORD = regex.compile(r"\w")
+_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")  # not \w: it includes the zero-width joiners
 _SENTENCE_END = ".!?,;:)]}\"'”’»"
 _OPENING = "\"'“‘«([{"
 

@@ -37,7 +37,7 @@ _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€
                        regex.IGNORECASE)
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
-_SUBSTANTIVE = ("link", "price", "cta", "contact")
+_NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class AdSentenceParams:
     max_more_terms: int = 3
     threshold: float = 0.8
     max_chars: int = 400  # a unit longer than this is prose, not ad copy
+    max_neighbour_chars: int = 160  # a longer neighbouring sentence is prose and never joins a unit
 
     def check(self) -> tuple[str, str] | None:
         missing = {"term", "more_terms", *_FEATURES} - set(self.weights)
@@ -72,8 +73,8 @@ class _Evidence:
         self.features |= other.features
 
     @property
-    def substantive(self) -> bool:
-        return bool(self.terms) or any(f in self.features for f in _SUBSTANTIVE)
+    def neighbourly(self) -> bool:
+        return bool(self.terms) or any(f in self.features for f in _NEIGHBOURLY)
 
 
 @register
@@ -134,23 +135,33 @@ class AdSentenceDetector(Detector):
         return self.links.find(text, start, end, timeout=self.timeout) if self.links else []
 
     def _unit(self, text: str, analysis: Analysis, pos: int) -> tuple[int, int, _Evidence]:
-        """The seed's sentence plus the neighbours on its line that carry substantive evidence."""
+        """The seed's sentence plus the short neighbours on its line that carry ad evidence."""
         line = analysis.line_at(pos)
         start, end = self._sentence(text, line, pos)
         ev = self._evidence(text, start, end)
         while start > line[0]:
-            s, e = self._sentence(text, line, _skip(text, start - 1, -1))
-            more = self._evidence(text, s, e)
-            if s >= start or not more.substantive:
+            e = _skip(text, start, -1)  # end of the previous sentence
+            s, _ = self._sentence(text, line, max(line[0], e - 1))
+            if not self._joins(text, s, e, ev):
                 break
-            start, _ = s, ev.add(more)
+            start = s
         while end < line[1]:
-            s, e = self._sentence(text, line, _skip(text, end, 1))
-            more = self._evidence(text, s, e)
-            if e <= end or not more.substantive:
+            s = _skip(text, end, 1)  # start of the next sentence
+            _, e = self._sentence(text, line, s)
+            if not self._joins(text, s, e, ev):
                 break
-            end, _ = e, ev.add(more)
+            end = e
         return start, end, ev
+
+    def _joins(self, text: str, start: int, end: int, ev: _Evidence) -> bool:
+        """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy."""
+        if end <= start or end - start > self.params.max_neighbour_chars:
+            return False
+        more = self._evidence(text, start, end)
+        if more.neighbourly:
+            ev.add(more)
+            return True
+        return False
 
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, text: str, start: int, end: int) -> _Evidence:
@@ -179,15 +190,25 @@ class AdSentenceDetector(Detector):
 
 
 def _capital_after(text: str, i: int) -> bool:
+    """After white space, a capital letter (possibly behind an opening quote) starts a sentence."""
     j = i
     while j < len(text) and text[j] in " \t":
         j += 1
-    return j > i and j < len(text) and text[j].isupper()
+    if j == i:
+        return False
+    if j < len(text) and text[j] in "\"“‘'(":
+        j += 1
+    return j < len(text) and text[j].isupper()
 
 
 def _skip(text: str, i: int, step: int) -> int:
-    while 0 < i < len(text) - 1 and text[i].isspace():
-        i += step
+    """Move over white space: forward from ``i``, or backward from just before ``i``."""
+    if step > 0:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        return i
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
     return i
 
 

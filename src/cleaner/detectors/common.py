@@ -14,7 +14,7 @@ from .base import read_word_list
 # "夜场qdyc99.site", "美高梅 mgm8866.app", "企鹅号 88669527", "Q号：9527666", "飞机号 @cs_yeyou".
 CONTACT_TAIL = regex.compile(
     r"[ \t]?[:：]?[ \t]?"
-    r"(?:@[A-Za-z0-9_]{2,}"
+    r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
     r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
     r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})"
     r"(?![a-z0-9])"
@@ -35,13 +35,20 @@ def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:
     return i, ""
 
 
-def gloss_near(gloss_re: regex.Pattern[str], text: str, start: int, end: int,
-               before: int = 40, after: int = 60) -> bool:
-    """A gloss word ("means", "called"…) on the same line close before or after ``[start, end)``."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - before)
-    hi = text.find("\n", end)
-    hi = min(len(text) if hi < 0 else hi, end + after)
-    return gloss_re.search(text, lo, start) is not None or gloss_re.search(text, end, hi) is not None
+class Gloss:
+    """Is a foreign term introduced or explained by a gloss word right next to it?
+
+    ``a song called 青花瓷``, ``the term 内卷 (involution)``, ``春风楼, means “…”``: the gloss word is at
+    most one word away, before or after, within the line. Further away it is chance, not a gloss."""
+
+    def __init__(self, words: list[str]) -> None:
+        alt = "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
+        self.before = regex.compile(rf"\b(?:{alt})[^\w\n]{{1,3}}(?:\w+[^\w\n]{{1,3}})?\Z", regex.IGNORECASE)
+        self.after = regex.compile(rf"\A[^\w\n]{{0,3}}(?:\w+[^\w\n]{{1,3}})?(?:{alt})\b", regex.IGNORECASE)
+
+    def near(self, text: str, start: int, end: int) -> bool:
+        return (self.before.search(text, max(0, start - 48), start) is not None
+                or self.after.match(text[end:end + 48]) is not None)
 
 
 class LinkFinder:

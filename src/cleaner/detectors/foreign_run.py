@@ -28,8 +28,8 @@ from ..lexicon import Lexicon
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector
-from .common import CONTACT_TAIL, gloss_near, load_lexicon, nearest_nonspace
+from .base import Detector, read_word_list
+from .common import CONTACT_TAIL, Gloss, load_lexicon, nearest_nonspace
 
 SCRIPT_CLASSES = {
     "Han": r"\p{Han}々〆", "Kana": r"\p{Hiragana}\p{Katakana}ー", "Hangul": r"\p{Hangul}",
@@ -51,7 +51,7 @@ class ForeignRunParams:
         "bare": 0.5, "edge": 0.3, "glued": 0.3, "contact": 0.5})
     lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list
     lexicon_weights: dict[str, float] = field(default_factory=dict)  # category -> weight
-    gloss_words: tuple[str, ...] = ()  # words that introduce a quoted foreign term
+    gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term ("means", "called")
 
     def check(self) -> tuple[str, str] | None:
         unknown = [s for s in self.scripts if s not in SCRIPT_CLASSES]
@@ -76,8 +76,7 @@ class ForeignRunDetector(Detector):
         # or by a space and a glued upper-case marker (深圳夜场 V信)
         self.run_re = regex.compile(rf"[{cls}]+(?:(?:[A-Za-z0-9]{{1,4}}|[ \t][A-Z]{{1,3}})[{cls}]+)*")
         self.lexicon: Lexicon = load_lexicon(rule, "lexicon", p.lexicon)
-        self.gloss_re = regex.compile(r"\b(?:" + "|".join(map(regex.escape, p.gloss_words)) + r")\b",
-                                      regex.IGNORECASE) if p.gloss_words else None
+        self.gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: ForeignRunParams = self.params
@@ -99,8 +98,8 @@ class ForeignRunDetector(Detector):
         left = start
         while left > 0 and "A" <= text[left - 1] <= "Z" and start - left < 3:
             left -= 1
-        if left < start and left > 0 and text[left - 1].isalnum():
-            left = start  # part of a longer word: leave it
+        if 0 < left < start and text[left - 1].isalnum() and not text[left - 1].islower():
+            left = start  # part of a longer word or acronym: leave it ("justV信" is camel-case glue)
         tail = CONTACT_TAIL.match(text, end)
         if tail:
             end = tail.end()
@@ -138,11 +137,15 @@ class ForeignRunDetector(Detector):
     def _quoted_or_glossed(self, text: str, start: int, end: int) -> bool:
         """Inside quotes/brackets, followed by a bracketed or slashed gloss, or near a gloss word."""
         _, prev = nearest_nonspace(text, start - 1, -1)
-        next_i, nxt = nearest_nonspace(text, end, 1)
-        if prev and nxt and prev in OPENERS and nxt in CLOSERS.get(prev, ""):
+        close = end
+        while close < len(text) and text[close].isascii() and text[close].isalnum():
+            close += 1  # (卡拉OK): the closer comes after the glued Latin
+        _, closer = nearest_nonspace(text, close, 1)
+        if prev and closer and prev in OPENERS and closer in CLOSERS.get(prev, ""):
             return True
+        next_i, nxt = nearest_nonspace(text, end, 1)
         if nxt and nxt in "(（/" and next_i + 1 < len(text):
             _, first = nearest_nonspace(text, next_i + 1, 1)
             if first and (first.isascii() and first.isalpha() or first in "“\"‘'"):
                 return True
-        return self.gloss_re is not None and gloss_near(self.gloss_re, text, start, end)
+        return self.gloss is not None and self.gloss.near(text, start, end)

@@ -28,7 +28,8 @@ from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector
+from .base import Detector, read_word_list
+from .common import Gloss
 
 _FOREIGN = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
@@ -41,6 +42,7 @@ _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){
 class MtGlossParams:
     labels: tuple[str, ...] = ()  # words that mark a bracket as a translation note ("Chinese:", "直译")
     tool_brackets: str = "【〔［"  # brackets journalists do not use for glosses
+    gloss_words: str = ""  # sidecar list: near one of these, "内卷 (involution)" is a journalist's gloss
 
 
 @register
@@ -57,6 +59,7 @@ class MtGlossDetector(Detector):
             rf"(?<![\p{{L}}])[A-Za-z][A-Za-z'’-]*(?:/[{_FOREIGN}]+|(?:{_GROUP})+)")
         labels = "|".join(regex.escape(x) for x in sorted(p.labels, key=len, reverse=True))
         self.label_re = regex.compile(rf"(?:{labels})\s*[:：]", regex.IGNORECASE) if labels else None
+        self.gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if not any(analysis.scripts[s] for s in ("Han", "Kana", "Hangul")) or analysis.script != "Latin":
@@ -64,7 +67,7 @@ class MtGlossDetector(Detector):
         text = doc.text
         for m in self.source_first.finditer(text, timeout=self.timeout):
             word = self._target_word(m.group())
-            if word:
+            if word and self._source_first_leak(text, m.start(), m.end()):
                 yield self.span(doc, m.start(), m.end(), replacement=word)
         for m in self.target_first.finditer(text, timeout=self.timeout):
             if self._is_tool_gloss(m.group()):
@@ -79,9 +82,23 @@ class MtGlossDetector(Detector):
         for group in regex.findall(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)", chain):
             inner = self.label_re.sub("", group).strip() if self.label_re else group.strip()
             m = _LATIN_WORD.fullmatch(inner)
-            if m:
-                return m.group()
+            if m:  # a capitalised word is a romanised name (小红书 (Xiaohongshu)): a gloss, not a leak
+                return m.group() if m.group()[0].islower() else None
         return None
+
+    def _source_first_leak(self, text: str, start: int, end: int) -> bool:
+        """A tool's leak has full-width or tool brackets, a label, several groups, a slash or is glued
+        to the word before it; one plain ``(word)`` is a journalist's gloss when a gloss word is near
+        (``the term 内卷 (involution)``)."""
+        chain = text[start:end]
+        groups = sum(1 for c in chain if c in _OPEN)
+        if groups != 1 or "/" in chain or (start > 0 and text[start - 1].isalpha()):
+            return True
+        if any(c in chain for c in "（" + self.params.tool_brackets):
+            return True
+        if self.label_re is not None and self.label_re.search(chain):
+            return True
+        return self.gloss is None or not self.gloss.near(text, start, end)
 
     def _is_tool_gloss(self, chain: str) -> bool:
         p: MtGlossParams = self.params
