@@ -25,6 +25,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -96,12 +97,26 @@ class Output:
 _WORKER: tuple[Pipeline, ReadOptions] | None = None
 
 
-def _init_worker(pipeline: Pipeline, read: ReadOptions) -> None:
-    """Process-pool initializer: keep the pipeline (unpickled, i.e. built, once per worker);
-    Ctrl-C is the main process's business."""
-    global _WORKER  # noqa: PLW0603
+def _init_worker(pipeline: Pipeline, read: ReadOptions, main_pid: int) -> None:
+    """Process-pool initializer: keep the pipeline (unpickled, i.e. built, once per worker).
+
+    Ctrl-C is the main process's business; and when the main process dies (``kill -9``) the
+    worker exits too instead of waiting forever on a queue nobody will close."""
+    global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = (pipeline, read)
+    threading.Thread(target=_watch_parent, args=(main_pid,), daemon=True, name="cleaner-watchdog").start()
+
+
+def _watch_parent(pid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - the pid was reused by another user's process
+            os._exit(1)
 
 
 def _work(unit: Unit) -> Output:
@@ -178,13 +193,15 @@ def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["cleaner.pipeline", "cleaner.batch"])
-    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read))
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(pipeline, read, os.getpid()))
 
 
 def _stop(ex: Executor) -> None:
     """Ctrl-C: drop queued work and end the workers now (what they were doing is redone on resume)."""
+    workers = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
-    for p in list(getattr(ex, "_processes", {}).values()):
+    for p in workers:
         p.terminate()
 
 

@@ -21,6 +21,7 @@ import hashlib
 import heapq
 import html
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -123,12 +124,27 @@ def findings(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {
             "source": rec.get("source", ""), "id": rec.get("id", ""), "verdict": rec.get("verdict", ""),
             "kind": a["kind"], "rule": a["rule"], "action": a["action"], "score": a.get("score"),
-            "start": a["start"], "text": a.get("text", ""), "replacement": a.get("replacement"),
+            "start": a["start"], "text": visible(a.get("text", "")),
+            "replacement": visible(a.get("replacement") or "") if a.get("replacement") else a.get("replacement"),
             "suggestions": list(a.get("suggestions") or ())[:5], "message": a.get("message", ""),
             "before": text[max(0, at - CONTEXT):at], "after": text[after:after + CONTEXT],
         }
         if edits:
             shift += len(new) - (a.get("edit_end", a["end"]) - a.get("edit_start", a["start"]))
+
+
+def visible(text: str) -> str:
+    """``text`` with invisible characters (format, control, odd spaces) shown as ``⟨U+200B⟩``, so a
+    reviewer sees what an encoding rule removed.
+
+    >>> visible("a\u200bb")
+    'a⟨U+200B⟩b'
+    """
+    return "".join(c if c in "\n\t " or unicodedata.category(c) not in _INVISIBLE else f"⟨U+{ord(c):04X}⟩"
+                   for c in text)
+
+
+_INVISIBLE = {"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn", "Cs"}
 
 
 def _records(path: Path) -> Iterator[dict[str, Any]]:

@@ -188,6 +188,9 @@ def _jsonl_file_units(path: Path, rel: str, opts: ReadOptions) -> Iterator[Unit]
 def jsonl_units(stream: BinaryIO, rel: str, opts: ReadOptions) -> Iterator[Unit]:
     """Chunks of raw lines; an over-long line, a read error or a damaged gzip stream becomes an
     error unit and (for the latter two) ends the file; an empty file is reported once (C103)."""
+    if b"\x00" in _peek(stream):
+        yield error_unit(InputError(rel, "C102", "NUL bytes"), 0, "jsonl")
+        return
     part, first, lines, size, seen_text = 0, 1, [], 0, False
     n = 0
     for n, line, err in _lines(stream, rel, opts.max_doc_bytes):
@@ -210,6 +213,14 @@ def jsonl_units(stream: BinaryIO, rel: str, opts: ReadOptions) -> Iterator[Unit]
         yield _chunk(rel, part, first, lines, size)
     elif not seen_text and part == 0:
         yield error_unit(InputError(rel, "C103" if n == 0 else "C104"), 0, "jsonl")
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    """The first bytes of a stream without consuming them (damage is reported by the reading)."""
+    try:
+        return bytes(stream.peek(8192)[:8192]) if hasattr(stream, "peek") else b""
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 def _chunk(rel: str, part: int, first: int, lines: list[bytes], size: int) -> Unit:

@@ -90,15 +90,20 @@ def safe_name(name: str) -> str:
     >>> safe_name("")
     '%'
     """
-    parts = [_escape_component(p) for p in name.replace("\\", "/").split("/") if p]
+    parts = [_escape_component(p) for p in name.split("/") if p]
     return "/".join(parts) or "%"
 
 
 def confined(root: Path, name: str) -> Path:
-    """``root / safe_name(name)``, after checking that its real parent folder is inside ``root``.
+    """``root / name`` for a name made by :func:`safe_name`, after checking that its real parent
+    folder is inside ``root``.
 
     Raises :class:`UsageError` (C301) when a symbolic link inside ``root`` points elsewhere."""
-    target = root / safe_name(name)
+    parts = name.split("/")
+    if name.startswith("/") or "\0" in name or any(p in ("", ".", "..") for p in parts):
+        msg = f"not a name made by safe_name(): {name!r}"
+        raise ValueError(msg)
+    target = root / name
     real_root = os.path.realpath(root)
     real_parent = os.path.realpath(target.parent)
     if os.path.commonpath([real_root, real_parent]) != real_root:

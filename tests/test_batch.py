@@ -1,0 +1,197 @@
+"""Batch runs: order and determinism for any --jobs, resume, --force, refusing bad OUT folders,
+output names that never escape OUT, rule timeouts. Real files, real process pools."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from batchkit import INVISIBLE, article, lines, outputs, write_corpus
+
+from cleaner.batch import RunOptions, clean_target, run
+from cleaner.errors import UsageError
+from cleaner.pipeline import Options
+
+
+def _run(inputs: list[Path] | Path, out: Path, **kw: object) -> object:
+    ins = tuple(str(p) for p in (inputs if isinstance(inputs, list) else [inputs]))
+    return run(RunOptions(inputs=ins, out=str(out), quiet=True, **kw))  # type: ignore[arg-type]
+
+
+def test_batch_jobs_1_and_2_give_byte_identical_outputs(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=16, records=600)  # the JSONL spans several chunks
+    _run(src, tmp_path / "one", jobs=1)
+    _run(src, tmp_path / "two", jobs=2)
+    one, two = outputs(tmp_path / "one"), outputs(tmp_path / "two")
+    assert one == two
+    records = lines(tmp_path / "one" / "annotations.jsonl")
+    assert len(records) == 16 + 600
+    assert [r["source"] for r in records[:3]] == ["blog/a000.txt", "blog/a002.txt", "blog/a004.txt"]
+    assert [r["id"] for r in records if r["source"] == "feed.jsonl"] == [f"r{i}" for i in range(600)]
+    assert any(r["annotations"] for r in records)
+
+
+def test_batch_summary_counts_everything_in_out(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=4, records=5)
+    report = _run(src, tmp_path / "out", jobs=1)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary == report.summary  # type: ignore[attr-defined]
+    assert summary["documents"] == 9
+    assert sum(summary["verdicts"].values()) == 9
+    assert summary["kinds"]["encoding"] == sum(summary["rules"].values())
+    assert summary["timings"]["jobs"] == 1
+
+
+def test_batch_resume_skips_finished_units_and_force_redoes_them(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=6, records=10)
+    out = tmp_path / "out"
+    _run(src, out, jobs=1)
+    first = outputs(out)
+    again = _run(src, out, jobs=1)
+    assert again.skipped == 6 + 1 and again.docs == 0  # type: ignore[attr-defined]
+    assert outputs(out) == first
+    forced = _run(src, out, jobs=1, force=True)
+    assert forced.skipped == 0 and forced.docs == 16  # type: ignore[attr-defined]
+    assert outputs(out) == first
+
+
+def test_batch_resume_after_inputs_changed_equals_a_fresh_run(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=6, records=10)
+    out = tmp_path / "out"
+    _run(src, out, jobs=1)
+    (src / "blog" / "a002.txt").write_text(article(77), encoding="utf-8")  # edited
+    (src / "news" / "a003.txt").unlink()  # deleted
+    (src / "blog" / "a001b.txt").write_text(article(78), encoding="utf-8")  # added in the middle
+    resumed = _run(src, out, jobs=2)
+    assert resumed.docs == 2  # type: ignore[attr-defined]
+    _run(src, tmp_path / "fresh", jobs=1)
+    got, want = outputs(out), outputs(tmp_path / "fresh")
+    del got["clean/news/a003.txt"]  # a deleted input's old cleaned file stays (documented)
+    assert got == want
+
+
+def test_batch_refuses_a_run_with_other_rules_without_force(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=2, records=1)
+    _run(src, tmp_path / "out", jobs=1)
+    with pytest.raises(UsageError, match=r"other rules, options or version; pass --force"):
+        _run(src, tmp_path / "out", jobs=1, pipeline=Options(reject_ratio=0.9))
+
+
+def test_batch_truncates_a_torn_last_line_when_resuming(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=3, records=0)
+    (src / "feed.jsonl").unlink()
+    out = tmp_path / "out"
+    _run(src, out, jobs=1)
+    want = outputs(out)
+    with (out / "annotations.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"source":"torn')  # what a crash in the middle of a write leaves
+    _run(src, out, jobs=1)
+    assert outputs(out) == want
+
+
+@pytest.mark.parametrize("where", ["inside", "around", "same"])
+def test_batch_refuses_out_overlapping_an_input_folder(tmp_path: Path, where: str) -> None:
+    src = write_corpus(tmp_path / "in", files=1, records=1)
+    out = {"inside": src / "out", "around": tmp_path, "same": src}[where]
+    with pytest.raises(UsageError) as e:
+        _run(src, out, jobs=1)
+    assert e.value.code == "C301"
+    assert ("is inside the input folder" if where != "around" else "contains the input") in e.value.text
+    assert not (src / "out").exists()
+
+
+def test_batch_refuses_out_that_is_a_file(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=1, records=1)
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(UsageError, match="is a file; give a folder"):
+        _run(src, tmp_path / "out", jobs=1)
+
+
+def test_batch_output_names_never_escape_out(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    names = ["new\nline.txt", "percent%2E%2E.txt", ":colon.txt", "back\\slash.txt", "tab\there.txt"]
+    for n in names:
+        (src / n).write_text(article(len(n)), encoding="utf-8")
+    with (src / "ids.jsonl").open("w") as f:  # ids are never used as file names
+        for rid in ["../../escape", "/abs/path", "nul\x00id", "new\nline"]:
+            f.write(json.dumps({"id": rid, "text": article(3)}) + "\n")
+    out = tmp_path / "sub" / "out"
+    _run(src, out, jobs=2)
+    made = {p.relative_to(out).as_posix() for p in out.rglob("*")}
+    assert {"clean/new%0Aline.txt", "clean/percent%252E%252E.txt", "clean/%3Acolon.txt",
+            "clean/back%5Cslash.txt", "clean/tab%09here.txt", "clean/ids.jsonl"} <= made
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "sub"]  # nothing written beside OUT
+    ids = [r["id"] for r in lines(out / "clean" / "ids.jsonl")]
+    assert ids == ["../../escape", "/abs/path", "nul\x00id", "new\nline"]
+
+
+def test_batch_clean_names_of_colliding_inputs_stay_distinct(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Plain text one.\n")
+    (src / "a.txt.gz").write_bytes(__import__("gzip").compress(b"Plain text two.\n"))
+    _run(src, tmp_path / "out", jobs=1)
+    clean = tmp_path / "out" / "clean"
+    assert sorted(p.name for p in clean.iterdir()) == ["a.txt", "a~2.txt"]
+    assert {p.read_text() for p in clean.iterdir()} == {"Plain text one.\n", "Plain text two.\n"}
+
+
+def test_batch_two_inputs_with_the_same_name_keep_separate_sources(tmp_path: Path) -> None:
+    for side in ("x", "y"):
+        (tmp_path / side / "data").mkdir(parents=True)
+        (tmp_path / side / "data" / "a.txt").write_text(f"Text from {side}.\n")
+    _run([tmp_path / "x" / "data", tmp_path / "y" / "data"], tmp_path / "out", jobs=1)
+    assert [r["source"] for r in lines(tmp_path / "out" / "annotations.jsonl")] == ["data/a.txt", "data~2/a.txt"]
+
+
+def test_batch_refuses_to_write_through_a_symlink_planted_in_out(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "a.txt").write_text("Plain text.\n")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "clean").mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / "clean" / "sub").symlink_to(elsewhere)
+    with pytest.raises(UsageError, match="would be written outside it"):
+        _run(src, out, jobs=1)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_clean_target_names() -> None:
+    assert clean_target("a/b.txt.gz", "txt") == "a/b.txt"
+    assert clean_target("page.html", "html") == "page.html.txt"
+    assert clean_target("<stdin>", "jsonl") == "stdin.jsonl"
+    assert clean_target("../x.txt", "txt") == "%2E%2E/x.txt"
+
+
+def test_batch_rule_timeout_reports_the_rule_and_runs_the_others(tmp_path: Path) -> None:
+    rules = tmp_path / "rules" / "spam"
+    rules.mkdir(parents=True)
+    (rules / "catastrophic.toml").write_text(
+        'detector = "pattern"\nkind = "spam"\ndescription = "Backtracks forever on a run of a."\n'
+        'message = "{match}"\naction = "remove"\n[params]\npatterns = ["(a|aa)+$"]\n')
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "slow.txt").write_text("Intro line with a hidden" + INVISIBLE + "space.\n" + "a" * 40 + "!\n")
+    (src / "fine.txt").write_text("Nothing to see.\n")
+    out = tmp_path / "out"
+    _run(src, out, jobs=2, rules=(str(tmp_path / "rules"),), pipeline=Options(rule_timeout=0.2))
+    errors = lines(out / "errors.jsonl")
+    assert [(e["source"], e["code"], e["rule"]) for e in errors] == [("slow.txt", "C113", "spam.catastrophic")]
+    slow = next(r for r in lines(out / "annotations.jsonl") if r["source"] == "slow.txt")
+    assert [a["rule"] for a in slow["annotations"]] == ["encoding.invisible_chars"]  # the rest still ran
+    assert slow["errors"][0]["rule"] == "spam.catastrophic"
+
+
+def test_batch_manifest_records_every_unit_by_content_hash(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=2, records=3)
+    _run(src, tmp_path / "out", jobs=1)
+    db = sqlite3.connect(tmp_path / "out" / "manifest.sqlite")
+    rows = db.execute("SELECT rel, part, length(digest) FROM units ORDER BY seq").fetchall()
+    assert rows == [("blog/a000.txt", 0, 32), ("feed.jsonl", 0, 32), ("news/a001.txt", 0, 32)]
+    assert os.path.getsize(tmp_path / "out" / "annotations.jsonl") == int(
+        db.execute("SELECT value FROM meta WHERE key='ann_size'").fetchone()[0])
