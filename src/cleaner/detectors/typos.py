@@ -1,0 +1,318 @@
+"""``typo``: misspelled words, scrambles and run-together words, with ranked suggestions.
+
+A word is a *candidate* when the language's :class:`~cleaner.dictionary.Lexicon` does not accept
+it. Most words are accepted by one set lookup: the text is lower-cased and split once, the distinct
+chunks are stripped of edge punctuation, and the lexicon filters them, leaving the few that need a
+closer look. Those are then protected — or not — by what a copy editor would respect:
+
+* names and terms: a capital letter mid-sentence or before another capitalised word, CamelCase
+  (``SenseTime``), ALL CAPS (``FTZ``), a word the document repeats, a word on the allow-list;
+* things that are not prose: URLs, e-mail addresses, handles, code, numbers (any chunk holding
+  digits or ``@ / \\ _ = # & …``), contractions and possessives;
+* word formation: hyphenated and closed compounds of known words (``backglass``), a known word with
+  a prefix or suffix from the rule's lists (``uncited``, ``automations``) — unless a one-key slip
+  explains the word better (``thees`` → ``these``);
+* other languages: a word next to a run of another script (a transliteration glossed in Chinese),
+  a word whose neighbours are unknown too (a quotation, a title), an English loanword in a document
+  in another language, and documents whose language has no lexicon (no CJK checking at all).
+
+A candidate that survives is flagged only if :func:`cleaner.spelling.suggest` finds a plausible
+correction: a word with no near neighbour in the dictionary is more often a name or a foreign word
+than a typo, so it is left alone (false negatives on wild misspellings, in exchange for precision).
+``score`` is the confidence that the word is wrong *and* that the first suggestion fixes it, so that
+fix mode (``--fix-typos``, threshold 0.8 by default) only applies the clear cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import filterfalse
+
+import regex
+
+from .. import dictionary, spelling
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector, read_word_list
+
+EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
+PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
+SENTENCE_END = ".!?…"
+OPENERS = "\"'“‘«([{ \t"
+OTHER_SCRIPT = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
+BASE_SCORE = {"edit1": 0.9, "edit2": 0.7, "anagram": 0.85, "split": 0.85, "merge": 0.8}
+INITIAL_MIN = 0.8  # a capitalised word at a sentence start may be a name: flag only clear cases
+LOANWORD_MIN = 3.0  # zipf an English word needs to pass as a loanword in another language
+
+
+@dataclass(frozen=True)
+class TypoParams:
+    languages: tuple[str, ...] = dictionary.SUPPORTED  # languages to check (each needs a lexicon)
+    allow: tuple[str, ...] = ()  # sidecar word lists (one word a line) never flagged
+    prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: un, re…
+    suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: s, ing…
+    min_length: int = 3  # shorter words are never flagged
+    min_score: float = 0.5  # findings below this confidence are not reported
+    min_plausibility: float = 1.0  # log10 score the best suggestion needs (frequency + error model)
+    max_suggestions: int = 5
+    max_unknown_ratio: float = 0.3  # skip a document when this share of its distinct words is unknown
+
+    def check(self) -> tuple[str, str] | None:
+        unsupported = [lang for lang in self.languages if lang not in dictionary.SUPPORTED]
+        if unsupported:
+            return "languages", "supported: " + ", ".join(dictionary.SUPPORTED)
+        if not 0 <= self.min_score <= 1:
+            return "min_score", "a number from 0 to 1"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place a candidate word stands, and whether it is capitalised at a sentence start."""
+
+    start: int
+    end: int
+    initial: bool
+
+
+@register
+class TypoDetector(Detector):
+    name = "typo"
+    Params = TypoParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: TypoParams = self.params
+        self.allowed = frozenset(w.lower() for name in p.allow for w in read_word_list(rule, name, "allow"))
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        p: TypoParams = self.params
+        if analysis.lang not in p.languages or analysis.script != "Latin":
+            return
+        lex = dictionary.load(analysis.lang)
+        text = doc.text
+        low = text.lower()
+        if lex is None or len(low) != len(text):  # a letter whose lower case is longer would shift offsets
+            return
+        words = {w for w in (c.strip(EDGE) for c in set(low.split())) if w}
+        unknown = set(filterfalse(lex.zipf.__contains__, words))
+        if not unknown or len(unknown) > p.max_unknown_ratio * len(words):
+            return
+        for word in sorted(self._candidates(unknown, lex)):
+            yield from self._check(doc, low, word, lex)
+
+    # -- which words need a closer look ------------------------------------------------------
+    def _candidates(self, unknown: set[str], lex: dictionary.Lexicon) -> set[str]:
+        """Plain words (or unknown parts of hyphenated compounds) that no list accepts."""
+        out: set[str] = set()
+        for chunk in unknown:
+            if not PROTECTING.intersection(chunk) and "." not in chunk:
+                out.update(self._unknown_parts(chunk, lex))
+        return {w for w in out if len(w) >= self.params.min_length and not self._excused(w, lex)}
+
+    def _unknown_parts(self, chunk: str, lex: dictionary.Lexicon) -> list[str]:
+        plain = chunk.replace("’", "'")
+        if "'" in plain:  # contractions, possessives, elisions: leave them unless every part is unknown
+            parts = [x for x in plain.split("'") if x]
+            return [] if any(x in lex.zipf for x in parts) or len(parts) != 1 else parts
+        parts = [x for x in plain.split("-") if x]
+        if not all(x.isalpha() for x in parts):
+            return []
+        return [x for x in parts if x not in lex.zipf]
+
+    def _excused(self, word: str, lex: dictionary.Lexicon) -> bool:
+        """Allowed, a contraction stem (``isn`` of ``isn ’t``) or an English loanword abroad."""
+        if word in self.allowed or word + "'t" in lex.zipf:
+            return True
+        if lex.lang != "en":
+            english = dictionary.load("en")
+            return english is not None and english.freq(word) >= LOANWORD_MIN
+        return False
+
+    # -- one word, every place it stands -----------------------------------------------------
+    def _check(self, doc: Document, low: str, word: str, lex: dictionary.Lexicon) -> Iterator[Span]:
+        places = list(_places(low, word))
+        if len(places) != 1:
+            return  # a word the document repeats is a name or a term
+        occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex)
+        if occ is not None:
+            span = self._finding(doc, low, word, occ, lex)
+            if span is not None:
+                yield span
+
+    def _finding(self, doc: Document, low: str, word: str, occ: Occurrence,
+                 lex: dictionary.Lexicon) -> Span | None:
+        p: TypoParams = self.params
+        prev, nxt = _neighbour_words(low, occ.start, occ.end)
+        cands = spelling.suggest(word, lex, prev, nxt, limit=p.max_suggestions)
+        if not cands or cands[0].score < p.min_plausibility:
+            return None
+        best = cands[0]
+        if not best.slip and (self._derived(word, lex) or _compound(word, lex)):
+            return None
+        if len(word) == 3 and not (best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5):
+            return None  # three-letter non-words are mostly abbreviations; only swaps like teh → the
+        score = _confidence(word, cands, occ.initial)
+        if score < (INITIAL_MIN if occ.initial else p.min_score):
+            return None
+        original = doc.text[occ.start:occ.end]
+        suggestions = tuple(_recase(c.text, original) for c in cands)
+        return self.span(doc, occ.start, occ.end, score=score, suggestions=suggestions,
+                         detail={"how": best.how})
+
+    def _derived(self, word: str, lex: dictionary.Lexicon) -> bool:
+        """A known word with one of the language's prefixes or suffixes (``uncited``, ``boops``)."""
+        p: TypoParams = self.params
+        for suffix in p.suffixes.get(lex.lang, ()):
+            base = word[: -len(suffix)]
+            if word.endswith(suffix) and len(base) >= 3 and (base in lex.zipf or base + "e" in lex.zipf):
+                return True
+        return any(word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix):] in lex.zipf
+                   for prefix in p.prefixes.get(lex.lang, ()))
+
+
+# -- helpers (pure functions over the text) ------------------------------------------------------
+
+
+def _places(low: str, word: str) -> Iterator[int]:
+    """Offsets where ``word`` stands as a whole word (not inside a longer word) in ``low``."""
+    n = len(word)
+    i = low.find(word)
+    while i >= 0:
+        before = low[i - 1] if i else " "
+        after = low[i + n] if i + n < len(low) else " "
+        if not (before.isalnum() or after.isalnum() or _is_mark(after)):
+            yield i
+        i = low.find(word, i + 1)
+
+
+def _is_mark(ch: str) -> bool:
+    return ch >= "\u0300" and regex.match(r"\p{M}", ch) is not None
+
+
+def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexicon) -> Occurrence | None:
+    """The occurrence, unless it is protected (a name, an acronym, code, a foreign run)."""
+    original = text[start:end]
+    if any(ch.isupper() for ch in original[1:]):
+        return None  # CamelCase, ALL CAPS
+    initial = original[0].isupper()
+    if initial and (not _sentence_start(text, start) or _name_like(text, end) or original.lower() in lex.suspect):
+        return None  # a capitalised word mid-sentence, in a run of names, or one the web knows
+    if lex.lang == "en" and not original.isascii():
+        return None  # accented words in English prose are names or loanwords
+    if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end):
+        return None
+    if _foreign_run(low, start, end, lex):
+        return None
+    return Occurrence(start, end, initial)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """At the start of the text, of a line, or after a full stop that does not end an initial
+    or a short abbreviation (``L. Tays``, ``Gov. Deval``)."""
+    i = start - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    if i < 0 or text[i] in "\n\r":
+        return True
+    if text[i] not in SENTENCE_END:
+        return False
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    before = text[j:i]
+    return not (before[:1].isupper() and len(before) <= 3)
+
+
+def _name_like(text: str, end: int) -> bool:
+    """Followed by another capitalised word or a possessive: part of a name (``Sione Takitaki``)."""
+    rest = text[end:end + 3]
+    if rest[:1] in ("'", "’"):
+        return True
+    return rest[:1] == " " and rest[1:2].isupper()
+
+
+def _in_protected_chunk(text: str, start: int, end: int) -> bool:
+    """Is the word part of a whitespace-delimited chunk that is a URL, e-mail, handle, code or number?"""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    chunk = text[left:right].strip(EDGE)
+    if PROTECTING.intersection(chunk):
+        return True
+    return any(chunk[i] == "." and chunk[i - 1].isalnum() and chunk[i + 1].isalnum()
+               for i in range(1, len(chunk) - 1))
+
+
+def _near_other_script(text: str, start: int, end: int, reach: int = 16) -> bool:
+    """A word next to CJK, Cyrillic… on its line is a transliteration or a gloss (``nunchi (눈치)``)."""
+    window = text[max(0, start - reach):end + reach]
+    return OTHER_SCRIPT.search(window) is not None
+
+
+def _window(low: str, start: int, end: int, reach: int = 48) -> tuple[list[str], list[str]]:
+    """Words within ``reach`` characters before and after, on the same line."""
+    left = low[max(0, start - reach):start]
+    right = low[end:end + reach]
+    left = left[left.rfind("\n") + 1:]
+    right = right.split("\n", 1)[0]
+    before = [w.strip(EDGE) for w in left.split()]
+    after = [w.strip(EDGE) for w in right.split()]
+    if start - reach > 0 and before:
+        before = before[1:]  # the first one may be cut
+    if end + reach < len(low) and after:
+        after = after[:-1]
+    return [w for w in before if w], [w for w in after if w]
+
+
+def _neighbour_words(low: str, start: int, end: int) -> tuple[str | None, str | None]:
+    before, after = _window(low, start, end, 32)
+    prev = before[-1] if before and before[-1].isalpha() and low[start - 1] == " " else None
+    nxt = after[0] if after and after[0].isalpha() and low[end:end + 1] == " " else None
+    return prev, nxt
+
+
+def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon) -> bool:
+    """Are two or more of the nearby words unknown too (a quotation in another language, a title,
+    a code fragment)? Then this word is part of it, not a typo."""
+    before, after = _window(low, start, end)
+    near = before[-4:] + after[:4]
+    unknown = sum(1 for w in near if w.isalpha() and len(w) > 2 and w not in lex.zipf)
+    return unknown >= 2
+
+
+def _compound(word: str, lex: dictionary.Lexicon) -> bool:
+    """Two known words of three letters or more written together (``backglass``, ``earhooks``)."""
+    return any(lex.freq(word[:i]) >= 3.0 and lex.freq(word[i:]) >= 3.0 for i in range(3, len(word) - 2))
+
+
+def _confidence(word: str, cands: list[spelling.Candidate], initial: bool) -> float:
+    """Confidence that ``word`` is wrong and that ``cands[0]`` is what was meant."""
+    best = cands[0]
+    score = BASE_SCORE[best.how]
+    margin = best.score - cands[1].score if len(cands) > 1 else 3.0
+    if margin < 0.5:
+        score -= 0.15  # another correction is about as likely
+    if best.freq < 3.0:
+        score -= 0.1  # a rare word as the fix
+    if len(word) <= 4:
+        score -= 0.1  # short words have many near neighbours
+    if best.how.startswith("edit") and best.text[0] != word[0]:
+        score -= 0.15  # people seldom get the first letter wrong
+    if initial:
+        score -= 0.05
+    return round(max(0.0, min(score, 0.99)), 3)
+
+
+def _recase(suggestion: str, original: str) -> str:
+    """Give the suggestion the original's capitalisation (``Teh`` → ``The``)."""
+    if original[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion

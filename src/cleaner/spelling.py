@@ -1,0 +1,214 @@
+"""Ranked corrections for one misspelled word: edits, scrambles, lost spaces, scrambled merges.
+
+Only words the typo detector has already flagged come here, so this module can afford a few
+hundred microseconds per word. Candidates come from four generators over a :class:`Lexicon`:
+
+* **edits** — words within two Damerau (OSA) edits, from the symmetric-delete index;
+* **anagrams** — the same letters in another order (``sgaet`` → ``stage``);
+* **splits** — a lost space (``inthe`` → ``in the``);
+* **scrambled merges** — two words run together and scrambled (``crteeaa`` → ``create a``): every
+  way to share the letters between two words is looked up in the anagram index.
+
+Each candidate gets a log10-scale score (the same unit as zipf frequencies): its frequency, plus an
+error-model cost (a transposition, a doubled letter or a neighbouring key is cheap; a changed first
+letter or a second edit is dear; a scramble that keeps the first letter is likelier than one that
+does not), plus, where the language has bigram counts, how well it fits the neighbouring words.
+
+>>> from cleaner.dictionary import load
+>>> [c.text for c in suggest("recieve", load("en"))][:1]
+['receive']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from .dictionary import Lexicon, anagram_key, osa_distance
+
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
+BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
+MAX_MERGE_SUBSETS = 5000  # letter subsets tried for a scrambled merge (a 13-letter word needs 4,096)
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    pos = {ch: (r, c + 0.5 * r) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
+    return {a: frozenset(b for b, (r2, c2) in pos.items() if b != a and abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1)
+            for a, (r1, c1) in pos.items()}
+
+
+NEAR_KEYS = _neighbours()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One correction: ``text`` (one or two words), how it was found, and its log10 score."""
+
+    text: str
+    how: str  # edit1 | edit2 | anagram | split | merge
+    score: float
+    freq: float  # zipf of the (rarest) word
+    cost: float  # the error model's part of the score (0 = free, -1 = one plain edit)
+
+    @property
+    def slip(self) -> bool:
+        """A one-key slip people make all the time: swapped neighbours, a neighbouring key, a doubled
+        or undoubled letter — with the first letter kept."""
+        return self.how == "edit1" and self.cost >= -0.6
+
+
+def _edit_cost(typo: str, cand: str, distance: int) -> float:
+    """log10 cost of mistyping ``cand`` as ``typo``: cheap for the slips people make most."""
+    cost = -1.0 if distance == 1 else -3.5
+    if typo[0] != cand[0]:
+        cost -= 0.7
+    if distance == 1:
+        cost += _slip_bonus(typo, cand)
+    return cost
+
+
+def _slip_bonus(typo: str, cand: str) -> float:
+    """0.4 for a swap of neighbours, a neighbouring key or a doubled/undoubled letter; vowel for vowel 0.2."""
+    if len(typo) == len(cand):
+        diff = [i for i, (a, b) in enumerate(zip(typo, cand, strict=True)) if a != b]
+        if len(diff) == 2:
+            return 0.4  # transposition
+        a, b = typo[diff[0]], cand[diff[0]]
+        if b in NEAR_KEYS.get(a, ()):
+            return 0.4
+        return 0.2 if a in VOWELS and b in VOWELS else 0.0
+    longer, shorter = (typo, cand) if len(typo) > len(cand) else (cand, typo)
+    i = next((i for i, (a, b) in enumerate(zip(longer, shorter)) if a != b), len(shorter))
+    extra = longer[i]
+    doubled = (i > 0 and longer[i - 1] == extra) or (i + 1 < len(longer) and longer[i + 1] == extra)
+    near = any(extra in NEAR_KEYS.get(longer[j], ()) for j in (i - 1, i + 1) if 0 <= j < len(longer))
+    return 0.4 if doubled else 0.2 if near else 0.0
+
+
+def _scramble_cost(typo: str, letters: str) -> float:
+    """Scrambles usually keep the first letter (and often the last): reward both."""
+    cost = -2.2
+    if typo[0] == letters[0]:
+        cost += 1.2
+    if typo[-1] == letters[-1]:
+        cost += 0.3
+    return cost
+
+
+def _context(lex: Lexicon, words: list[str], prev: str | None, nxt: str | None) -> float:
+    """How much likelier the candidate's words are next to their neighbours than apart.
+
+    The sum of the positive pointwise mutual information of each adjacent pair (from bigram counts,
+    log10), times 0.5; pairs missing from the bigram list count as 0 (the list keeps only frequent
+    pairs). PMI, not raw counts, so that context does not count a frequent word's frequency twice."""
+    if not lex.has_bigrams:
+        return 0.0
+    pairs = list(zip(words, words[1:]))
+    if prev:
+        pairs.append((prev, words[0]))
+    if nxt:
+        pairs.append((words[-1], nxt))
+    score = 0.0
+    for a, b in pairs:
+        count = lex.bigram(a, b)
+        if count:
+            score += max(0.0, count - lex.freq(a) - lex.freq(b) + BIGRAM_NORM)
+    return 0.5 * score
+
+
+def _edits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
+    limit = 1 if len(word) <= 4 else 2
+    for cand in lex.edit_candidates(word):
+        if cand == word or abs(len(cand) - len(word)) > limit:
+            continue
+        d = osa_distance(word, cand, limit + 1)
+        if d <= limit:
+            yield cand, f"edit{d}", _edit_cost(word, cand, d)
+
+
+def _anagrams(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
+    """Same letters, other order, same first letter (scrambles keep it; a free reordering of the
+    letters finds a real word for too many names and foreign words)."""
+    for cand in lex.anagrams(anagram_key(word)):
+        if cand != word and cand[0] == word[0] and osa_distance(word, cand, 3) > 1:
+            yield cand, "anagram", _scramble_cost(word, cand)
+
+
+def _part_ok(part: str, lex: Lexicon) -> bool:
+    """A part of a split must be a word; one- and two-letter parts only when very common."""
+    need = {1: 5.5, 2: 4.5}.get(len(part), 2.0)
+    return lex.freq(part) >= need
+
+
+def _splits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
+    for i in range(1, len(word)):
+        a, b = word[:i], word[i:]
+        if _part_ok(a, lex) and _part_ok(b, lex):
+            yield f"{a} {b}", "split", -1.6 - (1.0 if lex.has_bigrams and not lex.bigram(a, b) else 0.0)
+
+
+def _merges(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
+    """Two words whose letters together are ``word``'s letters, in either order."""
+    letters = anagram_key(word)
+    seen: set[str] = set()
+    tried = 0
+    for size in range(1, len(letters) // 2 + 1):
+        for picked in combinations(range(len(letters)), size):
+            key_a = "".join(letters[i] for i in picked)
+            if key_a in seen:
+                continue
+            seen.add(key_a)
+            tried += 1
+            if tried > MAX_MERGE_SUBSETS:
+                return
+            yield from _merge_pairs(word, lex, key_a, _minus(letters, picked))
+
+
+def _minus(letters: str, picked: tuple[int, ...]) -> str:
+    drop = set(picked)
+    return "".join(ch for i, ch in enumerate(letters) if i not in drop)
+
+
+def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:
+    """Word pairs for two letter sets; the pair must start with ``word``'s first letter and, where
+    the language has bigram counts, be a pair people write."""
+    if not (lex.has_anagram(key_a) and lex.has_anagram(key_b)):
+        return
+    firsts = [a for a in lex.anagrams(key_a) if _part_ok(a, lex)]
+    seconds = [b for b in lex.anagrams(key_b) if _part_ok(b, lex)]
+    for a in firsts:
+        for b in seconds:
+            for first, second in ((a, b), (b, a)):
+                if first[0] != word[0] or (lex.has_bigrams and not lex.bigram(first, second)):
+                    continue
+                yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - 1.3
+
+
+def _freq(text: str, lex: Lexicon) -> float:
+    return min(lex.freq(w) for w in text.split(" "))
+
+
+def suggest(word: str, lex: Lexicon, prev: str | None = None, nxt: str | None = None,
+            limit: int = 5) -> list[Candidate]:
+    """Corrections for the lower-case ``word``, best first; ``prev``/``nxt`` are its neighbours.
+
+    Scrambled merges are searched only when nothing closer (an edit, an anagram, a split) was found,
+    which keeps the common case cheap and stops a merge from out-ranking a plain slip."""
+    found: dict[str, tuple[str, float]] = {}
+    for gen in (_edits, _anagrams, _splits):
+        for text, how, cost in gen(word, lex):
+            if text not in found or found[text][1] < cost:
+                found[text] = (how, cost)
+    if len(word) >= 4 and not any(how in ("edit1", "split") for how, _ in found.values()):
+        for text, how, cost in _merges(word, lex):
+            if text not in found or found[text][1] < cost:
+                found[text] = (how, cost)
+    ranked = []
+    for text, (how, cost) in found.items():
+        words = text.split(" ")
+        freq = _freq(text, lex)
+        ranked.append(Candidate(text, how, freq + cost + _context(lex, words, prev, nxt), freq, cost))
+    ranked.sort(key=lambda c: (-c.score, c.text))
+    return ranked[:limit]
