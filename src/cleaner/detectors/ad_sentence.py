@@ -31,8 +31,8 @@ from ..spans import Span
 from .base import Detector, read_word_list
 from .common import LinkFinder, load_lexicon
 
-# a sentence ends at .!? (and closing quotes) before white space
-_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# a sentence ends at .!? (and closing quotes) before white space, or at a colon before a capital
+_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|:(?=[ \t]+[A-Z])")
 _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
                        regex.IGNORECASE)
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
@@ -104,7 +104,7 @@ class AdSentenceDetector(Detector):
         for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
             if pos < done:
                 continue
-            start, end, ev = self._unit(text, analysis, pos)
+            start, end, ev = self._unit(text, analysis, pos, doc_terms)
             score = self._score(ev, doc_terms, text, start, end)
             if score >= self.params.threshold and end - start <= self.params.max_chars:
                 done = end
@@ -134,7 +134,8 @@ class AdSentenceDetector(Detector):
     def _links(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         return self.links.find(text, start, end, timeout=self.timeout) if self.links else []
 
-    def _unit(self, text: str, analysis: Analysis, pos: int) -> tuple[int, int, _Evidence]:
+    def _unit(self, text: str, analysis: Analysis, pos: int,
+              doc_terms: Counter[str]) -> tuple[int, int, _Evidence]:
         """The seed's sentence plus the short neighbours on its line that carry ad evidence."""
         line = analysis.line_at(pos)
         start, end = self._sentence(text, line, pos)
@@ -142,22 +143,27 @@ class AdSentenceDetector(Detector):
         while start > line[0]:
             e = _skip(text, start, -1)  # end of the previous sentence
             s, _ = self._sentence(text, line, max(line[0], e - 1))
-            if not self._joins(text, s, e, ev):
+            if not self._joins(text, s, e, ev, doc_terms):
                 break
             start = s
         while end < line[1]:
             s = _skip(text, end, 1)  # start of the next sentence
             _, e = self._sentence(text, line, s)
-            if not self._joins(text, s, e, ev):
+            if not self._joins(text, s, e, ev, doc_terms):
                 break
             end = e
         return start, end, ev
 
-    def _joins(self, text: str, start: int, end: int, ev: _Evidence) -> bool:
-        """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy."""
+    def _joins(self, text: str, start: int, end: int, ev: _Evidence, doc_terms: Counter[str]) -> bool:
+        """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy
+        with evidence of its own that is not the article's topic, or a short hook (``Lonely?``)."""
         if end <= start or end - start > self.params.max_neighbour_chars:
             return False
+        sent = text[start:end]
+        if len(sent.split()) <= 3 and sent.rstrip()[-1:] in "?!":
+            return True
         more = self._evidence(text, start, end)
+        more.terms = {t for t in more.terms if doc_terms[t] <= sent.lower().count(t)}
         if more.neighbourly:
             ev.add(more)
             return True

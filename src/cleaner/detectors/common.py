@@ -10,13 +10,15 @@ from ..lexicon import Lexicon
 from ..rules import Rule
 from .base import read_word_list
 
-# A contact handle, number or domain right after an ad string, glued or after one space or colon:
-# "夜场qdyc99.site", "美高梅 mgm8866.app", "企鹅号 88669527", "Q号：9527666", "飞机号 @cs_yeyou".
+# A contact handle, number or domain right after an ad string, glued or after one space or colon,
+# optionally behind a messenger marker: "夜场qdyc99.site", "美高梅 mgm8866.app", "Q号：9527666",
+# "飞机号 @cs_yeyou", "会所QQ 88996677", "官网tg@hk_night", "娱乐场vip".
+_MARKER = r"(?:qq|vx|wx|tg|wechat|weixin|whatsapp|telegram|line|kakao|tel|phone|mobile)"
+_TOKEN = (r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
+          r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
+          r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})")
 CONTACT_TAIL = regex.compile(
-    r"[ \t]?[:：]?[ \t]?"
-    r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
-    r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
-    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})"
+    rf"(?:[ \t]?(?i:{_MARKER})[ \t]?[:：]?[ \t]?{_TOKEN}|[ \t]?[:：]?[ \t]?{_TOKEN}|(?i:{_MARKER})|[a-z]{{1,6}})"
     r"(?![a-z0-9])"
 )
 

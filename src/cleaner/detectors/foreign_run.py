@@ -48,7 +48,7 @@ class ForeignRunParams:
     min_chars: int = 2  # shorter runs are ignored
     threshold: float = 0.5  # spam when the evidence adds up to this
     weights: dict[str, float] = field(default_factory=lambda: {
-        "bare": 0.5, "edge": 0.3, "glued": 0.3, "contact": 0.5})
+        "bare": 0.5, "edge": 0.3, "glued": 0.3, "contact": 0.5, "between_sentences": 0.2})
     lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list
     lexicon_weights: dict[str, float] = field(default_factory=dict)  # category -> weight
     gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term ("means", "called")
@@ -100,8 +100,10 @@ class ForeignRunDetector(Detector):
             left -= 1
         if 0 < left < start and text[left - 1].isalnum() and not text[left - 1].islower():
             left = start  # part of a longer word or acronym: leave it ("justV信" is camel-case glue)
-        tail = CONTACT_TAIL.match(text, end)
-        if tail:
+        for _ in range(3):  # marker, then handle: "约茶vx vx: abc12345"
+            tail = CONTACT_TAIL.match(text, end)
+            if not tail or tail.end() == end:
+                break
             end = tail.end()
         return left, end
 
@@ -118,10 +120,12 @@ class ForeignRunDetector(Detector):
         if contact:
             score += w.get("contact", 0)
             evidence.append("contact")
-        if self._quoted_or_glossed(text, start, end):
+        if self._enclosed(text, start, end):
             if contact and score >= 1.0:
                 return score, [*evidence, "quoted"]
             return 0.0, ["quoted"]
+        if score < 0.5 and self.gloss is not None and self.gloss.near(text, start, end):
+            return 0.0, ["glossed"]  # a gloss word next to it, and no strong ad evidence
         score += w.get("bare", 0)
         evidence.append("bare")
         line_start, line_end = analysis.line_at(start)
@@ -129,13 +133,16 @@ class ForeignRunDetector(Detector):
         if not before or not after:
             score += w.get("edge", 0)
             evidence.append("edge")
+        elif before[-1] in ".!?。！？”\"" and after[:1].isupper():
+            score += w.get("between_sentences", 0)  # a sentence of its own between two others
+            evidence.append("between_sentences")
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             score += w.get("glued", 0)
             evidence.append("glued")
         return score, evidence
 
-    def _quoted_or_glossed(self, text: str, start: int, end: int) -> bool:
-        """Inside quotes/brackets, followed by a bracketed or slashed gloss, or near a gloss word."""
+    def _enclosed(self, text: str, start: int, end: int) -> bool:
+        """Inside quotes or brackets, or followed by a bracketed or slashed gloss."""
         _, prev = nearest_nonspace(text, start - 1, -1)
         close = end
         while close < len(text) and text[close].isascii() and text[close].isalnum():
@@ -148,4 +155,4 @@ class ForeignRunDetector(Detector):
             _, first = nearest_nonspace(text, next_i + 1, 1)
             if first and (first.isascii() and first.isalpha() or first in "“\"‘'"):
                 return True
-        return self.gloss is not None and self.gloss.near(text, start, end)
+        return False
