@@ -95,6 +95,12 @@ class AdLexiconDetector(Detector):
 
     def _score(self, text: str, analysis: Analysis, chain: list[Hit], start: int, end: int, tail: bool) -> float:
         p: AdLexiconParams = self.params
+        chain = _outermost(chain)
+        while chain and chain[0].category == "glue":  # a suffix starts no ad: "酒店送足疗" is a hotel
+            chain = chain[1:]
+        if not chain:
+            return 0.0
+        start = chain[0].start
         cats = {h.category for h in chain}
         decisive = ("strong" in cats or ("brand" in cats and cats & {"glue", "contact", "weak"})
                     or ("weak" in cats and (cats & {"city", "contact"} or tail))
@@ -114,3 +120,9 @@ class AdLexiconDetector(Detector):
         if not text[line_start:start].strip() or not text[end:line_end].strip():
             score += p.edge_weight
         return score
+
+
+def _outermost(chain: list[Hit]) -> list[Hit]:
+    """Drop hits inside longer ones (``洗浴`` inside ``洗浴中心`` is one term, not two)."""
+    return [h for h in chain if not any(o is not h and o.start <= h.start and h.end <= o.end
+                                        and o.end - o.start > h.end - h.start for o in chain)]

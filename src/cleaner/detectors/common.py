@@ -74,8 +74,8 @@ class LinkFinder:
                 continue
             lo = max(start, m.start() - 120)
             host = self.host.search(text, lo, m.start())
-            if host is None:
-                continue
+            if host is None or not regex.search(r"[A-Za-z][A-Za-z0-9-]", host.group()):
+                continue  # "1.US" is a numbered list, not a domain
             path = self.path.match(text, m.end(), end)
             out.append((host.start(), path.end() if path else m.end()))
         return out

@@ -24,6 +24,7 @@ from .common import LinkFinder
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
+_SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
 
 
@@ -79,7 +80,7 @@ class ContactDropDetector(Detector):
             if m:
                 start = m.start()
                 evidence.append("marker")
-        if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+        if _glued(text, start, end):
             evidence.append("glued")
         if _standalone(text, analysis, start, end):
             evidence.append("standalone")
@@ -91,6 +92,11 @@ class ContactDropDetector(Detector):
             if tld and tld.group(1) in self.cheap:
                 evidence.append("cheap_tld")
         return start, sum(w.get(e, 0.0) for e in evidence), evidence
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Touching a letter or digit of a spaced script (touching Chinese text is how Chinese is written)."""
+    return any(0 <= i < len(text) and _SPACED.match(text[i]) is not None for i in (start - 1, end))
 
 
 def _split_glued_www(text: str, start: int) -> int:

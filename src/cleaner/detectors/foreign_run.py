@@ -46,6 +46,8 @@ class ForeignRunParams:
     doc_scripts: tuple[str, ...] = ("Latin", "Cyrillic", "Greek")  # main scripts of documents checked
     scripts: tuple[str, ...] = ("Han", "Kana", "Hangul")  # scripts whose runs are foreign there
     min_chars: int = 2  # shorter runs are ignored
+    bilingual_share: float = 0.2  # foreign letters above this share and count: a bilingual text, skipped
+    bilingual_chars: int = 200
     threshold: float = 0.5  # spam when the evidence adds up to this
     weights: dict[str, float] = field(default_factory=lambda: {
         "bare": 0.5, "edge": 0.3, "glued": 0.3, "contact": 0.5, "between_sentences": 0.2})
@@ -80,8 +82,11 @@ class ForeignRunDetector(Detector):
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: ForeignRunParams = self.params
-        if analysis.script not in p.doc_scripts or not any(analysis.scripts[s] for s in p.scripts):
+        foreign = sum(analysis.scripts[s] for s in p.scripts)
+        if analysis.script not in p.doc_scripts or not foreign:
             return
+        if foreign > p.bilingual_chars and foreign > p.bilingual_share * sum(analysis.scripts.values()):
+            return  # a bilingual text, not an article with something injected into it
         text = doc.text
         for m in self.run_re.finditer(text, timeout=self.timeout):
             start, end = self._extend(text, m.start(), m.end())
