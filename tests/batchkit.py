@@ -49,7 +49,7 @@ def write_corpus(root: Path, files: int = 12, records: int = 40) -> Path:
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
 
 
 def tree(root: Path) -> dict[str, bytes]:

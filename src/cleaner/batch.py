@@ -42,7 +42,7 @@ from .pipeline import Options, Pipeline
 from .readers import ReadOptions, parse_jsonl_lines, read_input
 from .report import build_report, error_text
 from .sources import Unit, units, walk
-from .writers import Journal, atomic_write_lines, confined, dumps, safe_name
+from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
 CHECKPOINT_SECONDS = 1.0
 WINDOW_PER_JOB = 8  # units in flight per worker
@@ -378,7 +378,7 @@ class _FolderRun:
         if unit.fmt != "jsonl":
             if output.clean:
                 name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
-                atomic_write_lines(confined(self.out / "clean", name), output.clean)
+                atomic_write_lines(confined(self.out / "clean", name), output.clean, fsync=False)
             return 0
         if unit.rel != self.clean_rel:
             self.clean_rel, self.clean_end = unit.rel, 0
@@ -394,6 +394,8 @@ class _FolderRun:
         return self.clean_end
 
     def _checkpoint(self) -> None:
+        """Journals and cleaned files on disk first, then the manifest that points at them."""
+        sync_filesystem(self.out)
         self.manifest.checkpoint(self.ann.sync(), self.err.sync())
         self.last_checkpoint = time.monotonic()
 
@@ -422,7 +424,7 @@ def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO)
             assert output is not None
             out.writelines(output.records)
             for line in output.errors:
-                print(error_text(json.loads(line)), file=sys.stderr)
+                print(f"cleaner: {error_text(json.loads(line))}", file=sys.stderr)
             report.docs += output.docs
             report.errors += len(output.errors)
             report.bytes_in += output.nbytes

@@ -96,7 +96,7 @@ class Tally:
         return {
             "documents": self.documents, "errors": self.errors,
             "verdicts": dict(sorted(self.verdicts.items())), "kinds": dict(sorted(self.kinds.items())),
-            "rules": dict(sorted(self.rules.items())),
+            "rules": dict(sorted(self.rules.items())), "rule_kinds": dict(sorted(self.rule_kind.items())),
             "rule_actions": {r: dict(sorted(c.items())) for r, c in sorted(self.rule_actions.items())},
             "languages": dict(sorted(self.languages.items())),
             "error_codes": dict(sorted(self.error_codes.items())),
@@ -182,31 +182,37 @@ def build_report(out: Path, timings: dict[str, Any] | None = None) -> dict[str, 
 
 
 # -- the summary table (terminal) ------------------------------------------------------------------
-def format_summary(s: dict[str, Any], out: str, top: int = 15) -> str:
-    """The end-of-run table: documents, verdicts, findings per kind and rule, errors, throughput."""
+def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
+    """The end-of-run table: documents, verdicts, findings per kind with their busiest rules,
+    errors by code, this run's throughput, where to look next."""
+    rows: list[tuple[str, str]] = [("documents", str(s["documents"]))]
+    rows += [(f"verdict {k}", str(v)) for k, v in s["verdicts"].items()]
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for rule, n in s["rules"].items():
+        by_kind.setdefault(s.get("rule_kinds", {}).get(rule, "?"), []).append((rule, n))
+    for kind, n in s["kinds"].items():
+        rows.append((f"findings {kind}", str(n)))
+        ranked = sorted(by_kind.get(kind, []), key=lambda rn: (-rn[1], rn[0]))
+        rows += [(f"  {rule}", str(k)) for rule, k in ranked[:top]]
+        if len(ranked) > top:
+            rows.append((f"  … {len(ranked) - top} more rules", ""))
+    codes = ", ".join(f"{c} {n}" for c, n in s.get("error_codes", {}).items())
+    rows.append(("input errors", str(s["errors"]) + (f"  ({codes})" if codes else "")))
     t = s.get("timings") or {}
-    rows = [("documents", str(s["documents"])), ("input errors", str(s["errors"]))]
-    rows += [(f"  verdict {k}", str(v)) for k, v in s["verdicts"].items()]
-    rows += [(f"  findings {k}", str(v)) for k, v in s["kinds"].items()]
     if t.get("seconds") is not None:
         rate = f", {t['mb_per_s']} MB/s" if t.get("mb_per_s") else ""
+        skipped = f", {t['skipped_units']} units already done" if t.get("skipped_units") else ""
         rows.append(("this run", f"{t.get('documents_this_run', 0)} docs in {t['seconds']} s{rate}, "
-                                  f"{t.get('jobs', 1)} jobs"))
-        if t.get("skipped_units"):
-            rows.append(("  resumed", f"{t['skipped_units']} units already done, skipped"))
+                                 f"{t.get('jobs', 1)} jobs{skipped}"))
     width = max(len(k) for k, _ in rows)
+    numw = max(len(v.partition("  ")[0]) for _k, v in rows if v.partition("  ")[0].isdigit())
     lines = [f"cleaner: {s['documents']} documents -> {out}/"]
-    lines += [f"  {k:<{width}}  {v}" for k, v in rows]
-    rules = sorted(s["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
-    if rules:
-        lines.append(f"  {'rule':<{max(width, 30)}}  findings")
-        lines += [f"  {r:<{max(width, 30)}}  {n}" for r, n in rules[:top]]
-        if len(rules) > top:
-            lines.append(f"  … {len(rules) - top} more rules in summary.json")
-    for code, n in s.get("error_codes", {}).items():
-        lines.append(f"  error {code}: {n}")
+    for k, v in rows:
+        head, _, tail = v.partition("  ")
+        v = f"{head:>{numw}}" + (f"  {tail}" if tail else "") if head.isdigit() else v
+        lines.append(f"  {k:<{width}}  {v}".rstrip())
     if s["errors"]:
-        lines.append(f"  see {out}/errors.jsonl")
+        lines.append(f"  errors: {out}/errors.jsonl")
     lines.append(f"  review: {out}/report.html")
     return "\n".join(lines)
 
@@ -327,7 +333,7 @@ _SCRIPT = """
     values.forEach(function (v) {
       var o = select.appendChild(el("option", null, v));
       o.value = v;
-      if (v === current) { o.selected = true; }
+      if (v === current) { o.setAttribute("selected", ""); }
     });
   }
   function uniq(key) {

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Benchmark of the default pipeline and of ``cleaner run`` (a script, never a timed test).
+
+    make bench                      # or: .venv/bin/python bench/bench.py [--mb 20] [--profile]
+
+On the shared corpus (``../shared/corpus/articles``, replicated to at least ``--mb`` MB) it prints:
+
+- the **floor**: ``json.loads`` of a record + one ``regex`` ``\\w+`` pass, in MB/s on one core;
+- the **default pipeline** in one process (MB/s per core) and its ratio to the floor;
+- **per stage**: the shared analysis (script + language), each rule's detector, resolve+apply —
+  MB/s of each alone, so every stage's cost is visible (the typo stage in particular);
+- **startup**: import + pipeline build, in a fresh process;
+- **scaling**: wall time of ``cleaner run --jobs 1`` vs ``--jobs 2`` on a folder of text files;
+- **memory**: peak RSS of a worker (reported by the run) and of the whole run.
+
+MB = 10^6 bytes of UTF-8 article text. Replication warms per-word caches after the first copy
+(the corpus has 181 articles); the first pass over the unique articles is shown as "cold".
+Targets (issue 5): >= 10 MB/s per core (<= 4x floor), jobs 2 >= 1.7x jobs 1, startup <= 1 s,
+<= 400 MB per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "articles"
+MB = 1e6
+
+
+def build_inputs(corpus: Path, mb: float, where: Path) -> tuple[Path, Path, list[str]]:
+    """``feed.jsonl`` and a ``files/`` folder, both the corpus replicated to at least ``mb`` MB."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    if not texts:
+        sys.exit(f"bench: no articles in {corpus}")
+    feed, files = where / "feed.jsonl", where / "files"
+    files.mkdir()
+    docs: list[str] = []
+    size = 0
+    with feed.open("w", encoding="utf-8") as f:
+        while size < mb * MB:
+            for text in texts:
+                n = len(docs)
+                docs.append(text)
+                size += len(text.encode())
+                f.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
+                (files / f"{n // 1000:03d}").mkdir(exist_ok=True)
+                (files / f"{n // 1000:03d}" / f"d{n}.txt").write_text(text, encoding="utf-8")
+    return feed, files, docs
+
+
+def floor(feed: Path) -> tuple[float, float]:
+    import regex
+
+    word = regex.compile(r"\w+")
+    nbytes = 0
+    t = time.process_time()
+    with feed.open(encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            word.findall(text)
+            nbytes += len(text.encode())
+    return nbytes / MB, time.process_time() - t
+
+
+def startup() -> dict[str, float]:
+    code = ("import time; t0 = time.perf_counter(); import cleaner; t1 = time.perf_counter(); "
+            "p = cleaner.Pipeline.default(); t2 = time.perf_counter(); p.clean('A first document.'); "
+            "t3 = time.perf_counter(); "
+            "import json; print(json.dumps({'import_s': t1 - t0, 'build_s': t2 - t1, 'first_doc_s': t3 - t2}))")
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    got: dict[str, float] = json.loads(out.stdout)
+    got["process_s"] = time.perf_counter() - t
+    return got
+
+
+def pipeline_pass(docs: list[str]) -> tuple[float, float]:
+    from cleaner import Document, Pipeline
+
+    p = Pipeline.default()
+    nbytes = sum(len(d.encode()) for d in docs)
+    t = time.process_time()
+    for i, text in enumerate(docs):
+        p.clean(Document(text, id=str(i)))
+    return nbytes / MB, time.process_time() - t
+
+
+def stages(docs: list[str]) -> tuple[dict[str, float], float]:
+    """Seconds per stage over ``docs``: analysis, each detector, resolve + apply."""
+    from cleaner import Document, Pipeline, actions
+    from cleaner.analysis import Analysis
+    from cleaner.spans import resolve
+
+    p = Pipeline.default()
+    spent: dict[str, float] = defaultdict(float)
+    clock = time.process_time
+    for i, text in enumerate(docs):
+        doc = Document(text, id=str(i))
+        t = clock()
+        a = Analysis(doc)
+        _ = a.lang, a.script, a.paragraphs
+        spent["(analysis: scripts, language, paragraphs)"] += clock() - t
+        found = []
+        for det in p.detectors:
+            t = clock()
+            try:
+                found.extend(det.detect(doc, a))
+            except TimeoutError:
+                pass
+            spent[det.rule.id] += clock() - t
+        t = clock()
+        kept, _dropped = resolve(p._policy(s) for s in found)
+        actions.replay(doc.text, actions.plan(doc.text, kept))
+        spent["(resolve + apply)"] += clock() - t
+    return dict(spent), sum(len(d.encode()) for d in docs) / MB
+
+
+def cleaner_run(files: Path, jobs: int, where: Path) -> dict[str, float]:
+    out = where / f"out-jobs{jobs}"
+    exe = Path(sys.executable).with_name("cleaner")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([str(exe), "run", str(files), "-o", str(out), "--jobs", str(jobs), "--quiet", "--force"],
+                   check=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    summary = json.loads((out / "summary.json").read_text())
+    return {"wall_s": wall, "cpu_s": cpu, "docs": summary["documents"], "worker_rss_mb": summary["timings"]["worker_peak_rss_mb"],
+            "run_mb_per_s": summary["timings"]["mb_per_s"],
+            "any_process_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def profile(docs: list[str], top: int) -> None:
+    from cleaner import Document, Pipeline
+
+    p = Pipeline.default()
+    prof = cProfile.Profile()
+    prof.enable()
+    for i, text in enumerate(docs):
+        p.clean(Document(text, id=str(i)))
+    prof.disable()
+    print(f"\n== profile of the default pipeline on {len(docs)} documents (cProfile, by own time)")
+    pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--mb", type=float, default=20.0, help="replicate the corpus to at least this many MB")
+    ap.add_argument("--profile", action="store_true", help="also print a cProfile of the pipeline (unique docs)")
+    ap.add_argument("--top", type=int, default=25)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as tmp:
+        where = Path(tmp)
+        feed, files, docs = build_inputs(a.corpus, a.mb, where)
+        unique = len(list(a.corpus.glob("*.txt")))
+        total_mb = sum(len(d.encode()) for d in docs) / MB
+        print(f"input: {len(docs)} documents, {total_mb:.1f} MB ({unique} unique articles replicated); "
+              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+        if os.getloadavg()[0] > 0.5:
+            print("  warning: other processes are using the CPU; wall-clock figures (scaling) are unreliable")
+        st = startup()
+        ready = st["import_s"] + st["build_s"] + st["first_doc_s"]
+        print(f"startup: import {st['import_s']:.2f} s + pipeline build {st['build_s']:.2f} s + first document "
+              f"(lazy loads) {st['first_doc_s']:.2f} s = {ready:.2f} s; whole process {st['process_s']:.2f} s  "
+              f"[{verdict(ready <= 1.0)}: <= 1 s]")
+        fmb, fs = floor(feed)
+        floor_rate = fmb / fs
+        print(f"floor (json.loads + regex \\w+): {floor_rate:.1f} MB/s")
+        cold_mb, cold_s = pipeline_pass(docs[:unique])
+        pmb, ps = pipeline_pass(docs)
+        rate = pmb / ps
+        print(f"default pipeline, 1 core: {rate:.2f} MB/s ({pmb / ps * 1e6 / (pmb * 1e6 / len(docs)):.0f} docs/s), "
+              f"cold first pass {cold_mb / cold_s:.2f} MB/s; ratio to floor {floor_rate / rate:.1f}x  "
+              f"[{verdict(rate >= 10)}: >= 10 MB/s per core, <= 4x floor]")
+        spent, smb = stages(docs[: max(unique, len(docs) // 4)])
+        total = sum(spent.values())
+        print(f"\nper stage on {smb:.1f} MB (each stage alone; share of the pipeline's time):")
+        for name, sec in sorted(spent.items(), key=lambda kv: -kv[1]):
+            print(f"  {name:45s} {smb / sec if sec else float('inf'):9.2f} MB/s  {100 * sec / total:5.1f} %")
+        one = cleaner_run(files, 1, where)
+        two = cleaner_run(files, 2, where)
+        speedup = one["wall_s"] / two["wall_s"]
+        print(f"\ncleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s wall, {one['cpu_s']:.1f} s CPU "
+              f"({total_mb / one['cpu_s']:.2f} MB per CPU-second); --jobs 2 {two['wall_s']:.1f} s wall, "
+              f"{two['cpu_s']:.1f} s CPU: {speedup:.2f}x  [{verdict(speedup >= 1.7)}: >= 1.7x]")
+        print(f"peak RSS: worker {two['worker_rss_mb']:.0f} MB (jobs 2), in-process run {one['worker_rss_mb']:.0f} MB; "
+              f"largest process of all runs {two['any_process_rss_mb']:.0f} MB  "
+              f"[{verdict(two['worker_rss_mb'] <= 400)}: <= 400 MB per worker]")
+        if a.profile:
+            profile(docs[:unique], a.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
