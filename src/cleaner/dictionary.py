@@ -25,34 +25,38 @@ looked up with :mod:`bisect` and then verified, instead of Python dicts of milli
 from __future__ import annotations
 
 import bisect
+import fcntl
 import gzip
 import importlib.metadata
 import importlib.util
 import json
-import marshal
 import math
+import mmap
 import os
 import tempfile
 import threading
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
 import regex
+from rapidfuzz.distance import OSA
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
-FORMAT = 3  # bump when the build recipe or the cache layout changes
+FORMAT = 6  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
 SUSPICIOUS_GAP = 15  # zipf×10: a curated neighbour this much more frequent makes a wordfreq word suspect
 SUSPICIOUS_BELOW = 40  # zipf×10: words at least this frequent are never suspect
 RUN_TOGETHER_MIN = 53  # zipf×10 both words of a lost-space pair need
+RUN_TOGETHER_GAP = 23  # zipf×10 by which the pair must be more frequent than the run-together word
+BIGRAM_ZIPF_OFFSET = 26  # log10 count×10 of a Google Books bigram minus this ≈ its zipf×10
 STRONG_MIN = 25  # zipf×10: curated words that can make another word suspect
-SUGGEST_MIN = 20  # zipf×10: words offered as suggestions (indexed for deletes and anagrams)
+HOT_MIN = 20  # zipf×10: words in the fast tier, also the words offered as suggestions
 PREFIX = 7  # symmetric deletes are taken over the first PREFIX letters (as SymSpell does)
 MAX_DELETES = 2
 
@@ -84,23 +88,25 @@ def anagram_key(letters: str) -> str:
 class HashIndex:
     """A multimap from strings to small integers stored as two sorted ``uint32`` arrays.
 
-    Keys are CRC-32 hashes, so a lookup may return a few false hits (about one per 16 million
-    pairs); callers verify what they get, which they do anyway (edit distance, letters).
+    Keys are CRC-32 hashes, so a lookup may return a false hit (about one in 5,000 lookups of a
+    word that is absent, against the largest index); callers that need certainty verify what they
+    get (edit distance, letters), and a false "known word" only costs a missed typo.
     """
 
     __slots__ = ("_keys", "_values")
 
-    def __init__(self, keys: bytes, values: bytes) -> None:
-        self._keys = memoryview(keys).cast("I")
-        self._values = memoryview(values).cast("I")
+    def __init__(self, keys: memoryview, values: memoryview) -> None:
+        self._keys = keys
+        self._values = values
 
-    @classmethod
-    def build(cls, pairs: Iterable[tuple[str, int]]) -> HashIndex:
-        """Index ``(key, value)`` pairs; packs each row into one int so the sort stays lean."""
+    @staticmethod
+    def pack(pairs: Iterable[tuple[str, int]]) -> tuple[bytes, bytes]:
+        """Sorted key and value arrays for ``(key, value)`` pairs (one packed int per row keeps the
+        sort lean)."""
         rows = sorted({crc(k) << 32 | v for k, v in pairs})
         keys = array("I", (r >> 32 for r in rows))
         values = array("I", (r & 0xFFFFFFFF for r in rows))
-        return cls(keys.tobytes(), values.tobytes())
+        return keys.tobytes(), values.tobytes()
 
     def get(self, key: str) -> list[int]:
         h = crc(key)
@@ -113,43 +119,56 @@ class HashIndex:
         i = bisect.bisect_left(self._keys, h)
         return i < len(self._keys) and self._keys[i] == h
 
-    def dump(self) -> tuple[bytes, bytes]:
-        return self._keys.tobytes(), self._values.tobytes()
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class Lexicon:
     """Accepted words of one language with their frequency, and the indexes suggestions need.
 
-    ``zipf`` maps each accepted (lower-case) word to its wordfreq zipf frequency × 10 (0 for a
-    curated word wordfreq does not know); ``suspect`` holds wordfreq words rejected as likely
-    misspellings of a more frequent word; ``words`` lists the words that may be suggested (id → word).
+    Two tiers keep memory small: ``hot`` is a dict of the words with zipf ≥ 2 (zipf × 10 as value),
+    which answers nearly every lookup and is the list of words that may be suggested; the rarer
+    accepted words and the rejected web words (``suspect``) sit in hash arrays mapped from the
+    cache file, shared by every process that maps it.
     """
 
-    def __init__(self, lang: str, data: dict[str, Any]) -> None:
+    def __init__(self, lang: str, sections: dict[str, memoryview]) -> None:
         self.lang = lang
-        self.zipf: dict[str, int] = data["zipf"]
-        self.suspect: frozenset[str] = frozenset(data["suspect"])
-        self.words: list[str] = data["words"]
-        self._deletes = HashIndex(*data["deletes"])
-        self._anagrams = HashIndex(*data["anagrams"])
-        self._bigrams = HashIndex(*data["bigrams"])
+        self.words: list[str] = bytes(sections["hot"]).decode("utf-8").split("\n")
+        self.hot: dict[str, int] = dict(zip(self.words, bytes(sections["hot_z"]), strict=True))
+        table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
+        self._cold = HashIndex(table["cold_k"], table["cold_v"])
+        self._suspect = HashIndex(table["suspect_k"], table["suspect_v"])
+        self._deletes = HashIndex(table["del_k"], table["del_v"])
+        self._anagrams = HashIndex(table["ana_k"], table["ana_v"])
+        self._bigrams = HashIndex(table["big_k"], table["big_v"])
+        self.has_bigrams = len(self._bigrams) > 0
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.zipf
+    def known(self, word: str) -> bool:
+        return word in self.hot or word in self._cold
+
+    def unknown(self, words: Iterable[str]) -> set[str]:
+        """The words this lexicon does not accept (the hot tier first, at C speed)."""
+        return {w for w in filterfalse(self.hot.__contains__, words) if w not in self._cold}
 
     def freq(self, word: str) -> float:
         """Zipf frequency (1 = once per billion words); 0 for unknown words."""
-        return self.zipf.get(word, 0) / 10
+        z = self.hot.get(word)
+        if z is None:
+            hits = self._cold.get(word)
+            z = hits[0] if hits else 0
+        return z / 10
+
+    def is_suspect(self, word: str) -> bool:
+        """A web word rejected as a likely misspelling of a more frequent one (``recieve``)."""
+        return word in self._suspect
 
     def edit_candidates(self, word: str) -> set[str]:
-        """Suggestable words that share a deletion variant (up to two) of ``word``'s first letters.
-
-        A superset of the words within two edits (callers measure the real distance)."""
-        out: set[str] = set()
+        """Suggestable words sharing a deletion variant with ``word``'s first letters: every word
+        one edit away, and many two edits away (callers measure the real distance)."""
         words = self.words
-        for d in deletes(word[:PREFIX]):
-            out.update(words[i] for i in self._deletes.get(d))
-        return out
+        depth = 1 if len(word) <= 4 else 2  # short words: one edit (two would reach half the lexicon)
+        return {words[i] for d in deletes(word[:PREFIX], depth) for i in self._deletes.get(d)}
 
     def anagrams(self, key: str) -> list[str]:
         """Suggestable words whose sorted letters are ``key``."""
@@ -162,10 +181,6 @@ class Lexicon:
         """log10 of the count of ``first second`` in the bigram list (0 when absent or no data)."""
         hits = self._bigrams.get(f"{first} {second}")
         return max(hits) / 10 if hits else 0.0
-
-    @cached_property
-    def has_bigrams(self) -> bool:
-        return len(self._bigrams.dump()[0]) > 0
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -220,22 +235,7 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
     >>> osa_distance("recieve", "receive"), osa_distance("form", "from"), osa_distance("cat", "dog")
     (1, 1, 3)
     """
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-        if min(cur) >= limit:
-            return limit
-        prev2, prev = prev, cur
-    return min(prev[-1], limit)
+    return min(OSA.distance(a, b, score_cutoff=limit), limit)
 
 
 def _suspects(web: dict[str, int], curated: set[str]) -> set[str]:
@@ -250,42 +250,62 @@ def _suspects(web: dict[str, int], curated: set[str]) -> set[str]:
         if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 3:
             continue
         near = {c for d in deletes(w, 1) for c in strong.get(d, ())}
-        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 for c in near):
+        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c) for c in near):
             out.add(w)
     return out
 
 
-def _run_together(web: dict[str, int], curated: set[str], pairs: set[str]) -> set[str]:
+def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int]) -> set[str]:
     """wordfreq words that are two very common words with the space lost (``inthe``, ``alot``):
-    both parts frequent (zipf ≥ 5.3), the pair in the bigram list, the word much rarer than its
-    parts. Compounds with a rarer part (``chipset``, ``rollout``) are left alone."""
+    both parts frequent (zipf ≥ 5.3) and the pair far more frequent (bigram counts) than the word.
+    Closed compounds that people do write as one word (``offseason``, ``chipset``, ``rollout``) are
+    about as frequent as their two-word spelling, so they are left alone."""
     out = set()
     for w, z in web.items():
         if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 4:
             continue
         for i in range(1, len(w)):
             a, b = w[:i], w[i:]
-            least = min(web.get(a, 0), web.get(b, 0))
-            if least >= RUN_TOGETHER_MIN and z < least - SUSPICIOUS_GAP and f"{a} {b}" in pairs:
+            pair = pairs.get(f"{a} {b}", 0) - BIGRAM_ZIPF_OFFSET
+            if min(web.get(a, 0), web.get(b, 0)) >= RUN_TOGETHER_MIN and z < pair - RUN_TOGETHER_GAP:
                 out.add(w)
                 break
     return out
 
 
-def build(lang: str) -> dict[str, Any]:
-    """Build the lexicon data of ``lang`` from the installed packages (seconds; cached by :func:`load`)."""
+def _inflected(word: str, base: str) -> bool:
+    """``word`` is ``base`` plus a letter that inflects (``influencer``, ``emailed``), not a typo of it."""
+    return len(word) == len(base) + 1 and word.startswith(base) and word[-1] in "sdryn"
+
+
+def build(lang: str) -> dict[str, bytes]:
+    """The cache sections of ``lang``'s lexicon, from the installed packages (seconds; run once per
+    machine by :func:`load`)."""
     web = _wordfreq(lang)
     curated = _curated(lang)
     bigrams = dict(_bigram_pairs(lang))
-    suspect = _suspects(web, curated) | _run_together(web, curated, set(bigrams))
+    suspect = _suspects(web, curated) | _run_together(web, curated, bigrams)
     zipf = {w: z for w, z in web.items() if w not in suspect}
     for w in curated:
         zipf.setdefault(w, 0)
-    words = sorted((w for w, z in zipf.items() if z >= SUGGEST_MIN and "'" not in w), key=lambda w: (-zipf[w], w))
-    return {"zipf": zipf, "suspect": sorted(suspect), "words": words,
-            "deletes": HashIndex.build((d, i) for i, w in enumerate(words) for d in deletes(w[:PREFIX])).dump(),
-            "anagrams": HashIndex.build((anagram_key(w), i) for i, w in enumerate(words)).dump(),
-            "bigrams": HashIndex.build(bigrams.items()).dump()}
+    hot = sorted((w for w, z in zipf.items() if z >= HOT_MIN), key=lambda w: (-zipf[w], w))
+    hot_set = set(hot)
+    plain = [w for w in hot if "'" not in w]
+    ids = {w: i for i, w in enumerate(hot)}
+    sections: dict[str, bytes] = {
+        "hot": "\n".join(hot).encode("utf-8"),
+        "hot_z": bytes(min(zipf[w], 255) for w in hot),
+    }
+    packed = {
+        "cold": HashIndex.pack((w, z) for w, z in zipf.items() if w not in hot_set),
+        "suspect": HashIndex.pack((w, 0) for w in suspect),
+        "del": HashIndex.pack((d, ids[w]) for w in plain for d in deletes(w[:PREFIX], 1)),
+        "ana": HashIndex.pack((anagram_key(w), ids[w]) for w in plain),
+        "big": HashIndex.pack(bigrams.items()),
+    }
+    for name, (keys, values) in packed.items():
+        sections[f"{name}_k"], sections[f"{name}_v"] = keys, values
+    return sections
 
 
 # -- cache -------------------------------------------------------------------------------------
@@ -302,28 +322,44 @@ def cache_dir() -> Path:
 
 def _cache_path(lang: str) -> Path:
     versions = "-".join(f"{p}{importlib.metadata.version(p)}" for p in PACKAGES)
-    return cache_dir() / f"lexicon-v{FORMAT}-{versions}" / f"{lang}.marshal"
+    return cache_dir() / f"lexicon-v{FORMAT}-{versions}" / f"{lang}.bin"
 
 
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    """Atomic (temp file + rename), so parallel workers building the same lexicon never tear it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            marshal.dump(data, f)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache folder only costs the next process another build
+def _write_cache(path: Path, sections: dict[str, bytes]) -> None:
+    """One file: a JSON header line naming each section's offset and length, then the sections.
+    Written atomically (temp file + rename), so parallel workers never see a torn file."""
+    offsets: dict[str, list[int]] = {}
+    pos = 0
+    for name, data in sections.items():
+        pos += -pos % 4  # keep uint32 arrays aligned
+        offsets[name] = [pos, len(data)]
+        pos += len(data)
+    header = json.dumps({"format": FORMAT, "sections": offsets}).encode() + b"\n"
+    base = len(header) + (-len(header) % 4)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "wb") as f:
+        f.write(header.ljust(base, b" "))
+        for name, data in sections.items():
+            f.seek(base + offsets[name][0])
+            f.write(data)
+    os.replace(tmp, path)
 
 
-def _read_cache(path: Path) -> dict[str, Any] | None:
+def _map_cache(path: Path) -> dict[str, memoryview] | None:
+    """Map the cache file read-only: pages are loaded on first touch and shared between processes."""
     try:
         with path.open("rb") as f:
-            data = marshal.load(f)
-    except (OSError, EOFError, ValueError, TypeError):
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    try:
+        header = json.loads(mm.readline())
+        base = mm.tell() + (-mm.tell() % 4)
+        view = memoryview(mm)
+        return {name: view[base + off: base + off + n] for name, (off, n) in header["sections"].items()}
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 _LOCK = threading.Lock()
@@ -343,8 +379,25 @@ def load(lang: str) -> Lexicon | None:
 
 def _load(lang: str) -> Lexicon:
     path = _cache_path(lang)
-    data = _read_cache(path)
-    if data is None:
-        data = build(lang)
-        _write_cache(path, data)
-    return Lexicon(lang, data)
+    sections = _map_cache(path)
+    if sections is None:
+        sections = _build_once(path, lang)
+    return Lexicon(lang, sections)
+
+
+def _build_once(path: Path, lang: str) -> dict[str, memoryview]:
+    """Build under a lock file, so that parallel workers build a language once, not once each; a
+    cache folder that cannot be written only costs a build in every process."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / f".{lang}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            sections = _map_cache(path)
+            if sections is None:
+                _write_cache(path, build(lang))
+                sections = _map_cache(path)
+    except OSError:
+        sections = None
+    if sections is None:
+        return {name: memoryview(data) for name, data in build(lang).items()}
+    return sections

@@ -21,15 +21,18 @@ does not), plus, where the language has bigram counts, how well it fits the neig
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from .dictionary import Lexicon, anagram_key, osa_distance
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
 BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
+SLIP_MIN_ZIPF = 30  # zipf×10 a slip must lead to (a reasonably common word)
+PAIR_MIN_WITHOUT_BIGRAMS = 4.5  # zipf both words of a split or merge need where no bigram list exists
+MAX_MERGE_LENGTH = 14  # longer words are not searched for scrambled merges
 MAX_MERGE_SUBSETS = 5000  # letter subsets tried for a scrambled merge (a 13-letter word needs 4,096)
 
 
@@ -58,19 +61,25 @@ class Candidate:
         or undoubled letter — with the first letter kept."""
         return self.how == "edit1" and self.cost >= -0.6
 
+    @property
+    def plausible(self) -> bool:
+        """A slip, or a misspelling by ear: a vowel written for another, left out or added."""
+        return self.how == "edit1" and self.cost >= -0.8
+
 
 def _edit_cost(typo: str, cand: str, distance: int) -> float:
     """log10 cost of mistyping ``cand`` as ``typo``: cheap for the slips people make most."""
     cost = -1.0 if distance == 1 else -3.5
-    if typo[0] != cand[0]:
-        cost -= 0.7
+    if typo[0] != cand[0] and typo[:2] != cand[1::-1]:
+        cost -= 0.7  # a changed first letter is rare, except for the first two swapped (ahve)
     if distance == 1:
         cost += _slip_bonus(typo, cand)
     return cost
 
 
 def _slip_bonus(typo: str, cand: str) -> float:
-    """0.4 for a swap of neighbours, a neighbouring key or a doubled/undoubled letter; vowel for vowel 0.2."""
+    """0.4 for a swap of neighbours, a neighbouring key or a doubled/undoubled letter; 0.2 for a vowel
+    written for another, left out or added (the spelling-by-ear errors: definately, absolutly)."""
     if len(typo) == len(cand):
         diff = [i for i, (a, b) in enumerate(zip(typo, cand, strict=True)) if a != b]
         if len(diff) == 2:
@@ -84,7 +93,7 @@ def _slip_bonus(typo: str, cand: str) -> float:
     extra = longer[i]
     doubled = (i > 0 and longer[i - 1] == extra) or (i + 1 < len(longer) and longer[i + 1] == extra)
     near = any(extra in NEAR_KEYS.get(longer[j], ()) for j in (i - 1, i + 1) if 0 <= j < len(longer))
-    return 0.4 if doubled else 0.2 if near else 0.0
+    return 0.4 if doubled else 0.2 if near or extra in VOWELS else 0.0
 
 
 def _scramble_cost(typo: str, letters: str) -> float:
@@ -137,38 +146,63 @@ def _anagrams(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
 
 
 def _part_ok(part: str, lex: Lexicon) -> bool:
-    """A part of a split must be a word; one- and two-letter parts only when very common."""
-    need = {1: 5.5, 2: 4.5}.get(len(part), 2.0)
+    """A part of a split must be a common word; one- and two-letter parts only when very common."""
+    need = {1: 5.5, 2: 4.5}.get(len(part), 3.0)
     return lex.freq(part) >= need
 
 
+def _paired(a: str, b: str, lex: Lexicon) -> bool:
+    """Do people write ``a b``? The bigram list says; without one, both must be very common."""
+    if lex.has_bigrams:
+        return lex.bigram(a, b) > 0
+    return min(lex.freq(a), lex.freq(b)) >= PAIR_MIN_WITHOUT_BIGRAMS
+
+
 def _splits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
+    """A lost space: two common words that people write next to each other (the pair must be in the
+    bigram list; a language without one needs two very common words, so that its closed compounds,
+    ``fallübergreifend``, are not split)."""
     for i in range(1, len(word)):
         a, b = word[:i], word[i:]
-        if _part_ok(a, lex) and _part_ok(b, lex):
-            yield f"{a} {b}", "split", -1.6 - (1.0 if lex.has_bigrams and not lex.bigram(a, b) else 0.0)
+        if not (_part_ok(a, lex) and _part_ok(b, lex)):
+            continue
+        if _paired(a, b, lex):
+            yield f"{a} {b}", "split", -1.6
 
 
 def _merges(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
-    """Two words whose letters together are ``word``'s letters, in either order."""
-    letters = anagram_key(word)
-    seen: set[str] = set()
+    """Two words whose letters together are ``word``'s letters, in either order.
+
+    Every way to share the letters out is a sub-multiset of them: the smaller part is enumerated
+    (at most three letters for words of ten or more, where the pairs people run together hold a
+    short word) and both parts are looked up in the anagram index."""
+    if len(word) > MAX_MERGE_LENGTH:
+        return
+    counts = sorted(Counter(word).items())
+    most = len(word) // 2 if len(word) < 10 else 3
     tried = 0
-    for size in range(1, len(letters) // 2 + 1):
-        for picked in combinations(range(len(letters)), size):
-            key_a = "".join(letters[i] for i in picked)
-            if key_a in seen:
-                continue
-            seen.add(key_a)
-            tried += 1
-            if tried > MAX_MERGE_SUBSETS:
-                return
-            yield from _merge_pairs(word, lex, key_a, _minus(letters, picked))
+    for key_a in _sub_multisets(counts, most):
+        tried += 1
+        if tried > MAX_MERGE_SUBSETS:
+            return
+        if lex.has_anagram(key_a):
+            yield from _merge_pairs(word, lex, key_a, _minus(counts, key_a))
 
 
-def _minus(letters: str, picked: tuple[int, ...]) -> str:
-    drop = set(picked)
-    return "".join(ch for i, ch in enumerate(letters) if i not in drop)
+def _sub_multisets(counts: list[tuple[str, int]], most: int, i: int = 0, prefix: str = "") -> Iterator[str]:
+    """Sorted strings of 1..``most`` letters drawn from the letter counts, each multiset once."""
+    if i == len(counts):
+        if prefix:
+            yield prefix
+        return
+    ch, n = counts[i]
+    for k in range(min(n, most - len(prefix)) + 1):
+        yield from _sub_multisets(counts, most, i + 1, prefix + ch * k)
+
+
+def _minus(counts: list[tuple[str, int]], key_a: str) -> str:
+    taken = Counter(key_a)
+    return "".join(ch * (n - taken[ch]) for ch, n in counts)
 
 
 def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:
@@ -181,9 +215,25 @@ def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tu
     for a in firsts:
         for b in seconds:
             for first, second in ((a, b), (b, a)):
-                if first[0] != word[0] or (lex.has_bigrams and not lex.bigram(first, second)):
+                if first[0] != word[0] or not _paired(first, second, lex):
                     continue
                 yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - 1.3
+
+
+def slips(word: str, lex: Lexicon) -> list[str]:
+    """Common words one slip away, without the full search: swapped neighbours, a doubled or
+    undoubled letter, a neighbouring key typed instead or as well (first letter kept). About ten
+    strings per letter, all looked up in the fast tier, so it can decide cheaply whether a word
+    that looks like word formation (``uncited``) deserves a full :func:`suggest`."""
+    out: set[str] = set()
+    for i in range(1, len(word)):
+        a, b = word[i - 1], word[i]
+        out.add(word[:i - 1] + b + a + word[i + 1:])
+        out.add(word[:i] + a + word[i:])
+        if a == b or b in NEAR_KEYS.get(a, ()):
+            out.add(word[:i] + word[i + 1:])
+        out.update(word[:i] + k + word[i + 1:] for k in NEAR_KEYS.get(b, ()))
+    return sorted(w for w in out if w != word and lex.hot.get(w, 0) >= SLIP_MIN_ZIPF)
 
 
 def _freq(text: str, lex: Lexicon) -> float:

@@ -42,6 +42,7 @@ from .base import Detector, read_word_list
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
 SENTENCE_END = ".!?…"
+QUOTES = "\"'“”‘’«»„"
 OPENERS = "\"'“‘«([{ \t"
 OTHER_SCRIPT = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
 BASE_SCORE = {"edit1": 0.9, "edit2": 0.7, "anagram": 0.85, "split": 0.85, "merge": 0.8}
@@ -98,9 +99,10 @@ class TypoDetector(Detector):
         low = text.lower()
         if lex is None or len(low) != len(text):  # a letter whose lower case is longer would shift offsets
             return
-        words = {w for w in (c.strip(EDGE) for c in set(low.split())) if w}
-        unknown = set(filterfalse(lex.zipf.__contains__, words))
-        if not unknown or len(unknown) > p.max_unknown_ratio * len(words):
+        chunks = set(low.split())
+        rest = filterfalse(lex.hot.__contains__, chunks)  # most words stop here, at C speed
+        unknown = lex.unknown({w for w in (c.strip(EDGE) for c in rest) if w})
+        if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
         for word in sorted(self._candidates(unknown, lex)):
             yield from self._check(doc, low, word, lex)
@@ -115,18 +117,18 @@ class TypoDetector(Detector):
         return {w for w in out if len(w) >= self.params.min_length and not self._excused(w, lex)}
 
     def _unknown_parts(self, chunk: str, lex: dictionary.Lexicon) -> list[str]:
-        plain = chunk.replace("’", "'")
+        plain = chunk.replace("’", "'").replace("—", "-").replace("–", "-")
         if "'" in plain:  # contractions, possessives, elisions: leave them unless every part is unknown
             parts = [x for x in plain.split("'") if x]
-            return [] if any(x in lex.zipf for x in parts) or len(parts) != 1 else parts
+            return [] if any(lex.known(x) for x in parts) or len(parts) != 1 else parts
         parts = [x for x in plain.split("-") if x]
         if not all(x.isalpha() for x in parts):
             return []
-        return [x for x in parts if x not in lex.zipf]
+        return [x for x in parts if not lex.known(x)]
 
     def _excused(self, word: str, lex: dictionary.Lexicon) -> bool:
         """Allowed, a contraction stem (``isn`` of ``isn ’t``) or an English loanword abroad."""
-        if word in self.allowed or word + "'t" in lex.zipf:
+        if word in self.allowed or lex.known(word + "'t"):
             return True
         if lex.lang != "en":
             english = dictionary.load("en")
@@ -147,16 +149,20 @@ class TypoDetector(Detector):
     def _finding(self, doc: Document, low: str, word: str, occ: Occurrence,
                  lex: dictionary.Lexicon) -> Span | None:
         p: TypoParams = self.params
+        suspect = lex.is_suspect(word)
+        formed = self._derived(word, lex) or _compound(word, lex)
+        if formed and not suspect and not spelling.slips(word, lex):
+            return None  # word formation, and no slip that explains it better
         prev, nxt = _neighbour_words(low, occ.start, occ.end)
         cands = spelling.suggest(word, lex, prev, nxt, limit=p.max_suggestions)
         if not cands or cands[0].score < p.min_plausibility:
             return None
         best = cands[0]
-        if not best.slip and (self._derived(word, lex) or _compound(word, lex)):
+        if _protected_formation(word, cands, formed, suspect):
             return None
         if len(word) == 3 and not (best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5):
             return None  # three-letter non-words are mostly abbreviations; only swaps like teh → the
-        score = _confidence(word, cands, occ.initial)
+        score = _confidence(word, cands, occ.initial, lex.has_bigrams)
         if score < (INITIAL_MIN if occ.initial else p.min_score):
             return None
         original = doc.text[occ.start:occ.end]
@@ -169,9 +175,9 @@ class TypoDetector(Detector):
         p: TypoParams = self.params
         for suffix in p.suffixes.get(lex.lang, ()):
             base = word[: -len(suffix)]
-            if word.endswith(suffix) and len(base) >= 3 and (base in lex.zipf or base + "e" in lex.zipf):
+            if word.endswith(suffix) and len(base) >= 3 and max(lex.freq(base), lex.freq(base + "e")) >= 2.5:
                 return True
-        return any(word.startswith(prefix) and len(word) - len(prefix) >= 3 and word[len(prefix):] in lex.zipf
+        return any(word.startswith(prefix) and len(word) - len(prefix) >= 3 and lex.freq(word[len(prefix):]) >= 2.5
                    for prefix in p.prefixes.get(lex.lang, ()))
 
 
@@ -200,11 +206,11 @@ def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexic
     if any(ch.isupper() for ch in original[1:]):
         return None  # CamelCase, ALL CAPS
     initial = original[0].isupper()
-    if initial and (not _sentence_start(text, start) or _name_like(text, end) or original.lower() in lex.suspect):
+    if initial and (not _sentence_start(text, start) or _name_like(text, end) or lex.is_suspect(original.lower())):
         return None  # a capitalised word mid-sentence, in a run of names, or one the web knows
     if lex.lang == "en" and not original.isascii():
         return None  # accented words in English prose are names or loanwords
-    if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end):
+    if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end) or _quoted(text, start, end):
         return None
     if _foreign_run(low, start, end, lex):
         return None
@@ -226,6 +232,13 @@ def _sentence_start(text: str, start: int) -> bool:
         j -= 1
     before = text[j:i]
     return not (before[:1].isupper() and len(before) <= 3)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A single word in quotation marks is a term being introduced (“frunk,”), not a typo."""
+    before = text[start - 1:start]
+    after = text[end:end + 2].lstrip(".,;:!?")[:1]
+    return before in QUOTES and after in QUOTES and before != ""
 
 
 def _name_like(text: str, end: int) -> bool:
@@ -280,20 +293,40 @@ def _neighbour_words(low: str, start: int, end: int) -> tuple[str | None, str | 
 
 
 def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon) -> bool:
-    """Are two or more of the nearby words unknown too (a quotation in another language, a title,
+    """Are three or more of the eight nearby words unknown too (a quotation in another language, a title,
     a code fragment)? Then this word is part of it, not a typo."""
     before, after = _window(low, start, end)
     near = before[-4:] + after[:4]
-    unknown = sum(1 for w in near if w.isalpha() and len(w) > 2 and w not in lex.zipf)
-    return unknown >= 2
+    unknown = sum(1 for w in near if w.isalpha() and len(w) > 2 and not lex.known(w))
+    return unknown >= 3
+
+
+def _protected_formation(word: str, cands: list[spelling.Candidate], formed: bool, suspect: bool) -> bool:
+    """Does the word look made on purpose more than mistyped?
+
+    A word built from known parts (``uncited``, ``backglass``) needs a one-key slip to count as a
+    typo; if the web also uses it often enough to be a suspect, a misspelling by ear will do
+    (``governer``). A short word the web uses (``carb``) needs a slip or a clearly better, common
+    correction."""
+    best = cands[0]
+    if formed:
+        return not (best.plausible if suspect else best.slip)
+    if suspect and len(word) <= 4:
+        margin = best.score - cands[1].score if len(cands) > 1 else 3.0
+        return not (best.slip or (best.how == "edit1" and best.freq >= 4.5 and margin >= 1.0))
+    return False
 
 
 def _compound(word: str, lex: dictionary.Lexicon) -> bool:
     """Two known words of three letters or more written together (``backglass``, ``earhooks``)."""
-    return any(lex.freq(word[:i]) >= 3.0 and lex.freq(word[i:]) >= 3.0 for i in range(3, len(word) - 2))
+    return any(_compound_part(word[:i], lex) and _compound_part(word[i:], lex) for i in range(3, len(word) - 2))
 
 
-def _confidence(word: str, cands: list[spelling.Candidate], initial: bool) -> float:
+def _compound_part(part: str, lex: dictionary.Lexicon) -> bool:
+    return lex.freq(part) >= (4.0 if len(part) == 3 else 3.0)
+
+
+def _confidence(word: str, cands: list[spelling.Candidate], initial: bool, has_context: bool) -> float:
     """Confidence that ``word`` is wrong and that ``cands[0]`` is what was meant."""
     best = cands[0]
     score = BASE_SCORE[best.how]
@@ -308,6 +341,8 @@ def _confidence(word: str, cands: list[spelling.Candidate], initial: bool) -> fl
         score -= 0.15  # people seldom get the first letter wrong
     if initial:
         score -= 0.05
+    if not has_context:
+        score -= 0.1  # no bigram counts for this language: the ranking is by frequency alone
     return round(max(0.0, min(score, 0.99)), 3)
 
 
