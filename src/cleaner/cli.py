@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="clean files or folders of articles", epilog=EPILOG,
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     r.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files or folders (.txt, .jsonl, optionally .gz); '-' reads JSONL from stdin")
+                   help="files or folders (.txt, .html/.htm, .jsonl, optionally .gz); '-' reads JSONL from stdin")
     r.add_argument("-o", "--out", required=True, help="output folder; '-' writes JSONL records to stdout")
     _common(r)
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="redo everything instead of resuming from OUT/manifest.sqlite")
     r.add_argument("--text-field", default=ReadOptions.text_field, help="JSONL field holding the text")
     r.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
+    r.add_argument("--html-field", default=ReadOptions.html_field, metavar="FIELD",
+                   help="JSONL field holding a raw HTML page; records that carry it are read as HTML "
+                        "(the article's text is extracted), the others by --text-field")
+    r.add_argument("--max-html-bytes", type=int, default=ReadOptions.max_html_bytes,
+                   help="largest HTML page read, in bytes (bigger pages are reported in errors.jsonl)")
     r.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
                    help="largest input (after decompression) read, in bytes")
     r.add_argument("--rule-timeout", type=float, default=Options.rule_timeout, metavar="SECONDS",
@@ -97,7 +102,8 @@ def cmd_run(a: argparse.Namespace) -> int:
         raise UsageError("C302", "'-' (stdin) cannot be mixed with other inputs")
     opts = RunOptions(
         inputs=tuple(a.inputs), out=a.out, rules=tuple(a.rules), jobs=a.jobs,
-        read=ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes),
+        read=ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes,
+                         html_field=a.html_field, max_html_bytes=a.max_html_bytes),
         pipeline=_pipeline_options(a), quiet=a.quiet, force=a.force,
     )
     try:
@@ -135,6 +141,9 @@ def cmd_explain(a: argparse.Namespace) -> int:
             continue
         result = pipeline.clean(item)
         print(f"== {item.id}  lang={result.lang}  verdict={result.verdict}  findings={len(result.spans)}")
+        if item.format == "html":
+            meta = item.metadata
+            print(f"   html: {meta.get('title', '')!r} {meta.get('url', '')} encoding={meta.get('encoding', '')}")
         for s in result.spans:
             print(explain_span(item.text, s))
     return status

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "C113": "rule {detail} timed out on this document; the other rules still ran",
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
+    "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
     "C201": "unknown key {detail}",

@@ -71,23 +71,51 @@ def stylesheet(root: Any) -> StyleSheet:
     return parse_stylesheet(el.text for el in root.iter("style") if el.text)
 
 
+CSS_ID = regex.compile(r"[A-Za-z][-_A-Za-z0-9]*")
+
+
+class Locator:
+    """CSS paths of elements: ``tag#id`` anchors, ``:nth-of-type(n)`` where a tag repeats.
+
+    Sibling positions are counted once per parent and cached, so locating every hidden element
+    of a page whose ``<body>`` has 400,000 children stays linear."""
+
+    def __init__(self) -> None:
+        self._positions: dict[Any, dict[Any, tuple[int, int]]] = {}
+
+    def _position(self, parent: Any, el: Any) -> tuple[int, int]:
+        table = self._positions.get(parent)
+        if table is None:
+            counts: dict[str, int] = {}
+            table = {}
+            for child in parent.iterchildren(tag=etree.Element):
+                counts[child.tag] = counts.get(child.tag, 0) + 1
+                table[child] = (counts[child.tag], 0)
+            table = {c: (n, counts[c.tag]) for c, (n, _) in table.items()}
+            self._positions[parent] = table
+        return table[el]
+
+    def __call__(self, el: Any) -> str:
+        parts: list[str] = []
+        while el is not None and isinstance(el.tag, str):
+            tag = el.tag.lower()
+            el_id = el.get("id")
+            if el_id and CSS_ID.fullmatch(el_id):
+                parts.append(f"{tag}#{el_id}")
+                break
+            parent = el.getparent()
+            if parent is not None:
+                n, of = self._position(parent, el)
+                if of > 1:
+                    tag += f":nth-of-type({n})"
+            parts.append(tag)
+            el = parent
+        return " > ".join(reversed(parts))
+
+
 def css_path(el: Any) -> str:
-    """A CSS selector that finds ``el`` in the page: ``tag#id`` anchors, ``:nth-of-type`` otherwise."""
-    parts: list[str] = []
-    while el is not None and isinstance(el.tag, str):
-        tag = el.tag.lower()
-        el_id = el.get("id")
-        if el_id and regex.fullmatch(r"[A-Za-z][-_A-Za-z0-9]*", el_id):
-            parts.append(f"{tag}#{el_id}")
-            break
-        parent = el.getparent()
-        if parent is not None:
-            same = [s for s in parent.iterchildren(el.tag)]
-            if len(same) > 1:
-                tag += f":nth-of-type({same.index(el) + 1})"
-        parts.append(tag)
-        el = parent
-    return " > ".join(reversed(parts))
+    """A CSS selector that finds ``el`` in its page (see :class:`Locator`)."""
+    return Locator()(el)
 
 
 def _adjacent_hidden(blocks: Sequence[Block], chosen: list[Block]) -> list[Block]:
@@ -138,7 +166,8 @@ def assemble(blocks: Sequence[Block]) -> tuple[str, tuple[HiddenRegion, ...]]:
         pos += len(block.text)
         prev = block
     text = "".join(parts)
-    hidden = tuple(HiddenRegion(s, e, css_path(root.el), t) for s, e, root, t in regions if text[s:e].strip())
+    locate = Locator()
+    hidden = tuple(HiddenRegion(s, e, locate(root.el), t) for s, e, root, t in regions if text[s:e].strip())
     return text, hidden
 
 

@@ -172,6 +172,8 @@ def placement(node: Node, container: Node, memo: dict[int, int]) -> int:
     return memo[id(node)] if path else state
 
 
+LEAF_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre",
+                         "td", "th", "figcaption", "caption"})  # never the article's container themselves
 LINK_DENSE = 0.5  # a block with more link text than this share is navigation, not prose
 FURNITURE_PENALTY = 1.0  # how much a character of link list or furniture costs a container
 LIST_PROSE = 0.5  # prose in list items and table cells counts half (teaser lists, data tables)
@@ -199,7 +201,8 @@ def container(blocks: Sequence[Block]) -> Node | None:
         w = block_weight(block, memo)
         if not w:
             continue
-        for anc in ancestors(block.node):
+        start = block.node.parent if block.node.tag in LEAF_BLOCKS and block.node.parent else block.node
+        for anc in ancestors(start):
             key = id(anc)
             mass[key] = mass.get(key, 0.0) + w
             nodes[key] = anc
