@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Callable, Hashable
 from functools import cached_property
+from typing import Any
 
 from .document import Document
 from .lang import guess_language, main_script, script_counts
@@ -31,10 +33,29 @@ class Analysis:
         self.doc = doc
         self.text = doc.text
         self._lang = lang or doc.lang_hint
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A result several detectors need (the links of the text, say), computed once per document."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def chars(self) -> frozenset[str]:
+        """Every distinct character of the text: an O(1) "does it contain any of…" prefilter."""
+        return frozenset(self.text)
+
+    def has_any(self, chars: str) -> bool:
+        return not self.chars.isdisjoint(chars)
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
 
     @cached_property
     def scripts(self) -> Counter[str]:
-        return script_counts(self.text)
+        return script_counts(self.text, self.chars)
 
     @cached_property
     def script(self) -> str:
@@ -88,6 +109,24 @@ class Analysis:
         if start is not None:
             out.append((start, self._rstrip(len(text))))
         return out
+
+    def edge_paragraph(self, last: bool) -> tuple[int, int] | None:
+        """The first (or last) paragraph without splitting the whole text; None if there is only one."""
+        text = self.text
+        if last:
+            end = self._rstrip(len(text))
+            cut = text.rfind("\n\n", 0, end)
+            if cut < 0:
+                return None
+            start = cut + 2
+            while start < end and text[start].isspace():
+                start += 1
+            return start, end
+        start = len(text) - len(text.lstrip())
+        cut = text.find("\n\n", start)
+        if cut < 0 or not text[cut:].strip():
+            return None
+        return start, self._rstrip(cut)
 
     def _rstrip(self, end: int) -> int:
         while end > 0 and self.text[end - 1].isspace():

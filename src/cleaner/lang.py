@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 
 import regex
@@ -21,11 +22,11 @@ SCRIPT_RUN = regex.compile(
     r"|(?P<Thai>\p{Thai}+)|(?P<Devanagari>\p{Devanagari}+)|(?P<Latin>\p{Latin}+)"
 )
 NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
-_ASCII_LETTERS = {c: None for c in range(128) if chr(c).isalpha()}
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 # A few dozen of the most frequent function words per language (short, unambiguous where possible).
-FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    lang: frozenset(words.split())
+_FUNCTION_WORDS: dict[str, set[str]] = {
+    lang: set(words.split())
     for lang, words in {
         "en": "the and of to in is that for it with was on as are be by this have from at not but "
               "they his her which were been has had would their will there what about who said",
@@ -50,19 +51,38 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "tr": "ve bir bu da de için ile çok daha olarak gibi olan en ama kadar sonra",
     }.items()
 }
-WORD = regex.compile(r"\p{L}+")
+# keep only the words that tell languages apart ("a", "de", "to" are in several lists)
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(w for w in words if sum(w in other for other in _FUNCTION_WORDS.values()) == 1)
+    for lang, words in _FUNCTION_WORDS.items()
+}
+WORD_LANG = {w: lang for lang, words in FUNCTION_WORDS.items() for w in words}
+WORD = re.compile(r"[^\W\d_]+")  # stdlib re: twice as fast as regex for this simple class
 
 
-def script_counts(text: str) -> Counter[str]:
-    """Letters per script; ASCII letters are counted without a regex pass."""
+def script_counts(text: str, chars: frozenset[str] | None = None) -> Counter[str]:
+    """Letters per script. ASCII letters are counted without a regex pass, and when the text's
+    distinct characters (``chars``) hold no non-ASCII letter, nothing else is scanned."""
     counts: Counter[str] = Counter()
-    ascii_latin = len(text) - len(text.translate(_ASCII_LETTERS))
-    for chunk in NON_ASCII.finditer(text):
-        for m in SCRIPT_RUN.finditer(chunk.group()):
-            counts[m.lastgroup or "Other"] += len(m.group())
+    # UTF-8 bytes A-Z/a-z are always ASCII letters: one C-speed bytes.translate counts them
+    ascii_latin = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII_LETTER))
+    letters = [c for c in chars if c > "\x7f" and c.isalpha()] if chars is not None else None
+    if letters is not None and len(letters) <= 48:  # a few accented letters: count each in C
+        for c in letters:
+            counts[_script_of(c)] += text.count(c)
+    elif not text.isascii():
+        for chunk in NON_ASCII.finditer(text):
+            for m in SCRIPT_RUN.finditer(chunk.group()):
+                counts[m.lastgroup or "Other"] += len(m.group())
     if ascii_latin:
         counts["Latin"] += ascii_latin
     return counts
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_of(ch: str) -> str:
+    m = SCRIPT_RUN.match(ch)
+    return (m.lastgroup or "Other") if m else "Other"
 
 
 def main_script(counts: Counter[str]) -> str:
@@ -94,15 +114,14 @@ def guess_language(text: str, counts: Counter[str] | None = None) -> tuple[str, 
         return SCRIPT_LANG[script], "script"
     if script == "None":
         return "und", "none"
-    words = [w.lower() for w in WORD.findall(text[:6000])[:600]]
+    words = WORD.findall(text[:3000].lower())[:400]
     if words:
-        hits = Counter()
-        for lang, fw in FUNCTION_WORDS.items():
-            hits[lang] = sum(1 for w in words if w in fw)
+        hits = Counter(WORD_LANG[w] for w in words if w in WORD_LANG)
+        hits.update(dict.fromkeys(FUNCTION_WORDS, 0))
         (best, n1), (_, n2) = hits.most_common(2)
-        if n1 >= 0.12 * len(words) and n1 >= 2 * n2 and len(words) >= 12:
+        if n1 >= 4 and n1 >= 0.03 * len(words) and n1 >= 2 * n2:
             return best, "words"
-    lang = _langdetect(text[:3000])
+    lang = _langdetect(text[:1000])  # ~5 ms whatever the length; a longer sample buys little
     return lang, "langdetect"
 
 

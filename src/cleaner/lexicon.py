@@ -31,6 +31,7 @@ _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 _SEPARATED = regex.compile(rf"(?<=[{_CJK}])[\s·•.\-_*|/\\~,，。、]+(?=[{_CJK}])")
 _WORDCHAR = regex.compile(r"[\p{L}\p{N}]")
 _HAS_CJK = regex.compile(rf"[{_CJK}]")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,23 +58,33 @@ def variants(term: str) -> set[str]:
     return out
 
 
-def fold(text: str) -> tuple[str, list[int] | None]:
+def fold(text: str, separators: bool = True) -> tuple[str, list[int] | None]:
     """``(folded text, map)``: NFKC, lower case, separators between CJK characters dropped.
 
     ``map[i]`` is the original offset of folded character ``i`` (``None`` when folding kept every
-    character in place, the common case)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    if len(folded) == len(text) and not _SEPARATED.search(folded):
-        return folded, None
+    character in place, the common case: ASCII, or text whose folding changes no length)."""
+    if text.isascii():
+        return text.lower(), None
+    low = text.lower()
+    if (len(low) == len(text) and unicodedata.is_normalized("NFKC", low)
+            and not (separators and _SEPARATED.search(low))):
+        return low, None
+    seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())} if separators else set()
     chars: list[str] = []
     where: list[int] = []
-    seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())}
-    for i, ch in enumerate(text):
-        if i in seps:
-            continue
-        for c in unicodedata.normalize("NFKC", ch).lower():
-            chars.append(c)
-            where.append(i)
+    pos = 0
+    for m in _NON_ASCII.finditer(text):  # ASCII stretches map one to one; only the rest is walked
+        chars.append(text[pos:m.start()].lower())
+        where.extend(range(pos, m.start()))
+        for i in range(m.start(), m.end()):
+            if i in seps:
+                continue
+            for c in unicodedata.normalize("NFKC", text[i]).lower():
+                chars.append(c)
+                where.append(i)
+        pos = m.end()
+    chars.append(text[pos:].lower())
+    where.extend(range(pos, len(text)))
     where.append(len(text))
     return "".join(chars), where
 
@@ -83,6 +94,7 @@ class Lexicon:
 
     def __init__(self, terms: Mapping[str, str]) -> None:
         self.size = len(terms)
+        self._cjk = any(_HAS_CJK.search(t) for t in terms)
         self._auto = ahocorasick.Automaton()
         for term, category in terms.items():
             for v in variants(term):
@@ -100,7 +112,7 @@ class Lexicon:
         """Every term occurrence (overlapping ones too), in order of end position."""
         if self._empty:
             return
-        ftext, where = folded or fold(text)
+        ftext, where = folded or fold(text, separators=self._cjk)
         for end, (term, category, latin) in self._auto.iter(ftext):
             start = end - len(term) + 1
             if latin and not _bounded(ftext, start, end + 1):

@@ -89,39 +89,39 @@ class AdSentenceDetector(Detector):
         self.style = Lexicon.from_lists({key: read_word_list(rule, name, key)
                                          for key, name in (("cta", p.cta), ("urgency", p.urgency),
                                                            ("contact", p.contact)) if name})
-        self.links = LinkFinder(read_word_list(rule, p.tlds, "tlds")) if p.tlds else None
+        self.links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds")) if p.tlds else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if analysis.script != "Latin":
             return
-        text = doc.text
-        hits = list(self.ads.find(text))
-        links = self.links.find(text, timeout=self.timeout) if self.links else []
+        hits = list(self.ads.find(doc.text))
+        links = self.links.in_document(analysis, self.timeout) if self.links else []
         if not hits and not links:
             return
-        doc_terms = Counter(h.term for h in hits)
+        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits))
         done = -1
         for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
             if pos < done:
                 continue
-            start, end, ev = self._unit(text, analysis, pos, doc_terms)
-            score = self._score(ev, doc_terms, text, start, end)
+            start, end, ev = self._unit(page, pos)
+            score = self._score(page, ev, start, end)
             if score >= self.params.threshold and end - start <= self.params.max_chars:
                 done = end
                 yield self.span(doc, start, end, score=min(1.0, score / 1.5),
                                 detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
 
     # -- sentences and units -----------------------------------------------------------------
-    def _sentence(self, text: str, line: tuple[int, int], pos: int) -> tuple[int, int]:
+    def _sentence(self, page: _Page, line: tuple[int, int], pos: int) -> tuple[int, int]:
         """The sentence around ``pos`` within ``line``; a link followed by a capitalised word
         ends a sentence too (``… at shop-now.net The mayor said``)."""
+        text = page.text
         line_start, line_end = line
         start = line_start
         for m in _END.finditer(text, line_start, pos):
             start = m.end()
         m = _END.search(text, pos, line_end)
         end = m.end() if m else line_end
-        for s, e in self._links(text, line_start, end):
+        for s, e in page.links_in(line_start, end):
             if e <= pos and e > start and _capital_after(text, e):
                 start = e
             elif s >= pos and e < end and _capital_after(text, e):
@@ -131,49 +131,46 @@ class AdSentenceDetector(Detector):
             start += 1
         return start, end
 
-    def _links(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        return self.links.find(text, start, end, timeout=self.timeout) if self.links else []
-
-    def _unit(self, text: str, analysis: Analysis, pos: int,
-              doc_terms: Counter[str]) -> tuple[int, int, _Evidence]:
+    def _unit(self, page: _Page, pos: int) -> tuple[int, int, _Evidence]:
         """The seed's sentence plus the short neighbours on its line that carry ad evidence."""
-        line = analysis.line_at(pos)
-        start, end = self._sentence(text, line, pos)
-        ev = self._evidence(text, start, end)
+        text = page.text
+        line = page.analysis.line_at(pos)
+        start, end = self._sentence(page, line, pos)
+        ev = self._evidence(page, start, end)
         while start > line[0]:
             e = _skip(text, start, -1)  # end of the previous sentence
-            s, _ = self._sentence(text, line, max(line[0], e - 1))
-            if not self._joins(text, s, e, ev, doc_terms):
+            s, _ = self._sentence(page, line, max(line[0], e - 1))
+            if not self._joins(page, s, e, ev):
                 break
             start = s
         while end < line[1]:
             s = _skip(text, end, 1)  # start of the next sentence
-            _, e = self._sentence(text, line, s)
-            if not self._joins(text, s, e, ev, doc_terms):
+            _, e = self._sentence(page, line, s)
+            if not self._joins(page, s, e, ev):
                 break
             end = e
         return start, end, ev
 
-    def _joins(self, text: str, start: int, end: int, ev: _Evidence, doc_terms: Counter[str]) -> bool:
+    def _joins(self, page: _Page, start: int, end: int, ev: _Evidence) -> bool:
         """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy
         with evidence of its own that is not the article's topic, or a short hook (``Lonely?``)."""
         if end <= start or end - start > self.params.max_neighbour_chars:
             return False
-        sent = text[start:end]
+        sent = page.text[start:end]
         if len(sent.split()) <= 3 and sent.rstrip()[-1:] in "?!":
             return True
-        more = self._evidence(text, start, end)
-        more.terms = {t for t in more.terms if doc_terms[t] <= sent.lower().count(t)}
+        more = self._evidence(page, start, end)
+        more.terms = {t for t in more.terms if page.doc_terms[t] <= sent.lower().count(t)}
         if more.neighbourly:
             ev.add(more)
             return True
         return False
 
     # -- evidence ----------------------------------------------------------------------------
-    def _evidence(self, text: str, start: int, end: int) -> _Evidence:
-        sent = text[start:end]
+    def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
+        sent = page.text[start:end]
         ev = _Evidence({h.term for h in self.ads.find(sent)}, self.style.categories(sent))
-        if self._links(text, start, end):
+        if page.links_in(start, end):
             ev.features.add("link")
         if _PRICE.search(sent):
             ev.features.add("price")
@@ -183,16 +180,29 @@ class AdSentenceDetector(Detector):
             ev.features.add("you")
         return ev
 
-    def _score(self, ev: _Evidence, doc_terms: Counter[str], text: str, start: int, end: int) -> float:
+    def _score(self, page: _Page, ev: _Evidence, start: int, end: int) -> float:
         p: AdSentenceParams = self.params
         w = p.weights
         if not ev.terms and "link" not in ev.features:
             return 0.0
-        unit_terms = Counter(h.term for h in self.ads.find(text[start:end]))
-        values = sorted((p.on_topic if doc_terms[t] > unit_terms[t] else 1.0) for t in ev.terms)[::-1]
+        unit_terms = Counter(h.term for h in self.ads.find(page.text[start:end]))
+        values = sorted((p.on_topic if page.doc_terms[t] > unit_terms[t] else 1.0) for t in ev.terms)[::-1]
         score = w["term"] * values[0] if values else 0.0
         score += w["more_terms"] * sum(values[1:1 + p.max_more_terms])
         return score + sum(w[f] for f in ev.features)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What one ``detect`` call knows about its document (kept off the detector: thread-safe)."""
+
+    text: str
+    analysis: Analysis
+    links: list[tuple[int, int]]
+    doc_terms: Counter[str]
+
+    def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        return LinkFinder.between(self.links, start, end)
 
 
 def _capital_after(text: str, i: int) -> bool:

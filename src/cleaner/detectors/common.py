@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import regex
 
 from ..lexicon import Lexicon
 from ..rules import Rule
 from .base import read_word_list
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 # A contact handle, number or domain right after an ad string, glued or after one space or colon,
 # optionally behind a messenger marker: "夜场qdyc99.site", "美高梅 mgm8866.app", "Q号：9527666",
@@ -56,6 +61,30 @@ class Gloss:
 class LinkFinder:
     """Finds URLs and bare domains fast: a regex anchored on ``.tld`` (a literal, ~450 MB/s), then
     each hit is widened to the whole host (and path) around it. TLDs come from a sidecar list."""
+
+    _shared: dict[tuple[str, ...], LinkFinder] = {}
+
+    @classmethod
+    def shared(cls, tlds: list[str]) -> LinkFinder:
+        """One finder per TLD list, so rules that share the list share the per-document result."""
+        key = tuple(tlds)
+        if key not in cls._shared:
+            cls._shared[key] = cls(tlds)
+        return cls._shared[key]
+
+    def in_document(self, analysis: Analysis, timeout: float | None = None) -> list[tuple[int, int]]:
+        """Every link of the document, found once per document whichever rule asks first."""
+        return analysis.memo(("links", id(self)), lambda: self.find(analysis.text, timeout=timeout))
+
+    @staticmethod
+    def between(links: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+        """The links of a document-wide list that lie inside ``[start, end)``."""
+        i = bisect.bisect_left(links, (start, -1))
+        out = []
+        while i < len(links) and links[i][1] <= end:
+            out.append(links[i])
+            i += 1
+        return out
 
     def __init__(self, tlds: list[str]) -> None:
         alt = "|".join(sorted((regex.escape(t) for t in tlds), key=len, reverse=True))

@@ -51,7 +51,7 @@ class ContactDropDetector(Detector):
     def __init__(self, rule: Rule, timeout: float | None = None) -> None:
         super().__init__(rule, timeout)
         p: ContactDropParams = self.params
-        self.links = LinkFinder(read_word_list(rule, p.tlds, "tlds"))
+        self.links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds"))
         alt = "|".join(regex.escape(m) for m in sorted(p.markers, key=len, reverse=True))
         self.marker = regex.compile(rf"(?:^|(?<=[\s(（]))(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) \
             if alt else None
@@ -61,8 +61,8 @@ class ContactDropDetector(Detector):
         if analysis.script == "None":
             return
         text = doc.text
-        found = [(s, e, "link") for s, e in self.links.find(text, timeout=self.timeout)]
-        if "@" in text:
+        found = [(s, e, "link") for s, e in self.links.in_document(analysis, self.timeout)]
+        if analysis.has_any("@"):
             found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
         for start, end, what in sorted(found):
             start = _split_glued_www(text, start)

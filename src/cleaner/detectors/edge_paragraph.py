@@ -52,9 +52,9 @@ class EdgeParagraphDetector(Detector):
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: EdgeParagraphParams = self.params
-        paragraphs = analysis.paragraphs
-        if len(paragraphs) < 2:
+        edge = analysis.edge_paragraph(last=p.position == "last")
+        if edge is None:
             return
-        start, end = paragraphs[0] if p.position == "first" else paragraphs[-1]
+        start, end = edge
         if end - start <= p.max_chars and self.regex.search(doc.text, start, end, timeout=self.timeout):
             yield self.span(doc, start, end)

@@ -25,7 +25,9 @@ from .base import Detector
 # cp1252's view of the bytes 0x80-0xBF (UTF-8 continuation bytes), plus Latin-1's C1 controls
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _MOJI = f"\u00c0-\u00ff{_CONT}"
-CANDIDATE = regex.compile(f"[{_MOJI}]*[\u00c2-\u00f4][{_CONT}][{_MOJI}]*")
+_LEAD = "".join(chr(c) for c in range(0xC2, 0xF5))
+PAIR = regex.compile(f"[{_LEAD}][{_CONT}]")  # a lead byte then a continuation byte, as cp1252 shows them
+_IN_RUN = frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,23 @@ class MojibakeDetector(Detector):
     Params = MojibakeParams
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
-        for m in CANDIDATE.finditer(doc.text, timeout=self.timeout):
-            run = m.group()
+        if not analysis.has_any(_LEAD):
+            return
+        text = doc.text
+        done = 0
+        for m in PAIR.finditer(text, timeout=self.timeout):
+            if m.start() < done:
+                continue
+            start, end = m.start(), m.end()
+            while start > done and text[start - 1] in _IN_RUN:
+                start -= 1
+            while end < len(text) and text[end] in _IN_RUN:
+                end += 1
+            done = end
+            run = text[start:end]
             if len(run) > self.params.max_run:
                 continue
             fixed = ftfy.fix_encoding(run)
             if fixed == run:
                 continue
-            yield self.span(doc, m.start(), m.end(), replacement=fixed)
+            yield self.span(doc, start, end, replacement=fixed)

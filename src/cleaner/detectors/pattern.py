@@ -26,6 +26,8 @@ class PatternParams:
     replacement: str | None = None  # for action = "replace"; regex group references allowed (\\1)
     languages: tuple[str, ...] = ()  # only in these languages (empty: all)
     skip_languages: tuple[str, ...] = ()
+    requires: str = ""  # characters of which the text must hold one for the patterns to run (a prefilter)
+    requires_words: tuple[str, ...] = ()  # or: lower-case strings of which the text must hold one
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
@@ -49,6 +51,10 @@ class PatternDetector(Detector):
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
+        if p.requires and not analysis.has_any(p.requires):
+            return
+        if p.requires_words and not any(w in analysis.lower for w in p.requires_words):
+            return
         if p.languages and analysis.lang not in p.languages:
             return
         if p.skip_languages and analysis.lang in p.skip_languages:
