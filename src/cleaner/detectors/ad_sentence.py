@@ -157,9 +157,11 @@ class AdSentenceDetector(Detector):
         if end <= start or end - start > self.params.max_neighbour_chars:
             return False
         sent = page.text[start:end]
-        if len(sent.split()) <= 3 and sent.rstrip()[-1:] in "?!":
-            return True
         more = self._evidence(page, start, end)
+        words = len(sent.split())
+        if sent.rstrip()[-1:] in "?!" and (words <= 3 or (words <= 8 and more.features - {"you", "exclaim"})):
+            ev.add(more)  # a hook: "Lonely?", "Win up to $5,000 tonight!"
+            return True
         more.terms = {t for t in more.terms if page.doc_terms[t] <= sent.lower().count(t)}
         if more.neighbourly:
             ev.add(more)

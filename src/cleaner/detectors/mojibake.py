@@ -5,7 +5,9 @@ hold a lead byte (``Â``–``ô``) followed by a continuation byte (``€``, ``�
 decides whether each run really is mojibake and what it was (it is conservative: a run it cannot
 decode is left alone). Each finding covers only the garbled characters, with the repair as its
 replacement. Real accented text (``café``, ``Müller``) never has a lead byte followed by a
-continuation byte, so it is not even a candidate.
+continuation byte, so it is not even a candidate. One repair is ours, not ftfy's: ``â€`` left alone
+at the end of a run is ``”`` whose last byte (0x9D, undefined in cp1252) was dropped; it is
+replaced with a lower score, since a lost 0x8D/0x8F/0x90/0x81 is possible but far rarer.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜�
 _MOJI = f"\u00c0-\u00ff{_CONT}"
 _LEAD = "".join(chr(c) for c in range(0xC2, 0xF5))
 PAIR = regex.compile(f"[{_LEAD}][{_CONT}]")  # a lead byte then a continuation byte, as cp1252 shows them
+_LOST_9D = "\u00e2\u20ac"  # "â€": E2 80 of ” (E2 80 9D) without its last byte
 _IN_RUN = frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
 
 
 @dataclass(frozen=True)
 class MojibakeParams:
     max_run: int = 64  # longer runs are not looked at (no real mojibake sequence is that long)
+    truncated_score: float = 0.7  # "â€" whose third byte was lost is most likely ”, not certainly
 
 
 @register
@@ -58,6 +62,10 @@ class MojibakeDetector(Detector):
             if len(run) > self.params.max_run:
                 continue
             fixed = ftfy.fix_encoding(run)
-            if fixed == run:
-                continue
-            yield self.span(doc, start, end, replacement=fixed)
+            if fixed != run:
+                yield self.span(doc, start, end, replacement=fixed)
+            elif run.endswith(_LOST_9D):
+                # "sharpnessâ€ in": the 0x9D of ” has no cp1252 character and was dropped on the way
+                cut = end - len(_LOST_9D)
+                yield self.span(doc, cut, end, replacement="\u201d", score=self.params.truncated_score,
+                                message=f"Mojibake repaired (truncated right quote): {_LOST_9D}")
