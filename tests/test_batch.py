@@ -195,3 +195,20 @@ def test_batch_manifest_records_every_unit_by_content_hash(tmp_path: Path) -> No
     assert rows == [("blog/a000.txt", 0, 32), ("feed.jsonl", 0, 32), ("news/a001.txt", 0, 32)]
     assert os.path.getsize(tmp_path / "out" / "annotations.jsonl") == int(
         db.execute("SELECT value FROM meta WHERE key='ann_size'").fetchone()[0])
+
+
+def test_batch_streams_a_big_jsonl_with_bounded_memory(tmp_path: Path) -> None:
+    import resource
+
+    src = tmp_path / "in"
+    src.mkdir()
+    pad = " " * 4000 + "\n"  # blank lines cost the pipeline nothing: this measures the streaming
+    with (src / "big.jsonl").open("w") as f:
+        for i in range(40):
+            f.write(json.dumps({"id": i, "text": f"Document {i}."}) + "\n" + pad * 1000)
+    assert (src / "big.jsonl").stat().st_size > 150_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _run(src, tmp_path / "out", jobs=2)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert len(lines(tmp_path / "out" / "annotations.jsonl")) == 40
+    assert grown_mb < 80, f"the main process grew by {grown_mb:.0f} MB on a 160 MB file"

@@ -4,6 +4,7 @@ holds every document exactly once, no torn line, byte-identical to an uninterrup
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +23,7 @@ def _corpus(root: Path) -> Path:
     for i in range(150):
         (root / "docs" / f"d{i:04d}.txt").write_text(article(i, 6), encoding="utf-8")
     with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
-        for i in range(2500):
+        for i in range(4000):
             f.write(json.dumps({"id": i, "text": article(5000 + i, 3)}) + "\n")
     return root
 
@@ -43,7 +44,7 @@ def _interrupt(src: Path, out: Path, sig: int) -> subprocess.CompletedProcess[by
     log = out.with_name(out.name + ".stderr")
     with log.open("wb") as err:  # a file, not a pipe: nothing can keep it open and hang the test
         proc = subprocess.Popen([*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2", "--quiet"],
-                                stderr=err)
+                                stderr=err, env={**os.environ, "CLEANER_CHECKPOINT_SECONDS": "0.05"})
     deadline = time.monotonic() + 120
     while _committed(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -69,7 +70,7 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert killed.returncode == -signal.SIGKILL
     summary = _finish(src, tmp_path / "out")
     assert summary["timings"]["skipped_units"] > 0  # it resumed rather than starting over
-    assert summary["documents"] == 150 + 2500
+    assert summary["documents"] == 150 + 4000
     assert outputs(tmp_path / "out") == outputs(tmp_path / "whole")
 
 

@@ -44,7 +44,7 @@ from .report import build_report, error_text
 from .sources import Unit, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
-CHECKPOINT_SECONDS = 1.0
+CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
 WINDOW_PER_JOB = 8  # units in flight per worker
 WINDOW_BYTES = 256 * 1024 * 1024  # input bytes in flight, whatever the unit count
 

@@ -1,0 +1,97 @@
+"""Writers: safe output names (property tests), confinement to OUT, atomic files, the journal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.errors import UsageError
+from cleaner.writers import Journal, atomic_write_lines, confined, dumps, safe_name
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
+    ["..", ".", "/", "../../etc/passwd", "a/../../b", "\x00", "a\nb", "%2E%2E", "~", "a//b", "C:\\x"])
+
+
+@given(names)
+def test_safe_name_is_a_harmless_relative_path(name: str) -> None:
+    safe = safe_name(name)
+    parts = safe.split("/")
+    assert safe and not safe.startswith("/")
+    assert all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
+    assert not any(ord(c) < 32 or c in "\x7f\\:*?\"<>|" for c in safe)
+    assert all(len(p.encode()) <= 200 for p in parts)
+
+
+@given(names, names)
+def test_safe_name_keeps_distinct_paths_distinct(a: str, b: str) -> None:
+    def norm(n: str) -> str:
+        return "/".join(p for p in n.split("/") if p)
+
+    if norm(a) != norm(b):
+        assert safe_name(a) != safe_name(b)
+
+
+def test_safe_name_examples() -> None:
+    assert safe_name("../../x") == "%2E%2E/%2E%2E/x"
+    assert safe_name("a\nb/c\x00d.txt") == "a%0Ab/c%00d.txt"
+    assert safe_name("50%.txt") == "50%25.txt"
+    long = safe_name("x" * 400 + ".txt")
+    assert len(long.encode()) <= 200 and long != safe_name("x" * 401 + ".txt")
+
+
+def test_confined_refuses_names_not_made_by_safe_name(tmp_path: Path) -> None:
+    for bad in ("../x", "/etc/x", "a/./b", "a\x00b"):
+        with pytest.raises(ValueError, match="not a name made by safe_name"):
+            confined(tmp_path, bad)
+    assert confined(tmp_path, "a/b.txt") == tmp_path / "a" / "b.txt"
+
+
+def test_confined_refuses_a_symlinked_folder_leading_outside(tmp_path: Path) -> None:
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    with pytest.raises(UsageError, match="would be written outside it"):
+        confined(root, "link/a.txt")
+
+
+def test_atomic_write_leaves_no_temp_files_and_replaces_whole(tmp_path: Path) -> None:
+    target = tmp_path / "d" / "a.txt"
+    atomic_write_lines(target, ["one\n", "two\n"])
+    atomic_write_lines(target, ["three\n"], fsync=False)
+    assert target.read_text() == "three\n"
+    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+    def failing() -> object:
+        yield "partial"
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write_lines(target, failing())  # type: ignore[arg-type]
+    assert target.read_text() == "three\n"
+    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+
+def test_journal_commits_and_truncates_whole_lines(tmp_path: Path) -> None:
+    j = Journal(tmp_path / "j.jsonl")
+    j.append([dumps({"a": 1}) + "\n"])
+    committed = j.sync()
+    j.append([dumps({"a": 2}) + "\n", '{"torn'])
+    j.sync()
+    j.truncate(committed)
+    j.append([dumps({"a": 3}) + "\n"])
+    j.close()
+    assert [json.loads(x) for x in (tmp_path / "j.jsonl").read_text().splitlines()] == [{"a": 1}, {"a": 3}]
+    reopened = Journal(tmp_path / "j.jsonl")
+    assert reopened.size == (tmp_path / "j.jsonl").stat().st_size
+    reopened.close()
+
+
+def test_dumps_keeps_each_record_on_one_line_for_any_reader() -> None:
+    rec = {"text": "a\u2028b\u2029c\x85d\ne", "k": "é"}
+    line = dumps(rec)
+    assert len(line.splitlines()) == 1 and json.loads(line) == rec and "é" in line
