@@ -46,7 +46,7 @@ import regex
 from rapidfuzz.distance import OSA
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
-FORMAT = 6  # bump when the build recipe or the cache layout changes
+FORMAT = 8  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
@@ -238,21 +238,36 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
     return min(OSA.distance(a, b, score_cutoff=limit), limit)
 
 
-def _suspects(web: dict[str, int], curated: set[str]) -> set[str]:
-    """wordfreq words missing from the curated list with a much more frequent curated word one edit away."""
+def _suspects(web: dict[str, int], curated: set[str], lang: str) -> set[str]:
+    """wordfreq words missing from the curated list with a much more frequent curated word one edit
+    away, or only doubled letters away (``tommorow``)."""
     strong: dict[str, list[str]] = {}
+    squeezed: dict[str, int] = {}
     for c in curated:
-        if web.get(c, 0) >= STRONG_MIN:
+        zc = web.get(c, 0)
+        if zc >= STRONG_MIN:
             for d in deletes(c, 1):
                 strong.setdefault(d, []).append(c)
+            squeezed[squeeze(c)] = max(squeezed.get(squeeze(c), 0), zc)
     out = set()
     for w, z in web.items():
         if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 3:
             continue
         near = {c for d in deletes(w, 1) for c in strong.get(d, ())}
-        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c) for c in near):
+        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c, lang) for c in near):
+            out.add(w)
+        elif squeezed.get(squeeze(w), 0) - z >= SUSPICIOUS_GAP:
             out.add(w)
     return out
+
+
+def squeeze(word: str) -> str:
+    """``word`` with every run of a repeated letter cut to one (``tommorrow`` → ``tomorow``).
+
+    >>> squeeze("accommodate")
+    'acomodate'
+    """
+    return "".join(ch for i, ch in enumerate(word) if i == 0 or word[i - 1] != ch)
 
 
 def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int]) -> set[str]:
@@ -273,9 +288,14 @@ def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int])
     return out
 
 
-def _inflected(word: str, base: str) -> bool:
-    """``word`` is ``base`` plus a letter that inflects (``influencer``, ``emailed``), not a typo of it."""
-    return len(word) == len(base) + 1 and word.startswith(base) and word[-1] in "sdryn"
+def _inflected(word: str, base: str, lang: str) -> bool:
+    """``word`` differs from ``base`` only where words inflect, so it is a form of it, not a typo:
+    in English an added final s, d, r, y or n (``influencer``); elsewhere anything in the last two
+    letters (``entrará`` next to ``entrar``), since the curated lists miss many inflected forms."""
+    if lang == "en":
+        return len(word) == len(base) + 1 and word.startswith(base) and word[-1] in "sdryn"
+    stem = min(len(word), len(base)) - 2
+    return stem > 0 and word[:stem] == base[:stem]
 
 
 def build(lang: str) -> dict[str, bytes]:
@@ -284,7 +304,7 @@ def build(lang: str) -> dict[str, bytes]:
     web = _wordfreq(lang)
     curated = _curated(lang)
     bigrams = dict(_bigram_pairs(lang))
-    suspect = _suspects(web, curated) | _run_together(web, curated, bigrams)
+    suspect = _suspects(web, curated, lang) | _run_together(web, curated, bigrams)
     zipf = {w: z for w, z in web.items() if w not in suspect}
     for w in curated:
         zipf.setdefault(w, 0)

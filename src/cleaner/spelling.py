@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .dictionary import Lexicon, anagram_key, osa_distance
+from .dictionary import Lexicon, anagram_key, osa_distance, squeeze
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
@@ -129,12 +129,16 @@ def _context(lex: Lexicon, words: list[str], prev: str | None, nxt: str | None) 
 
 def _edits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
     limit = 1 if len(word) <= 4 else 2
+    squeezed = squeeze(word)
     for cand in lex.edit_candidates(word):
         if cand == word or abs(len(cand) - len(word)) > limit:
             continue
         d = osa_distance(word, cand, limit + 1)
-        if d <= limit:
+        if d == 2 and squeeze(cand) == squeezed:
+            yield cand, "edit1", -0.6  # only doubled letters wrong (tommorow, accomodate): one slip
+        elif d <= limit:
             yield cand, f"edit{d}", _edit_cost(word, cand, d)
+
 
 
 def _anagrams(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:

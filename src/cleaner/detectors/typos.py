@@ -56,6 +56,7 @@ class TypoParams:
     allow: tuple[str, ...] = ()  # sidecar word lists (one word a line) never flagged
     prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: un, re…
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: s, ing…
+    function_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: mark foreign runs
     min_length: int = 3  # shorter words are never flagged
     min_score: float = 0.5  # findings below this confidence are not reported
     min_plausibility: float = 1.0  # log10 score the best suggestion needs (frequency + error model)
@@ -89,6 +90,11 @@ class TypoDetector(Detector):
         super().__init__(rule, timeout)
         p: TypoParams = self.params
         self.allowed = frozenset(w.lower() for name in p.allow for w in read_word_list(rule, name, "allow"))
+        self.foreign = {  # per document language: the other languages' function words, minus its own
+            lang: frozenset().union(*(set(ws) for other, ws in p.function_words.items() if other != lang))
+            - set(p.function_words.get(lang, ()))
+            for lang in dictionary.SUPPORTED
+        }
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: TypoParams = self.params
@@ -140,7 +146,7 @@ class TypoDetector(Detector):
         places = list(_places(low, word))
         if len(places) != 1:
             return  # a word the document repeats is a name or a term
-        occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex)
+        occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex, self.foreign[lex.lang])
         if occ is not None:
             span = self._finding(doc, low, word, occ, lex)
             if span is not None:
@@ -200,7 +206,8 @@ def _is_mark(ch: str) -> bool:
     return ch >= "\u0300" and regex.match(r"\p{M}", ch) is not None
 
 
-def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexicon) -> Occurrence | None:
+def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexicon,
+                foreign_words: frozenset[str]) -> Occurrence | None:
     """The occurrence, unless it is protected (a name, an acronym, code, a foreign run)."""
     original = text[start:end]
     if any(ch.isupper() for ch in original[1:]):
@@ -212,7 +219,7 @@ def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexic
         return None  # accented words in English prose are names or loanwords
     if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end) or _quoted(text, start, end):
         return None
-    if _foreign_run(low, start, end, lex):
+    if _foreign_run(low, start, end, lex, foreign_words):
         return None
     return Occurrence(start, end, initial)
 
@@ -292,13 +299,17 @@ def _neighbour_words(low: str, start: int, end: int) -> tuple[str | None, str | 
     return prev, nxt
 
 
-def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon) -> bool:
-    """Are three or more of the eight nearby words unknown too (a quotation in another language, a title,
-    a code fragment)? Then this word is part of it, not a typo."""
+def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon, foreign_words: frozenset[str]) -> bool:
+    """Is the word inside a run of another language or of non-words (a quotation, a title, code)?
+
+    Yes when three of the eight nearby words are unknown too, or two are function words of another
+    language and not of this one (``en esta calle durante la noche`` in an English article: many
+    Spanish words are also English web words, so unknown words alone would miss it)."""
     before, after = _window(low, start, end)
     near = before[-4:] + after[:4]
     unknown = sum(1 for w in near if w.isalpha() and len(w) > 2 and not lex.known(w))
-    return unknown >= 3
+    foreign = sum(1 for w in near if w in foreign_words)
+    return unknown >= 3 or foreign >= 2
 
 
 def _protected_formation(word: str, cands: list[spelling.Candidate], formed: bool, suspect: bool) -> bool:
@@ -313,7 +324,7 @@ def _protected_formation(word: str, cands: list[spelling.Candidate], formed: boo
         return not (best.plausible if suspect else best.slip)
     if suspect and len(word) <= 4:
         margin = best.score - cands[1].score if len(cands) > 1 else 3.0
-        return not (best.slip or (best.how == "edit1" and best.freq >= 4.5 and margin >= 1.0))
+        return not (best.slip or (best.how in ("edit1", "split") and best.freq >= 4.5 and margin >= 1.0))
     return False
 
 

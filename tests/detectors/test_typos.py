@@ -1,0 +1,230 @@
+"""Typo detection: real misspellings get the right first suggestion, names and terms are left
+alone, other languages work, CJK is never checked, and fix mode's edits replay exactly.
+
+The misspellings below are common ones written for these tests (not taken from the dev set); the
+word data comes from the installed packages, built into the user cache on first use.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SHARED, need
+
+from cleaner.actions import replay
+from cleaner.errors import RuleError
+from cleaner.pipeline import Options, Pipeline, Result
+from cleaner.rules import load_rules
+
+TYPO_RULES = [r for r in load_rules() if r.kind == "typo"]
+TYPO = Pipeline(TYPO_RULES)
+FIXING = Pipeline(TYPO_RULES, Options(fix_typos=True, typo_threshold=0.0))
+
+
+def typos(result: Result) -> list[tuple[str, str]]:
+    """``(flagged text, first suggestion)`` of each typo finding."""
+    return [(s.text, s.suggestions[0]) for s in result.spans if s.kind == "typo"]
+
+
+# -- real misspellings and their first suggestion -------------------------------------------------
+
+MISSPELLINGS = [
+    # by ear
+    ("The minister said the plan would fail {} of the deficit.", "becuase", "because"),
+    ("We will {} be there on time.", "definately", "definitely"),
+    ("They live in {} houses now.", "seperate", "separate"),
+    ("The accident {} late at night.", "occured", "occurred"),
+    ("The {} announced new taxes on Monday.", "goverment", "government"),
+    ("Protecting the {} matters to voters.", "enviroment", "environment"),
+    ("The hotel offers cheap {} for students.", "accomodation", "accommodation"),
+    ("Please {} the parcel at the door.", "recieve", "receive"),
+    ("The shop stays open {} midnight.", "untill", "until"),
+    ("The meeting was moved to {} morning.", "tommorow", "tomorrow"),
+    ("It was only the {} of the project.", "begining", "beginning"),
+    ("Most voters {} the economy is improving.", "beleive", "believe"),
+    ("Send the form to this {} by Friday.", "adress", "address"),
+    ("He denied the {} of the report.", "existance", "existence"),
+    ("An {} review found no fraud.", "independant", "independent"),
+    ("It is {} to file the form.", "neccessary", "necessary"),
+    # keyboard slips
+    ("The shares rose as {} fell.", "teh", "the"),
+    ("The company said it {} cut jobs.", "woudl", "would"),
+    ("The {} reported higher profits.", "comapny", "company"),
+    ("The new {} sold out in a week.", "prodcut", "product"),
+    ("The {} was published in a journal.", "resaerch", "research"),
+    ("The bank shared the {} with regulators.", "infomation", "information"),
+    ("The local {} grew by two percent.", "econmy", "economy"),
+    # scrambles
+    ("Investors watched the stock {} closely.", "mkraet", "market"),
+    ("The firm changed its {} after the merger.", "srtaegty", "strategy"),
+    ("She works for an {} charity.", "itnnreaoitnal", "international"),
+    # lost spaces, scrambled merges
+    ("The team met {} morning to plan.", "inthe", "in the"),
+    ("Prices rose by {} this year.", "alot", "a lot"),
+    ("He bought the last ticket {} show.", "fteorh", "for the"),
+    ("The city must crteeaa thriving market for startups.", "crteeaa", "create a"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "typo", "first"), MISSPELLINGS, ids=[m[1] for m in MISSPELLINGS])
+def test_typo_misspelling_first_suggestion(sentence, typo, first):
+    assert typos(TYPO.clean(sentence.format(typo), lang="en")) == [(typo, first)]
+
+
+def test_typo_sentence_start_keeps_capital():
+    assert typos(TYPO.clean("Resaerch shows that the plan works.", lang="en")) == [("Resaerch", "Research")]
+
+
+def test_typo_suggestions_ranked_and_scored():
+    (span,) = [s for s in TYPO.clean("Please recieve the parcel.", lang="en").spans if s.kind == "typo"]
+    assert span.action == "flag" and span.replacement is None
+    assert span.suggestions[0] == "receive" and len(span.suggestions) <= 5
+    assert 0.8 <= span.score <= 1
+
+
+# -- names and terms that must not be flagged ----------------------------------------------------
+
+CLEAN = [
+    "Shanghai sits on the banks of the Huangpu River, and SenseTime is based there.",
+    "Researchers from Tongji and Fudan universities met FTZ officials about R&D spending.",
+    "Fintech and biotech startups raised money; fintech firms led the round.",
+    "The iPhone maker and eBay reported results, and the NASDAQ rose.",
+    "Huangpu is a district of Shanghai with many offices.",
+    "Read more at https://www.exmaple.org/recieve-news or write to news@exmaple.org today.",
+    "Follow @tehnews and #recieve for updates, or call get_usre_data() in the script.",
+    "The well-known tech-savvy co-founder left the start-up in 2019.",
+    "The zorbing park opened. Zorbing fans came, and zorbing became a craze.",
+    "Owners call the front trunk the “frunk,” and it holds two bags.",
+    "The term nunchi (눈치) means reading the mood of a room.",
+    "Uncited claims and unblockables spread while automations and earhooks sold well.",
+    "Critics panned the sequel, and the director’s cut didn’t help; it isn ’t fixed.",
+    "The band played with Gen-X’ers in the crowd and the frontman sang.",
+    "Officers arrested Christopher L. Tays, 32, of Franklin on Monday.",
+    "Kepa Arrizabalaga will undergo a medical at the club.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN, ids=range(len(CLEAN)))
+def test_typo_names_and_terms_not_flagged(text):
+    assert typos(TYPO.clean(text, lang="en")) == []
+
+
+def test_typo_foreign_quotation_not_flagged():
+    text = ("The sign read “prohibido estacionar en esta calle durante la noche” and drivers "
+            "ignored it all week.")
+    assert typos(TYPO.clean(text, lang="en")) == []
+
+
+def test_typo_no_checking_in_cjk_documents():
+    text = "上海是中国的经济中心，也是一座国际化大都市。recieve teh goverment 在这里。"
+    assert typos(TYPO.clean(text)) == []
+
+
+def test_typo_unsupported_language_is_skipped():
+    text = "Het kabinet heeft maandag een nieuw plan voor de economie gepresenteerd."
+    assert typos(TYPO.clean(text, lang="nl")) == []
+
+
+def test_typo_seed_article():
+    text = need(SHARED / "samples" / "shanghai-tech-hub.txt").read_text(encoding="utf-8")
+    found = [(s.text, s.suggestions[0]) for s in Pipeline.default().clean(text).spans if s.kind == "typo"]
+    assert found == [("crteeaa", "create a")]
+
+
+# -- other languages ------------------------------------------------------------------------------
+
+OTHER_LANGUAGES = {
+    "de": ("Die Regierung hat am Montag einen neuen Plan für die Wirtschaft vorgestelt, der die Steuern "
+           "für kleine Unternehmen deutlich senken soll und im Sommer gelten wird.", "vorgestelt", "vorgestellt"),
+    "fr": ("Le gouvernement a présenté lundi un nouveau plan pour l'économie qui doit réduire les impôts "
+           "des petites entreprises et qui entrera en vigeur cet été.", "vigeur", "vigueur"),
+    "es": ("El gobierno presentó el lunes un nuevo plan para la economía que debe reducir los impuestos de "
+           "las pequeñas empresas y que entrará en vigor este verano, según el minsitro.", "minsitro", "ministro"),
+    "pt": ("O governo apresentou na segunda-feira um novo plano para a economia que deve reduzir os impostos "
+           "das pequenas empresas e que entrará em vigor neste verão, disse o minsitro.", "minsitro", "ministro"),
+    "it": ("Il governo ha presentato lunedì un nuovo piano per l'economia che dovrebbe ridurre le tasse "
+           "delle piccole imprese e che entrerà in vigore questa estaet.", "estaet", "estate"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER_LANGUAGES))
+def test_typo_other_language_smoke(lang):
+    text, typo, first = OTHER_LANGUAGES[lang]
+    result = TYPO.clean(text)
+    assert result.lang == lang
+    assert typos(result) == [(typo, first)]
+    fixed = text.replace(typo, first)
+    assert typos(TYPO.clean(fixed)) == []
+
+
+def test_typo_english_loanword_in_other_language_not_flagged():
+    text = ("Il regista ha presentato il suo nuovo film cult della serie animata degli anni ottanta, "
+            "e il pubblico ha applaudito a lungo durante il festival.")
+    assert typos(TYPO.clean(text, lang="it")) == []
+
+
+# -- the allow-list and the rule's parameters -----------------------------------------------------
+
+
+def test_typo_user_allow_list_extends_the_rule(tmp_path):
+    text = "The staff were hangry by noon, so the canteen opened early."
+    assert typos(TYPO.clean(text, lang="en")) != []
+    rule_dir = tmp_path / "typo"
+    rule_dir.mkdir()
+    bundled = next(r for r in TYPO_RULES if r.id == "typo.misspelling").path
+    (rule_dir / "misspelling.toml").write_text(
+        bundled.read_text(encoding="utf-8").replace('allow = ["allow.txt"]', 'allow = ["allow.txt", "mine.txt"]'),
+        encoding="utf-8")
+    (rule_dir / "allow.txt").write_text((bundled.parent / "allow.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (rule_dir / "mine.txt").write_text("hangry\n", encoding="utf-8")
+    mine = Pipeline.from_rules(tmp_path)
+    assert [s for s in mine.clean(text, lang="en").spans if s.kind == "typo"] == []
+
+
+def test_typo_rejects_unsupported_language_param(tmp_path):
+    bundled = next(r for r in TYPO_RULES if r.id == "typo.misspelling").path
+    rule_dir = tmp_path / "typo"
+    rule_dir.mkdir()
+    text = bundled.read_text(encoding="utf-8").replace("[params]\n", '[params]\nlanguages = ["en", "xx"]\n', 1)
+    (rule_dir / "misspelling.toml").write_text(text, encoding="utf-8")
+    (rule_dir / "allow.txt").write_text("x\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="languages"):
+        Pipeline.from_rules(tmp_path, bundled=False)
+
+
+# -- fix mode -------------------------------------------------------------------------------------
+
+
+def test_typo_fix_mode_applies_first_suggestion_above_threshold():
+    text = "Please recieve the parcel and sign the reciept today."
+    strict = Pipeline(TYPO_RULES, Options(fix_typos=True, typo_threshold=0.8)).clean(text, lang="en")
+    assert strict.text == "Please receive the parcel and sign the receipt today."
+    assert all(s.action == "replace" for s in strict.spans if s.kind == "typo")
+    off = TYPO.clean(text, lang="en")
+    assert off.text == text and {s.action for s in off.spans} == {"flag"}
+    never = Pipeline(TYPO_RULES, Options(fix_typos=True, typo_threshold=1.0)).clean(text, lang="en")
+    assert never.text == text
+
+
+def test_typo_fix_mode_merges_and_splits():
+    text = "The city must crteeaa thriving market and met inthe morning."
+    assert FIXING.clean(text, lang="en").text == "The city must create a thriving market and met in the morning."
+
+
+WORDS = ["the", "market", "recieve", "teh", "goverment", "crteeaa", "inthe", "SenseTime", "Huangpu",
+         "café", "naïve", "e\u0301t\u00e9", "上海", "😀", "x\u200by", "R&D", "co-founder", "don’t", "mkraet"]
+SEPARATORS = [" ", "  ", "\n", "\r\n", "\n\n", ", ", ". ", " (", ") ", "\t", "—", " “", "” "]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=40))
+def test_typo_fix_mode_replay_reproduces_fixed_text(pieces):
+    text = "".join(w + sep for w, sep in pieces)
+    result = FIXING.clean(text, lang="en")
+    assert replay(text, result.spans) == result.text
+    for span in result.spans:
+        assert text[span.start:span.end] == span.text
+        if span.kind == "typo" and span.action == "replace":
+            assert span.replacement.strip() == span.suggestions[0]
