@@ -40,7 +40,6 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import filterfalse
 from pathlib import Path
-from typing import Any
 
 import regex
 from rapidfuzz.distance import OSA
@@ -254,7 +253,8 @@ def _suspects(web: dict[str, int], curated: set[str], lang: str) -> set[str]:
         if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 3:
             continue
         near = {c for d in deletes(w, 1) for c in strong.get(d, ())}
-        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c, lang) for c in near):
+        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c, lang)
+               for c in near):
             out.add(w)
         elif squeezed.get(squeeze(w), 0) - z >= SUSPICIOUS_GAP:
             out.add(w)
@@ -363,7 +363,7 @@ def _write_cache(path: Path, sections: dict[str, bytes]) -> None:
         for name, data in sections.items():
             f.seek(base + offsets[name][0])
             f.write(data)
-    os.replace(tmp, path)
+    Path(tmp).replace(path)
 
 
 def _map_cache(path: Path) -> dict[str, memoryview] | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .dictionary import Lexicon, anagram_key, osa_distance, squeeze
 
@@ -38,7 +39,8 @@ MAX_MERGE_SUBSETS = 5000  # letter subsets tried for a scrambled merge (a 13-let
 
 def _neighbours() -> dict[str, frozenset[str]]:
     pos = {ch: (r, c + 0.5 * r) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
-    return {a: frozenset(b for b, (r2, c2) in pos.items() if b != a and abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1)
+    return {a: frozenset(b for b, (r2, c2) in pos.items()
+                         if b != a and abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1)
             for a, (r1, c1) in pos.items()}
 
 
@@ -89,7 +91,7 @@ def _slip_bonus(typo: str, cand: str) -> float:
             return 0.4
         return 0.2 if a in VOWELS and b in VOWELS else 0.0
     longer, shorter = (typo, cand) if len(typo) > len(cand) else (cand, typo)
-    i = next((i for i, (a, b) in enumerate(zip(longer, shorter)) if a != b), len(shorter))
+    i = next((i for i, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b), len(shorter))
     extra = longer[i]
     doubled = (i > 0 and longer[i - 1] == extra) or (i + 1 < len(longer) and longer[i + 1] == extra)
     near = any(extra in NEAR_KEYS.get(longer[j], ()) for j in (i - 1, i + 1) if 0 <= j < len(longer))
@@ -114,7 +116,7 @@ def _context(lex: Lexicon, words: list[str], prev: str | None, nxt: str | None) 
     pairs). PMI, not raw counts, so that context does not count a frequent word's frequency twice."""
     if not lex.has_bigrams:
         return 0.0
-    pairs = list(zip(words, words[1:]))
+    pairs = list(pairwise(words))
     if prev:
         pairs.append((prev, words[0]))
     if nxt:

@@ -7,16 +7,17 @@ word data comes from the installed packages, built into the user cache on first 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import SHARED, need
 
 from cleaner.actions import replay
 from cleaner.errors import RuleError
 from cleaner.pipeline import Options, Pipeline, Result
 from cleaner.rules import load_rules
+from conftest import SHARED, need
 
 TYPO_RULES = [r for r in load_rules() if r.kind == "typo"]
 TYPO = Pipeline(TYPO_RULES)
@@ -135,17 +136,22 @@ def test_typo_seed_article():
 
 # -- other languages ------------------------------------------------------------------------------
 
-OTHER_LANGUAGES = {
+OTHER_LANGUAGES = {  # language: (text, typo, first suggestion)
     "de": ("Die Regierung hat am Montag einen neuen Plan für die Wirtschaft vorgestelt, der die Steuern "
-           "für kleine Unternehmen deutlich senken soll und im Sommer gelten wird.", "vorgestelt", "vorgestellt"),
+           "für kleine Unternehmen deutlich senken soll und im Sommer gelten wird.",
+           "vorgestelt", "vorgestellt"),
     "fr": ("Le gouvernement a présenté lundi un nouveau plan pour l'économie qui doit réduire les impôts "
-           "des petites entreprises et qui entrera en vigeur cet été.", "vigeur", "vigueur"),
+           "des petites entreprises et qui entrera en vigeur cet été.",
+           "vigeur", "vigueur"),
     "es": ("El gobierno presentó el lunes un nuevo plan para la economía que debe reducir los impuestos de "
-           "las pequeñas empresas y que entrará en vigor este verano, según el minsitro.", "minsitro", "ministro"),
-    "pt": ("O governo apresentou na segunda-feira um novo plano para a economia que deve reduzir os impostos "
-           "das pequenas empresas e que entrará em vigor neste verão, disse o minsitro.", "minsitro", "ministro"),
+           "las pequeñas empresas y que entrará en vigor este verano, según el minsitro.",
+           "minsitro", "ministro"),
+    "pt": ("O governo apresentou na segunda-feira um novo plano para a economia que deve reduzir os "
+           "impostos das pequenas empresas e que entrará em vigor neste verão, disse o minsitro.",
+           "minsitro", "ministro"),
     "it": ("Il governo ha presentato lunedì un nuovo piano per l'economia che dovrebbe ridurre le tasse "
-           "delle piccole imprese e che entrerà in vigore questa estaet.", "estaet", "estate"),
+           "delle piccole imprese e che entrerà in vigore questa estaet.",
+           "estaet", "estate"),
 }
 
 
@@ -168,30 +174,34 @@ def test_typo_english_loanword_in_other_language_not_flagged():
 # -- the allow-list and the rule's parameters -----------------------------------------------------
 
 
+BUNDLED = next(r for r in TYPO_RULES if r.id == "typo.misspelling").path
+
+
+def user_rule(tmp_path: Path, old: str, new: str, lists: dict[str, str]) -> Path:
+    """A copy of the bundled rule under ``tmp_path/typo`` with one edit and the given word lists."""
+    folder = tmp_path / "typo"
+    folder.mkdir()
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text
+    (folder / "misspelling.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    for name, words in lists.items():
+        (folder / name).write_text(words, encoding="utf-8")
+    return tmp_path
+
+
 def test_typo_user_allow_list_extends_the_rule(tmp_path):
     text = "The staff were hangry by noon, so the canteen opened early."
-    assert typos(TYPO.clean(text, lang="en")) != []
-    rule_dir = tmp_path / "typo"
-    rule_dir.mkdir()
-    bundled = next(r for r in TYPO_RULES if r.id == "typo.misspelling").path
-    (rule_dir / "misspelling.toml").write_text(
-        bundled.read_text(encoding="utf-8").replace('allow = ["allow.txt"]', 'allow = ["allow.txt", "mine.txt"]'),
-        encoding="utf-8")
-    (rule_dir / "allow.txt").write_text((bundled.parent / "allow.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    (rule_dir / "mine.txt").write_text("hangry\n", encoding="utf-8")
-    mine = Pipeline.from_rules(tmp_path)
-    assert [s for s in mine.clean(text, lang="en").spans if s.kind == "typo"] == []
+    assert typos(TYPO.clean(text, lang="en")) == [("hangry", "hungry")]
+    bundled_list = (BUNDLED.parent / "allow.txt").read_text(encoding="utf-8")
+    rules = user_rule(tmp_path, 'allow = ["allow.txt"]', 'allow = ["allow.txt", "mine.txt"]',
+                      {"allow.txt": bundled_list, "mine.txt": "hangry\n"})
+    assert typos(Pipeline.from_rules(rules).clean(text, lang="en")) == []
 
 
 def test_typo_rejects_unsupported_language_param(tmp_path):
-    bundled = next(r for r in TYPO_RULES if r.id == "typo.misspelling").path
-    rule_dir = tmp_path / "typo"
-    rule_dir.mkdir()
-    text = bundled.read_text(encoding="utf-8").replace("[params]\n", '[params]\nlanguages = ["en", "xx"]\n', 1)
-    (rule_dir / "misspelling.toml").write_text(text, encoding="utf-8")
-    (rule_dir / "allow.txt").write_text("x\n", encoding="utf-8")
+    rules = user_rule(tmp_path, "[params]\n", '[params]\nlanguages = ["en", "xx"]\n', {"allow.txt": "x\n"})
     with pytest.raises(RuleError, match="languages"):
-        Pipeline.from_rules(tmp_path, bundled=False)
+        Pipeline.from_rules(rules, bundled=False)
 
 
 # -- fix mode -------------------------------------------------------------------------------------
@@ -210,7 +220,8 @@ def test_typo_fix_mode_applies_first_suggestion_above_threshold():
 
 def test_typo_fix_mode_merges_and_splits():
     text = "The city must crteeaa thriving market and met inthe morning."
-    assert FIXING.clean(text, lang="en").text == "The city must create a thriving market and met in the morning."
+    fixed = "The city must create a thriving market and met in the morning."
+    assert FIXING.clean(text, lang="en").text == fixed
 
 
 WORDS = ["the", "market", "recieve", "teh", "goverment", "crteeaa", "inthe", "SenseTime", "Huangpu",

@@ -56,7 +56,7 @@ class TypoParams:
     allow: tuple[str, ...] = ()  # sidecar word lists (one word a line) never flagged
     prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: un, re…
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: s, ing…
-    function_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: mark foreign runs
+    function_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: foreign runs
     min_length: int = 3  # shorter words are never flagged
     min_score: float = 0.5  # findings below this confidence are not reported
     min_plausibility: float = 1.0  # log10 score the best suggestion needs (frequency + error model)
@@ -164,10 +164,8 @@ class TypoDetector(Detector):
         if not cands or cands[0].score < p.min_plausibility:
             return None
         best = cands[0]
-        if _protected_formation(word, cands, formed, suspect):
+        if _protected_formation(word, cands, formed, suspect) or _abbreviation_like(word, best):
             return None
-        if len(word) == 3 and not (best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5):
-            return None  # three-letter non-words are mostly abbreviations; only swaps like teh → the
         score = _confidence(word, cands, occ.initial, lex.has_bigrams)
         if score < (INITIAL_MIN if occ.initial else p.min_score):
             return None
@@ -183,8 +181,8 @@ class TypoDetector(Detector):
             base = word[: -len(suffix)]
             if word.endswith(suffix) and len(base) >= 3 and max(lex.freq(base), lex.freq(base + "e")) >= 2.5:
                 return True
-        return any(word.startswith(prefix) and len(word) - len(prefix) >= 3 and lex.freq(word[len(prefix):]) >= 2.5
-                   for prefix in p.prefixes.get(lex.lang, ()))
+        return any(word.startswith(prefix) and len(word) - len(prefix) >= 3
+                   and lex.freq(word[len(prefix):]) >= 2.5 for prefix in p.prefixes.get(lex.lang, ()))
 
 
 # -- helpers (pure functions over the text) ------------------------------------------------------
@@ -213,11 +211,14 @@ def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexic
     if any(ch.isupper() for ch in original[1:]):
         return None  # CamelCase, ALL CAPS
     initial = original[0].isupper()
-    if initial and (not _sentence_start(text, start) or _name_like(text, end) or lex.is_suspect(original.lower())):
+    if initial and (not _sentence_start(text, start) or _name_like(text, end)
+                    or lex.is_suspect(original.lower())):
         return None  # a capitalised word mid-sentence, in a run of names, or one the web knows
     if lex.lang == "en" and not original.isascii():
         return None  # accented words in English prose are names or loanwords
-    if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end) or _quoted(text, start, end):
+    if _in_protected_chunk(text, start, end) or _near_other_script(text, start, end):
+        return None
+    if _quoted(text, start, end):
         return None
     if _foreign_run(low, start, end, lex, foreign_words):
         return None
@@ -299,7 +300,8 @@ def _neighbour_words(low: str, start: int, end: int) -> tuple[str | None, str | 
     return prev, nxt
 
 
-def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon, foreign_words: frozenset[str]) -> bool:
+def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon,
+                 foreign_words: frozenset[str]) -> bool:
     """Is the word inside a run of another language or of non-words (a quotation, a title, code)?
 
     Yes when three of the eight nearby words are unknown too, or two are function words of another
@@ -328,9 +330,16 @@ def _protected_formation(word: str, cands: list[spelling.Candidate], formed: boo
     return False
 
 
+def _abbreviation_like(word: str, best: spelling.Candidate) -> bool:
+    """Three-letter non-words are mostly abbreviations; only swaps of common words (teh) count."""
+    swap = best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5
+    return len(word) == 3 and not swap
+
+
 def _compound(word: str, lex: dictionary.Lexicon) -> bool:
     """Two known words of three letters or more written together (``backglass``, ``earhooks``)."""
-    return any(_compound_part(word[:i], lex) and _compound_part(word[i:], lex) for i in range(3, len(word) - 2))
+    return any(_compound_part(word[:i], lex) and _compound_part(word[i:], lex)
+               for i in range(3, len(word) - 2))
 
 
 def _compound_part(part: str, lex: dictionary.Lexicon) -> bool:
