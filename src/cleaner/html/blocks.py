@@ -31,8 +31,8 @@ BLOCK = frozenset({
     "html", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
     "blockquote", "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "section",
     "article", "main", "header", "footer", "nav", "aside", "figure", "figcaption", "address", "hr",
-    "form", "fieldset", "legend", "details", "summary", "center", "dialog", "menu", "hgroup", "noscript",
-    "br-block", "picture",
+    "form", "fieldset", "legend", "details", "summary", "center", "dialog", "menu", "hgroup",
+    "picture",
 })
 SPACE = regex.compile(r"[ \t\n\r\f]+")
 WHITE = (255, 255, 255)
@@ -65,9 +65,16 @@ class Block:
     index: int = 0
 
     @property
-    def all_hidden(self) -> bool:
-        return bool(self.hidden) and self.hidden[0][0] == 0 and self.hidden[-1][1] == len(self.text) and \
-            len(self.hidden) == 1
+    def visible(self) -> str:
+        """The text a reader sees: hidden segments left out (what content selection judges)."""
+        if not self.hidden:
+            return self.text
+        parts, pos = [], 0
+        for start, end, _root, _technique in self.hidden:
+            parts.append(self.text[pos:start])
+            pos = end
+        parts.append(self.text[pos:])
+        return "".join(parts).strip()
 
 
 class _Builder:
@@ -103,7 +110,7 @@ class _Builder:
             parts.append(text)
             length += len(text)
             space = text.endswith((" ", "\n"))
-            if link:
+            if link and hid is None:  # hidden links are judged by html_hidden, not as navigation
                 link_chars += len(text)
             if hid is not None:
                 _add_hidden(hidden, start, length, hid)

@@ -78,11 +78,11 @@ def class_weight(node: Node) -> float:
 
 def prose_value(block: Block) -> float:
     """How much a block reads like article prose (0: not at all)."""
-    text = block.text
+    text = block.visible
     length = len(text)
     if CJK.search(text[:200]):
         length *= 3  # a CJK character carries about as much as a Latin word's three letters
-    if length < MIN_PROSE or block.link_chars > 0.5 * len(text) or block.hidden:
+    if length < MIN_PROSE or block.link_chars > 0.5 * len(text):
         return 0.0
     return 1 + len(PUNCT.findall(text)) + min(length / 100, 3)
 
@@ -181,10 +181,11 @@ LIST_PROSE = 0.5  # prose in list items and table cells counts half (teaser list
 
 def block_weight(block: Block, memo: dict[int, bool]) -> float:
     """What a block adds to a container: its length when it reads as prose, minus when it is a link
-    list or sits in page furniture, nothing for short text (headings, datelines)."""
-    if block.hidden:
+    list or sits in page furniture, nothing for short text (headings, datelines). Only the visible
+    text counts: a paragraph with a hidden link inside still reads as prose."""
+    n = len(block.visible)
+    if not n:
         return 0.0
-    n = len(block.text)
     if block.link_chars > LINK_DENSE * n or furniture(block.node, memo):
         return -FURNITURE_PENALTY * n
     if not prose_value(block):
@@ -212,11 +213,33 @@ def container(blocks: Sequence[Block]) -> Node | None:
     return nodes[best] if mass[best] > 0 else None
 
 
+def link_dense(blocks: Sequence[Block]) -> set[int]:
+    """Indexes of visible blocks that are mostly link text. A run of text that a hidden element
+    splits in two (``… (@name) <div hidden>…</div> <a>16 May</a>``) is judged as one, so a hidden
+    injection cannot make the article's own text look like a link list."""
+    dense: set[int] = set()
+    run: list[Block] = []
+
+    def close() -> None:
+        if run and sum(b.link_chars for b in run) > LINK_DENSE * sum(len(b.visible) for b in run):
+            dense.update(b.index for b in run)
+        run.clear()
+
+    for block in blocks:
+        if block.hidden and not block.visible:
+            continue  # wholly hidden: neither breaks nor joins a run
+        if run and run[-1].node is not block.node:
+            close()
+        run.append(block)
+    close()
+    return dense
+
+
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order (visible and hidden alike)."""
     top = container(blocks)
     if top is None:
         return list(blocks)
     memo: dict[int, int] = {}
-    return [b for b in blocks if placement(b.node, top, memo) == KEPT
-            and (b.link_chars <= LINK_DENSE * len(b.text) or b.hidden)]
+    dense = link_dense(blocks)
+    return [b for b in blocks if placement(b.node, top, memo) == KEPT and (b.index not in dense or b.hidden)]

@@ -1,0 +1,131 @@
+"""Hidden injections: every technique, inside and around article paragraphs, is absent from the
+cleaned text and reported with its text, locator and technique; no article text is lost.
+
+Pages are built at test time: from the self-written fixtures (always) and from the real corpus
+pages with their ground truth (when ../shared/corpus is present; never stored in the repo).
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import regex
+from bs4 import BeautifulSoup
+from html_injection import PLACEMENTS, TECHNIQUES, Injection, injected_page, same_page
+
+from cleaner.pipeline import Pipeline, Result
+from cleaner.readers import html_document
+from cleaner.rules import load_rules
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
+HIDDEN = Pipeline([r for r in load_rules() if r.kind == "hidden"])
+
+
+def clean_page(html: str) -> Result:
+    return HIDDEN.clean(html_document(html, id="page", source="page.html"))
+
+
+def outcome(result: Result, injections: list[Injection]) -> tuple[list[Injection], list[Injection]]:
+    """``(leaked into the cleaned text, not reported)``."""
+    reported = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    leaked = [i for i in injections if i.marker in result.text]
+    unreported = [i for i in injections if i.marker not in reported]
+    return leaked, unreported
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(regex.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
+
+
+def fixture_truth(name: str) -> str:
+    """The fixture's article paragraphs, as the reader extracts them from the clean page."""
+    return html_document((FIXTURES / name).read_text(encoding="utf-8"), id="t", source="t").text
+
+
+@pytest.mark.parametrize("technique", list(TECHNIQUES))
+@pytest.mark.parametrize("name", ["news_article.html", "blog_post.html"])
+def test_html_hidden_every_technique_every_placement_on_fixtures(name: str, technique: str) -> None:
+    page = (FIXTURES / name).read_text(encoding="utf-8")
+    built = injected_page(page, fixture_truth(name), [technique], "f")
+    assert built is not None
+    html, injections = built
+    assert len(injections) == len(PLACEMENTS)
+    result = clean_page(html)
+    leaked, unreported = outcome(result, injections)
+    assert leaked == [] and unreported == []
+    baseline = clean_page(same_page(page))
+    assert result.text == baseline.text  # not one character of the article lost or changed
+
+
+def test_html_hidden_span_carries_locator_and_technique_that_find_the_element() -> None:
+    page = (FIXTURES / "news_article.html").read_text(encoding="utf-8")
+    built = injected_page(page, fixture_truth("news_article.html"), ["opacity:0"], "L")
+    assert built is not None
+    html, _ = built
+    result = clean_page(html)
+    soup = BeautifulSoup(html, "lxml")
+    spans = [s for s in result.spans if s.kind == "hidden"]
+    assert len(spans) == len(PLACEMENTS)
+    for span in spans:
+        assert span.detail == {"technique": "opacity:0"} and span.action == "remove"
+        found = soup.select(span.locator or "")
+        assert len(found) == 1 and " ".join(found[0].get_text().split()) == " ".join(span.text.split())
+        assert "opacity:0" in span.message and span.locator in span.message
+
+
+def test_html_hidden_text_is_in_document_text_and_replays() -> None:
+    """Offsets index Document.text, and replaying the annotations gives the cleaned text."""
+    from cleaner.actions import replay
+
+    page = (FIXTURES / "blog_post.html").read_text(encoding="utf-8")
+    built = injected_page(page, fixture_truth("blog_post.html"), ["display:none", "noscript"], "R")
+    assert built is not None
+    doc = html_document(built[0], id="p", source="p")
+    result = HIDDEN.clean(doc)
+    for span in result.spans:
+        assert doc.text[span.start:span.end] == span.text
+    assert replay(doc.text, result.spans) == result.text
+
+
+def test_html_hidden_plain_text_documents_have_no_findings() -> None:
+    assert HIDDEN.clean("display:none; visibility:hidden — only words here.").spans == ()
+
+
+def test_html_hidden_legitimately_hidden_chrome_is_not_reported() -> None:
+    """Hidden menus and dialogs far from the article are page furniture, not findings."""
+    page = (FIXTURES / "news_article.html").read_text(encoding="utf-8").replace(
+        '<header class="site-header">',
+        '<div class="mobile-menu" style="display:none"><ul><li><a href="/a">Account</a></li></ul></div>'
+        '<header class="site-header">')
+    assert clean_page(page).spans == ()
+
+
+@pytest.mark.corpus
+def test_html_hidden_on_corpus_pages(corpus_html: Path, corpus_articles: Path) -> None:
+    """≥ 97 % of injected strings absent and reported; the article text never shrinks."""
+    total = leaked_n = unreported_n = lost_pages = 0
+    techniques = list(TECHNIQUES)
+    for i, path in enumerate(sorted(corpus_html.glob("*.html.gz"))):
+        page = gzip.decompress(path.read_bytes()).decode("utf-8")
+        truth = (corpus_articles / path.name.replace(".html.gz", ".txt")).read_text(encoding="utf-8")
+        chosen = [techniques[i % len(techniques)], techniques[(i + 5) % len(techniques)]]
+        built = injected_page(page, truth, chosen, str(i))
+        if built is None:
+            continue
+        html, injections = built
+        result = clean_page(html)
+        leaked, unreported = outcome(result, injections)
+        total += len(injections)
+        leaked_n += len(leaked)
+        unreported_n += len(unreported)
+        truth_words = words(truth)
+        before = words(clean_page(same_page(page)).text) & truth_words
+        lost_pages += bool(before - (words(result.text) & truth_words))
+    assert total > 1000
+    assert (total - max(leaked_n, unreported_n)) / total >= 0.97, (total, leaked_n, unreported_n)
+    assert leaked_n / total <= 0.03 and unreported_n / total <= 0.03
+    assert lost_pages == 0
