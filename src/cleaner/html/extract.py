@@ -119,7 +119,8 @@ def css_path(el: Any) -> str:
 
 
 def _adjacent_hidden(blocks: Sequence[Block], chosen: list[Block]) -> list[Block]:
-    """Add hidden blocks that touch the article (no visible block between them and it)."""
+    """Add hidden blocks that touch the article from outside its container (no visible block
+    between them and it): an injection placed just before or after the article's element."""
     if not chosen:
         return chosen
     keep = {b.index for b in chosen}
@@ -129,9 +130,6 @@ def _adjacent_hidden(blocks: Sequence[Block], chosen: list[Block]) -> list[Block
         while 0 <= i < len(blocks) and blocks[i].hidden and _whole_hidden(blocks[i]):
             keep.add(i)
             i += step
-    for i in range(first, last + 1):  # hidden blocks inside the article's span of the page
-        if blocks[i].hidden:
-            keep.add(i)
     return [blocks[i] for i in sorted(keep)]
 
 

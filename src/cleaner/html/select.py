@@ -242,4 +242,11 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         return list(blocks)
     memo: dict[int, int] = {}
     dense = link_dense(blocks)
-    return [b for b in blocks if placement(b.node, top, memo) == KEPT and (b.index not in dense or b.hidden)]
+    out = []
+    for b in blocks:
+        where = placement(b.node, top, memo)
+        if b.hidden and where != OUTSIDE:  # hidden text anywhere inside the article element is reported
+            out.append(b)
+        elif where == KEPT and b.index not in dense:
+            out.append(b)
+    return out
