@@ -21,10 +21,9 @@ does not), plus, where the language has bigram counts, how well it fits the neig
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from .dictionary import Lexicon, anagram_key, osa_distance, squeeze
 
@@ -33,8 +32,8 @@ VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
 BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
 SLIP_MIN_ZIPF = 30  # zipf×10 a slip must lead to (a reasonably common word)
 PAIR_MIN_WITHOUT_BIGRAMS = 4.5  # zipf both words of a split or merge need where no bigram list exists
+MERGE_SHORT_MAX = 3  # letters of the shorter word of a scrambled merge
 MAX_MERGE_LENGTH = 14  # longer words are not searched for scrambled merges
-MAX_MERGE_SUBSETS = 5000  # letter subsets tried for a scrambled merge (a 13-letter word needs 4,096)
 
 
 def _neighbours() -> dict[str, frozenset[str]]:
@@ -179,36 +178,21 @@ def _splits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
 def _merges(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
     """Two words whose letters together are ``word``'s letters, in either order.
 
-    Every way to share the letters out is a sub-multiset of them: the smaller part is enumerated
-    (at most three letters for words of ten or more, where the pairs people run together hold a
-    short word) and both parts are looked up in the anagram index."""
+    Every way to share the letters out is a sub-multiset of them. Only the shorter word's letters are
+    enumerated, up to three letters: scrambled pairs are a word and a short word next to it (``create
+    a``, ``found in``, ``drive the``); two long words run together are a lost space, which
+    :func:`_splits` finds unscrambled. Both parts are looked up in the anagram index."""
     if len(word) > MAX_MERGE_LENGTH:
         return
-    counts = sorted(Counter(word).items())
-    most = len(word) // 2 if len(word) < 10 else 3
-    tried = 0
-    for key_a in _sub_multisets(counts, most):
-        tried += 1
-        if tried > MAX_MERGE_SUBSETS:
-            return
+    letters = anagram_key(word)
+    most = min(len(word) // 2, MERGE_SHORT_MAX)
+    shorts = {"".join(c) for k in range(1, most + 1) for c in combinations(letters, k)}
+    for key_a in sorted(shorts):
         if lex.has_anagram(key_a):
-            yield from _merge_pairs(word, lex, key_a, _minus(counts, key_a))
-
-
-def _sub_multisets(counts: list[tuple[str, int]], most: int, i: int = 0, prefix: str = "") -> Iterator[str]:
-    """Sorted strings of 1..``most`` letters drawn from the letter counts, each multiset once."""
-    if i == len(counts):
-        if prefix:
-            yield prefix
-        return
-    ch, n = counts[i]
-    for k in range(min(n, most - len(prefix)) + 1):
-        yield from _sub_multisets(counts, most, i + 1, prefix + ch * k)
-
-
-def _minus(counts: list[tuple[str, int]], key_a: str) -> str:
-    taken = Counter(key_a)
-    return "".join(ch * (n - taken[ch]) for ch, n in counts)
+            rest = list(letters)
+            for ch in key_a:
+                rest.remove(ch)
+            yield from _merge_pairs(word, lex, key_a, "".join(rest))
 
 
 def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:

@@ -40,6 +40,7 @@ from ..spans import Span
 from .base import Detector, read_word_list
 
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
+BLANKED = ",.;:!?()\"“”[]"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
 SENTENCE_END = ".!?…"
 QUOTES = "\"'“”‘’«»„"
@@ -101,14 +102,16 @@ class TypoDetector(Detector):
         if analysis.lang not in p.languages or analysis.script != "Latin":
             return
         lex = dictionary.load(analysis.lang)
-        text = doc.text
-        low = text.lower()
-        if lex is None or len(low) != len(text):  # a letter whose lower case is longer would shift offsets
+        if lex is None:
             return
-        chunks = set(low.split())
-        rest = filterfalse(lex.hot.__contains__, chunks)  # most words stop here, at C speed
-        unknown = lex.unknown({w for w in (c.strip(EDGE) for c in rest) if w})
+        text = doc.text
+        chunks = set(_blank_punctuation(text).split())
+        rest = filterfalse(lex.common.__contains__, chunks)  # nearly every word stops here, at C speed
+        unknown = lex.unknown({w for w in (_screen(text, c, lex.hot) for c in rest) if w})
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
+            return
+        low = text.lower()
+        if len(low) != len(text):  # a letter whose lower case is longer would shift the offsets
             return
         for word in sorted(self._candidates(unknown, lex)):
             yield from self._check(doc, low, word, lex)
@@ -186,6 +189,39 @@ class TypoDetector(Detector):
 
 
 # -- helpers (pure functions over the text) ------------------------------------------------------
+
+
+def _blank_punctuation(text: str) -> str:
+    """``text`` with the punctuation that clings to words turned into spaces (a few C-speed passes),
+    so that ``word,`` and ``(word`` meet the lexicon as ``word``. Apostrophes and hyphens stay."""
+    for ch in BLANKED:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
+
+
+def _screen(text: str, chunk: str, hot: dict[str, int]) -> str | None:
+    """The chunk as a lower-case word worth a closer look, or ``None`` when it is plainly fine: a
+    common word with punctuation attached, CamelCase or ALL CAPS, or a capitalised word that never
+    starts a sentence (a name) — decided from the chunk and a substring search, without offsets."""
+    word = chunk.strip(EDGE)
+    if len(word) < 2 or word in hot:
+        return None
+    if word[0].isupper():
+        if not word[1:].islower() or word.lower() in hot or not _ever_initial(text, word):
+            return None
+        return word.lower()
+    return word if word.islower() else None
+
+
+def _ever_initial(text: str, word: str) -> bool:
+    """Does ``word`` (case as written) stand at the start of a sentence or line anywhere?"""
+    i = text.find(word)
+    while i >= 0:
+        if _sentence_start(text, i):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
 def _places(low: str, word: str) -> Iterator[int]:
