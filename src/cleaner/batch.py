@@ -78,6 +78,7 @@ class RunReport:
     bytes_in: int = 0
     seconds: float = 0.0
     worker_rss_mb: float = 0.0
+    worker_cpu_s: dict[int, float] = field(default_factory=dict)
     error_list: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -92,6 +93,9 @@ class Output:
     docs: int = 0
     nbytes: int = 0
     rss_kb: int = 0
+    pid: int = 0
+    cpu_s: float = 0.0  # the worker's CPU time so far (for the benchmark's per-process accounting)
+    fatal: str = ""  # a write outside OUT was refused (UsageError C301 in the main process)
 
 
 _WORKER: tuple[Pipeline, ReadOptions] | None = None
@@ -119,13 +123,17 @@ def _watch_parent(pid: int) -> None:
             os._exit(1)
 
 
-def _work(unit: Unit) -> Output:
+def _work(unit: Unit, clean_to: tuple[str, str] | None) -> Output:
     assert _WORKER is not None
-    return process_unit(unit, *_WORKER)
+    return process_unit(unit, *_WORKER, clean_to=clean_to)
 
 
-def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions) -> Output:
-    """Read and clean one unit; every failure becomes an error line, never an exception."""
+def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions,
+                 clean_to: tuple[str, str] | None = None) -> Output:
+    """Read and clean one unit; every failure becomes an error line, never an exception.
+
+    ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
+    cleaned file itself, in parallel, instead of shipping the text back to the main process."""
     out = Output()
     try:
         for item in _documents(unit, read):
@@ -136,7 +144,14 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions) -> Output:
     except Exception as e:  # a reader bug must not stop the batch: report it for this input
         err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}")
         out.errors.append(dumps(err.to_dict()) + "\n")
-    out.rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if clean_to is not None and out.clean:
+        try:
+            atomic_write_lines(confined(Path(clean_to[0]), clean_to[1]), out.clean, fsync=False)
+        except UsageError as e:
+            out.fatal = e.detail
+        out.clean = []
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out.rss_kb, out.pid, out.cpu_s = usage.ru_maxrss, os.getpid(), usage.ru_utime + usage.ru_stime
     return out
 
 
@@ -182,7 +197,7 @@ class _Inline(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         f: Future[Any] = Future()
-        f.set_result(process_unit(args[0], *self.args))
+        f.set_result(process_unit(args[0], *self.args, clean_to=args[1]))
         return f
 
 
@@ -213,6 +228,7 @@ class Task:
     seq: int
     done: Done | None = None
     future: Future[Output] | None = None
+    clean_to: tuple[str, str] | None = None
 
 
 def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Output | None]]:
@@ -222,7 +238,7 @@ def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[
     in_flight = 0
     for task in tasks:
         if task.done is None:
-            task.future = _submit(ex, task.unit)
+            task.future = _submit(ex, task)
             in_flight += task.unit.size
         pending.append(task)
         while len(pending) >= window or in_flight > WINDOW_BYTES:
@@ -234,12 +250,13 @@ def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[
         yield head, head.future.result() if head.future else None
 
 
-def _submit(ex: Executor, unit: Unit) -> Future[Output]:
+def _submit(ex: Executor, task: Task) -> Future[Output]:
+    unit = task.unit
     if unit.path is None and not unit.lines:  # an error found while walking: nothing to compute
         f: Future[Output] = Future()
         f.set_result(Output(errors=[dumps(e.to_dict()) + "\n" for e in unit.errors]))
         return f
-    return ex.submit(_work, unit)
+    return ex.submit(_work, unit, task.clean_to)
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -340,6 +357,9 @@ class _FolderRun:
             done = self.manifest.lookup(unit.rel, unit.part)
             if done is not None and done.digest == unit.digest:
                 yield Task(unit, seq, done=done)
+            elif unit.fmt != "jsonl" and unit.path is not None:
+                name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
+                yield Task(unit, seq, clean_to=(str(self.out / "clean"), name))
             else:
                 yield Task(unit, seq)
 
@@ -352,6 +372,8 @@ class _FolderRun:
             self.report.skipped += 1
             self.progress.update(unit.size, 0)
             return
+        if output.fatal:
+            raise UsageError("C301", output.fatal)
         a0, e0 = self.ann.size, self.err.size
         self.ann.append(output.records)
         self.err.append(output.errors)
@@ -368,6 +390,8 @@ class _FolderRun:
         r.bytes_in += output.nbytes
         r.errors += len(output.errors)
         r.worker_rss_mb = max(r.worker_rss_mb, output.rss_kb / 1024)
+        if output.pid:
+            r.worker_cpu_s[output.pid] = max(r.worker_cpu_s.get(output.pid, 0.0), output.cpu_s)
         if len(r.error_list) < 100:
             r.error_list.extend(json.loads(e) for e in output.errors[: 100 - len(r.error_list)])
         self.progress.update(unit.size, output.docs)
@@ -375,10 +399,7 @@ class _FolderRun:
     def _write_clean(self, unit: Unit, output: Output) -> int:
         """Cleaned text: a whole file per text/HTML input; per JSONL input one JSONL file that
         grows chunk by chunk (cut back to the last recorded size when a run resumes inside it)."""
-        if unit.fmt != "jsonl":
-            if output.clean:
-                name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
-                atomic_write_lines(confined(self.out / "clean", name), output.clean, fsync=False)
+        if unit.fmt != "jsonl":  # written by the worker (see process_unit)
             return 0
         if unit.rel != self.clean_rel:
             self.clean_rel, self.clean_end = unit.rel, 0
@@ -409,7 +430,9 @@ class _FolderRun:
                    "documents_this_run": self.report.docs, "skipped_units": self.report.skipped,
                    "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3)
                    if self.report.seconds else None,
-                   "jobs": self.jobs, "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1)}
+                   "jobs": self.jobs, "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
+                   "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
+                   "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2)}
         self.report.summary = build_report(self.out, timings)
 
 

@@ -18,6 +18,7 @@ Three tools, each for one kind of output:
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -135,11 +136,17 @@ def confined(root: Path, name: str) -> Path:
         msg = f"not a name made by safe_name(): {name!r}"
         raise ValueError(msg)
     target = root / name
-    real_root = os.path.realpath(root)
-    real_parent = os.path.realpath(target.parent)
-    if os.path.commonpath([real_root, real_parent]) != real_root:
+    if not _inside_real(str(root), str(target.parent)):
         raise UsageError("C301", f"{root}: {name!r} would be written outside it (through a symbolic link)")
     return target
+
+
+@functools.lru_cache(maxsize=4096)
+def _inside_real(root: str, folder: str) -> bool:
+    """Whether ``folder``'s real path lies inside ``root``'s (cached per folder: a batch writes
+    thousands of files into the same few folders)."""
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([real_root, os.path.realpath(folder)]) == real_root
 
 
 # -- append-only JSONL -------------------------------------------------------------------------
