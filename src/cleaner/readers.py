@@ -155,6 +155,7 @@ def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | In
         if len(data) > opts.max_html_bytes:
             raise InputError(rel, "C116", str(opts.max_html_bytes))
         page, encoding = decode_text(data, rel, html=True)
+        _check_not_blank(page, rel)
         yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding}, limit=opts.max_html_bytes)
     except InputError as e:
         yield e

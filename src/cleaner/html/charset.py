@@ -34,7 +34,6 @@ BOMS = (
 META_CHARSET = regex.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.()+-]+)""", regex.I)
 XML_DECL = regex.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", regex.I)
 SNIFF_BYTES = 16384  # the spec says 1024; real pages put <meta charset> after long <head> scripts
-LATIN_SINGLE_BYTE = frozenset({"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "cp1257", "mac_roman"})
 
 
 def codec_name(label: str) -> str | None:
@@ -72,17 +71,16 @@ def _utf8(data: bytes) -> str | None:
 
 
 def detect(data: bytes) -> tuple[str, str] | None:
-    """``(text, codec)`` from charset-normalizer, or None when nothing fits (binary data)."""
-    best = charset_normalizer.from_bytes(data[: 1 << 20]).best()
-    if best is None:
+    """``(text, codec)`` from charset-normalizer, or None when nothing fits (binary data).
+
+    When several code pages read the bytes equally well (French text is as plausible in cp1250
+    and cp1257 as in cp1252, though ``û`` differs), the web's commonest one, cp1252, wins."""
+    matches = list(charset_normalizer.from_bytes(data[: 1 << 20]))
+    if not matches:
         return None
-    name = codec_name(best.encoding) or best.encoding
-    if name in LATIN_SINGLE_BYTE:  # prefer the web's commonest code page when it reads the same
-        try:
-            if data.decode("cp1252") == data.decode(name):
-                name = "cp1252"
-        except UnicodeDecodeError:
-            pass
+    best = matches[0]
+    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    name = "cp1252" if "cp1252" in tied else (codec_name(best.encoding) or best.encoding)
     try:
         return data.decode(name), name
     except (UnicodeDecodeError, LookupError):

@@ -238,10 +238,11 @@ def link_dense(blocks: Sequence[Block]) -> set[int]:
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order (visible and hidden alike)."""
     top = container(blocks)
-    if top is None:
-        return list(blocks)
-    memo: dict[int, int] = {}
     dense = link_dense(blocks)
+    if top is None:  # no prose anywhere: every block that is neither furniture nor a link list
+        furniture_memo: dict[int, bool] = {}
+        return [b for b in blocks if b.index not in dense and not furniture(b.node, furniture_memo)]
+    memo: dict[int, int] = {}
     out = []
     for b in blocks:
         where = placement(b.node, top, memo)
