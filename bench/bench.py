@@ -75,10 +75,12 @@ def floor(feed: Path) -> tuple[float, float]:
 
 
 def startup() -> dict[str, float]:
-    code = ("import time; t0 = time.perf_counter(); import cleaner; t1 = time.perf_counter(); "
-            "p = cleaner.Pipeline.default(); t2 = time.perf_counter(); p.clean('A first document.'); "
-            "t3 = time.perf_counter(); "
-            "import json; print(json.dumps({'import_s': t1 - t0, 'build_s': t2 - t1, 'first_doc_s': t3 - t2}))")
+    code = (
+        "import time; t0 = time.perf_counter(); import cleaner; t1 = time.perf_counter(); "
+        "p = cleaner.Pipeline.default(); t2 = time.perf_counter(); p.clean('A first document.'); "
+        "t3 = time.perf_counter(); "
+        "import json; print(json.dumps({'import_s': t1 - t0, 'build_s': t2 - t1, 'first_doc_s': t3 - t2}))"
+    )
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     got: dict[str, float] = json.loads(out.stdout)
@@ -132,18 +134,25 @@ def cleaner_run(files: Path, jobs: int, where: Path) -> dict[str, float]:
     exe = Path(sys.executable).with_name("cleaner")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([str(exe), "run", str(files), "-o", str(out), "--jobs", str(jobs), "--quiet", "--force"],
-                   check=True)
+    subprocess.run(
+        [str(exe), "run", str(files), "-o", str(out), "--jobs", str(jobs), "--quiet", "--force"], check=True
+    )
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = json.loads((out / "summary.json").read_text())
     t = summary["timings"]
     critical = max([t["main_cpu_s"], *t["worker_cpu_s"]]) if jobs > 1 else t["main_cpu_s"]
-    return {"wall_s": wall, "cpu_s": cpu, "critical_cpu_s": critical, "all_cpu_s": t["main_cpu_s"] + (
-        sum(t["worker_cpu_s"]) if jobs > 1 else 0), "docs": summary["documents"], "worker_rss_mb": summary["timings"]["worker_peak_rss_mb"],
-            "run_mb_per_s": summary["timings"]["mb_per_s"],
-            "any_process_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "critical_cpu_s": critical,
+        "all_cpu_s": t["main_cpu_s"] + (sum(t["worker_cpu_s"]) if jobs > 1 else 0),
+        "docs": summary["documents"],
+        "worker_rss_mb": summary["timings"]["worker_peak_rss_mb"],
+        "run_mb_per_s": summary["timings"]["mb_per_s"],
+        "any_process_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 def profile(docs: list[str], top: int) -> None:
@@ -167,7 +176,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--mb", type=float, default=20.0, help="replicate the corpus to at least this many MB")
-    ap.add_argument("--profile", action="store_true", help="also print a cProfile of the pipeline (unique docs)")
+    ap.add_argument(
+        "--profile", action="store_true", help="also print a cProfile of the pipeline (unique docs)"
+    )
     ap.add_argument("--top", type=int, default=25)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as tmp:
@@ -175,24 +186,30 @@ def main() -> int:
         feed, files, docs = build_inputs(a.corpus, a.mb, where)
         unique = len(list(a.corpus.glob("*.txt")))
         total_mb = sum(len(d.encode()) for d in docs) / MB
-        print(f"input: {len(docs)} documents, {total_mb:.1f} MB ({unique} unique articles replicated); "
-              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+        print(
+            f"input: {len(docs)} documents, {total_mb:.1f} MB ({unique} unique articles replicated); "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start"
+        )
         if os.getloadavg()[0] > 0.5:
             print("  warning: other processes are using the CPU; wall-clock figures (scaling) are unreliable")
         st = startup()
         ready = st["import_s"] + st["build_s"] + st["first_doc_s"]
-        print(f"startup: import {st['import_s']:.2f} s + pipeline build {st['build_s']:.2f} s + first document "
-              f"(lazy loads) {st['first_doc_s']:.2f} s = {ready:.2f} s; whole process {st['process_s']:.2f} s  "
-              f"[{verdict(ready <= 1.0)}: <= 1 s]")
+        print(
+            f"startup: import {st['import_s']:.2f} s + pipeline build {st['build_s']:.2f} s + first document "
+            f"(lazy loads) {st['first_doc_s']:.2f} s = {ready:.2f} s; whole process {st['process_s']:.2f} s  "
+            f"[{verdict(ready <= 1.0)}: <= 1 s]"
+        )
         fmb, fs = floor(feed)
         floor_rate = fmb / fs
         print(f"floor (json.loads + regex \\w+): {floor_rate:.1f} MB/s")
         cold_mb, cold_s = pipeline_pass(docs[:unique])
         pmb, ps = pipeline_pass(docs)
         rate = pmb / ps
-        print(f"default pipeline, 1 core: {rate:.2f} MB/s ({pmb / ps * 1e6 / (pmb * 1e6 / len(docs)):.0f} docs/s), "
-              f"cold first pass {cold_mb / cold_s:.2f} MB/s; ratio to floor {floor_rate / rate:.1f}x  "
-              f"[{verdict(rate >= 10)}: >= 10 MB/s per core, <= 4x floor]")
+        print(
+            f"default pipeline, 1 core: {rate:.2f} MB/s ({len(docs) / ps:.0f} docs/s), "
+            f"cold first pass {cold_mb / cold_s:.2f} MB/s; ratio to floor {floor_rate / rate:.1f}x  "
+            f"[{verdict(rate >= 10)}: >= 10 MB/s per core, <= 4x floor]"
+        )
         spent, smb = stages(docs[: max(unique, len(docs) // 4)])
         total = sum(spent.values())
         print(f"\nper stage on {smb:.1f} MB (each stage alone; share of the pipeline's time):")
@@ -201,17 +218,25 @@ def main() -> int:
         one = cleaner_run(files, 1, where)
         two = cleaner_run(files, 2, where)
         speedup = one["wall_s"] / two["wall_s"]
-        print(f"\ncleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s ({total_mb / one['wall_s']:.2f} MB/s; "
-              f"{total_mb / one['cpu_s']:.2f} MB per CPU-second, batch overhead included), --jobs 2 "
-              f"{two['wall_s']:.1f} s ({total_mb / two['wall_s']:.2f} MB/s): {speedup:.2f}x  "
-              f"[{verdict(speedup >= 1.7)}: >= 1.7x]")
+        print(
+            f"\ncleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s "
+            f"({total_mb / one['wall_s']:.2f} MB/s; "
+            f"{total_mb / one['cpu_s']:.2f} MB per CPU-second, batch overhead included), --jobs 2 "
+            f"{two['wall_s']:.1f} s ({total_mb / two['wall_s']:.2f} MB/s): {speedup:.2f}x  "
+            f"[{verdict(speedup >= 1.7)}: >= 1.7x]"
+        )
         est = one["critical_cpu_s"] / two["critical_cpu_s"]
-        print(f"  CPU seconds (immune to other load): --jobs 1 {one['all_cpu_s']:.1f} s; --jobs 2 "
-              f"{two['all_cpu_s']:.1f} s in all, busiest process {two['critical_cpu_s']:.1f} s -> {est:.2f}x "
-              f"on two idle cores")
-        print(f"peak RSS: worker {two['worker_rss_mb']:.0f} MB (jobs 2), in-process run {one['worker_rss_mb']:.0f} MB; "
-              f"largest process of all runs {two['any_process_rss_mb']:.0f} MB  "
-              f"[{verdict(two['worker_rss_mb'] <= 400)}: <= 400 MB per worker]")
+        print(
+            f"  CPU seconds (immune to other load): --jobs 1 {one['all_cpu_s']:.1f} s; --jobs 2 "
+            f"{two['all_cpu_s']:.1f} s in all, busiest process {two['critical_cpu_s']:.1f} s -> {est:.2f}x "
+            f"on two idle cores"
+        )
+        print(
+            f"peak RSS: worker {two['worker_rss_mb']:.0f} MB (jobs 2), "
+            f"in-process run {one['worker_rss_mb']:.0f} MB; "
+            f"largest process of all runs {two['any_process_rss_mb']:.0f} MB  "
+            f"[{verdict(two['worker_rss_mb'] <= 400)}: <= 400 MB per worker]"
+        )
         if a.profile:
             profile(docs[:unique], a.top)
     return 0

@@ -4,13 +4,12 @@ output names that never escape OUT, rule timeouts. Real files, real process pool
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
-from batchkit import INVISIBLE, article, lines, outputs, write_corpus
 
+from batchkit import INVISIBLE, article, lines, outputs, write_corpus
 from cleaner.batch import RunOptions, clean_target, run
 from cleaner.errors import UsageError
 from cleaner.pipeline import Options
@@ -122,8 +121,14 @@ def test_batch_output_names_never_escape_out(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "out"
     _run(src, out, jobs=2)
     made = {p.relative_to(out).as_posix() for p in out.rglob("*")}
-    assert {"clean/new%0Aline.txt", "clean/percent%252E%252E.txt", "clean/%3Acolon.txt",
-            "clean/back%5Cslash.txt", "clean/tab%09here.txt", "clean/ids.jsonl"} <= made
+    assert {
+        "clean/new%0Aline.txt",
+        "clean/percent%252E%252E.txt",
+        "clean/%3Acolon.txt",
+        "clean/back%5Cslash.txt",
+        "clean/tab%09here.txt",
+        "clean/ids.jsonl",
+    } <= made
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "sub"]  # nothing written beside OUT
     ids = [r["id"] for r in lines(out / "clean" / "ids.jsonl")]
     assert ids == ["../../escape", "/abs/path", "nul\x00id", "new\nline"]
@@ -145,7 +150,10 @@ def test_batch_two_inputs_with_the_same_name_keep_separate_sources(tmp_path: Pat
         (tmp_path / side / "data").mkdir(parents=True)
         (tmp_path / side / "data" / "a.txt").write_text(f"Text from {side}.\n")
     _run([tmp_path / "x" / "data", tmp_path / "y" / "data"], tmp_path / "out", jobs=1)
-    assert [r["source"] for r in lines(tmp_path / "out" / "annotations.jsonl")] == ["data/a.txt", "data~2/a.txt"]
+    assert [r["source"] for r in lines(tmp_path / "out" / "annotations.jsonl")] == [
+        "data/a.txt",
+        "data~2/a.txt",
+    ]
 
 
 def test_batch_refuses_to_write_through_a_symlink_planted_in_out(tmp_path: Path) -> None:
@@ -173,7 +181,8 @@ def test_batch_rule_timeout_reports_the_rule_and_runs_the_others(tmp_path: Path)
     rules.mkdir(parents=True)
     (rules / "catastrophic.toml").write_text(
         'detector = "pattern"\nkind = "spam"\ndescription = "Backtracks forever on a run of a."\n'
-        'message = "{match}"\naction = "remove"\n[params]\npatterns = ["(a|aa)+$"]\n')
+        'message = "{match}"\naction = "remove"\n[params]\npatterns = ["(a|aa)+$"]\n'
+    )
     src = tmp_path / "in"
     src.mkdir()
     (src / "slow.txt").write_text("Intro line with a hidden" + INVISIBLE + "space.\n" + "a" * 40 + "!\n")
@@ -181,7 +190,9 @@ def test_batch_rule_timeout_reports_the_rule_and_runs_the_others(tmp_path: Path)
     out = tmp_path / "out"
     _run(src, out, jobs=2, rules=(str(tmp_path / "rules"),), pipeline=Options(rule_timeout=0.2))
     errors = lines(out / "errors.jsonl")
-    assert [(e["source"], e["code"], e["rule"]) for e in errors] == [("slow.txt", "C113", "spam.catastrophic")]
+    assert [(e["source"], e["code"], e["rule"]) for e in errors] == [
+        ("slow.txt", "C113", "spam.catastrophic")
+    ]
     slow = next(r for r in lines(out / "annotations.jsonl") if r["source"] == "slow.txt")
     assert [a["rule"] for a in slow["annotations"]] == ["encoding.invisible_chars"]  # the rest still ran
     assert slow["errors"][0]["rule"] == "spam.catastrophic"
@@ -193,8 +204,9 @@ def test_batch_manifest_records_every_unit_by_content_hash(tmp_path: Path) -> No
     db = sqlite3.connect(tmp_path / "out" / "manifest.sqlite")
     rows = db.execute("SELECT rel, part, length(digest) FROM units ORDER BY seq").fetchall()
     assert rows == [("blog/a000.txt", 0, 32), ("feed.jsonl", 0, 32), ("news/a001.txt", 0, 32)]
-    assert os.path.getsize(tmp_path / "out" / "annotations.jsonl") == int(
-        db.execute("SELECT value FROM meta WHERE key='ann_size'").fetchone()[0])
+    assert (tmp_path / "out" / "annotations.jsonl").stat().st_size == int(
+        db.execute("SELECT value FROM meta WHERE key='ann_size'").fetchone()[0]
+    )
 
 
 def test_batch_streams_a_big_jsonl_with_bounded_memory(tmp_path: Path) -> None:

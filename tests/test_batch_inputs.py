@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from batchkit import article, lines
 
+from batchkit import article, lines
 from cleaner.batch import RunOptions, run
 from cleaner.readers import ReadOptions
 
@@ -26,8 +26,7 @@ def _batch(tmp_path: Path, make: Callable[[Path], None], **read: object) -> tupl
     (src / "good.txt").write_text(GOOD, encoding="utf-8")
     make(src)
     out = tmp_path / "out"
-    run(RunOptions(inputs=(str(src),), out=str(out), jobs=2, quiet=True,
-                   read=ReadOptions(**read)))  # type: ignore[arg-type]
+    run(RunOptions(inputs=(str(src),), out=str(out), jobs=2, quiet=True, read=ReadOptions(**read)))  # type: ignore[arg-type]
     records = lines(out / "annotations.jsonl")
     assert "good.txt" in [r["source"] for r in records], "the batch went on"
     return records, lines(out / "errors.jsonl")
@@ -51,7 +50,9 @@ def test_input_binary_jsonl_is_one_error_not_one_per_line(tmp_path: Path) -> Non
 
 def test_input_invalid_utf8_in_a_jsonl_line(tmp_path: Path) -> None:
     def make(d: Path) -> None:
-        (d / "feed.jsonl").write_bytes(b'{"text":"fine one"}\n{"text":"caf\xe9 \xff\xfe"}\n{"text":"fine two"}\n')
+        (d / "feed.jsonl").write_bytes(
+            b'{"text":"fine one"}\n{"text":"caf\xe9 \xff\xfe"}\n{"text":"fine two"}\n'
+        )
 
     records, errors = _batch(tmp_path, make)
     _one_error(errors, "feed.jsonl", "C101", line=2)
@@ -108,12 +109,20 @@ def test_input_non_string_text_field(tmp_path: Path) -> None:
 
 
 def test_input_deeply_nested_json(tmp_path: Path) -> None:
-    _, errors = _batch(tmp_path, lambda d: (d / "deep.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n"))
+    _, errors = _batch(
+        tmp_path, lambda d: (d / "deep.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n")
+    )
     _one_error(errors, "deep.jsonl", "C105", line=1)
 
 
 def test_input_deeply_nested_html(tmp_path: Path) -> None:
-    page = "<html><body>" + "<div>" * 100_000 + "Deep text at the bottom." + "</div>" * 100_000 + "</body></html>"
+    page = (
+        "<html><body>"
+        + "<div>" * 100_000
+        + "Deep text at the bottom."
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     records, errors = _batch(tmp_path, lambda d: (d / "deep.html").write_text(page))
     # either the reader copes (one document) or it reports the page (one error): never a crash
     assert len([r for r in records if r["source"] == "deep.html"]) + len(errors) == 1
@@ -153,7 +162,10 @@ def test_input_truncated_gzip(tmp_path: Path) -> None:
         (d / "cut.jsonl.gz").write_bytes(feed[: len(feed) // 2])
 
     records, errors = _batch(tmp_path, make)
-    assert sorted((e["source"], e["code"]) for e in errors) == [("cut.jsonl.gz", "C109"), ("cut.txt.gz", "C109")]
+    assert sorted((e["source"], e["code"]) for e in errors) == [
+        ("cut.jsonl.gz", "C109"),
+        ("cut.txt.gz", "C109"),
+    ]
     assert len([r for r in records if r["source"] == "cut.jsonl.gz"]) > 10  # the lines before the cut
 
 
@@ -165,7 +177,10 @@ def test_input_gzip_bomb_is_capped(tmp_path: Path) -> None:
         (d / "bomb.jsonl.gz").write_bytes(bomb)
 
     _, errors = _batch(tmp_path, make, max_doc_bytes=1_000_000)
-    assert sorted((e["source"], e["code"]) for e in errors) == [("bomb.jsonl.gz", "C108"), ("bomb.txt.gz", "C108")]
+    assert sorted((e["source"], e["code"]) for e in errors) == [
+        ("bomb.jsonl.gz", "C108"),
+        ("bomb.txt.gz", "C108"),
+    ]
     assert all("--max-doc-bytes" in e["reason"] for e in errors)
 
 

@@ -43,8 +43,11 @@ def _interrupt(src: Path, out: Path, sig: int) -> subprocess.CompletedProcess[by
     """Start a run, wait for its first checkpoint, send ``sig``; None if it finished first."""
     log = out.with_name(out.name + ".stderr")
     with log.open("wb") as err:  # a file, not a pipe: nothing can keep it open and hang the test
-        proc = subprocess.Popen([*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2", "--quiet"],
-                                stderr=err, env={**os.environ, "CLEANER_CHECKPOINT_SECONDS": "0.05"})
+        proc = subprocess.Popen(
+            [*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2", "--quiet"],
+            stderr=err,
+            env={**os.environ, "CLEANER_CHECKPOINT_SECONDS": "0.05"},
+        )
     deadline = time.monotonic() + 120
     while _committed(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -56,8 +59,12 @@ def _interrupt(src: Path, out: Path, sig: int) -> subprocess.CompletedProcess[by
 
 
 def _finish(src: Path, out: Path) -> dict:
-    done = subprocess.run([*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2", "--quiet"],
-                          capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2", "--quiet"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     return json.loads((out / "summary.json").read_text())
 
@@ -79,7 +86,9 @@ def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path: Path) -> Non
     stopped = _interrupt(src, tmp_path / "out", signal.SIGINT)
     assert stopped is not None, "the run finished before Ctrl-C"
     assert stopped.returncode == 130
-    assert stopped.stderr.decode().endswith("cleaner: interrupted; rerun the same command to finish the rest\n")
+    assert stopped.stderr.decode().endswith(
+        "cleaner: interrupted; rerun the same command to finish the rest\n"
+    )
     summary = _finish(src, tmp_path / "out")
     assert summary["timings"]["skipped_units"] > 0
     _finish(src, tmp_path / "whole")

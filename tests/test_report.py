@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from batchkit import INVISIBLE, MOJIBAKE, lines, write_corpus
 
+from batchkit import INVISIBLE, MOJIBAKE, lines, write_corpus
 from cleaner import Pipeline
 from cleaner.batch import RunOptions, run
 from cleaner.report import _json_for_script, build_report, findings, format_summary, visible
@@ -23,7 +23,12 @@ def test_findings_show_the_cleaned_context_and_what_was_done() -> None:
     rec = Pipeline.default().clean(text).to_dict()
     got = {f["rule"]: f for f in findings(rec)}
     moj, inv = got["encoding.mojibake"], got["encoding.invisible_chars"]
-    assert (moj["before"], moj["text"], moj["replacement"], moj["action"]) == ("Start caf", "Ã©", "é", "replace")
+    assert (moj["before"], moj["text"], moj["replacement"], moj["action"]) == (
+        "Start caf",
+        "Ã©",
+        "é",
+        "replace",
+    )
     assert moj["after"].startswith(" middle hidden")
     assert (inv["before"], inv["text"], inv["after"]) == ("Start café middle hidden", "⟨U+200B⟩", "word end.")
     assert inv["before"] + "" + inv["after"] == rec["text"]  # the context is the cleaned text itself
@@ -84,8 +89,11 @@ def test_report_counts_match_the_annotations(evil_run: Path) -> None:
     assert summary["rules"] == {"encoding.invisible_chars": 1, "encoding.mojibake": 2}
     assert summary["errors"] == 1 and summary["error_codes"] == {"C103": 1}
     page = (evil_run / "report.html").read_text(encoding="utf-8")
-    assert re.search(r'<a href="#rule=encoding.mojibake">encoding.mojibake</a></td><td>encoding</td>'
-                     r'<td class="n">2</td><td>replace 2</td>', page)
+    assert re.search(
+        r'<a href="#rule=encoding.mojibake">encoding.mojibake</a></td><td>encoding</td>'
+        r'<td class="n">2</td><td>replace 2</td>',
+        page,
+    )
     assert "empty.txt" in page and "[C103] the file is empty" in page
 
 
@@ -96,7 +104,9 @@ def test_report_samples_per_rule_deterministically(tmp_path: Path, monkeypatch: 
     src = write_corpus(tmp_path / "in", files=10, records=60)
     for jobs, name in ((1, "one"), (2, "two")):
         run(RunOptions(inputs=(str(src),), out=str(tmp_path / name), jobs=jobs, quiet=True))
-    pages = [re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")]
+    pages = [
+        re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")
+    ]
     assert pages[0] == pages[1].replace(str(tmp_path / "two"), str(tmp_path / "one"))
     data = json.loads(pages[0].split('id="data">')[1].split("</script>")[0])
     per_rule: dict[str, int] = {}
@@ -114,10 +124,16 @@ def test_build_report_keeps_the_last_runs_timings(evil_run: Path) -> None:
 
 
 def test_format_summary_table() -> None:
-    s = {"documents": 3, "errors": 1, "verdicts": {"clean": 2, "cleaned": 1}, "kinds": {"spam": 12},
-         "rules": {"spam.a": 2, "spam.b": 10}, "rule_kinds": {"spam.a": "spam", "spam.b": "spam"},
-         "error_codes": {"C103": 1},
-         "timings": {"seconds": 1.5, "mb_per_s": 2.0, "documents_this_run": 3, "jobs": 2, "skipped_units": 4}}
+    s = {
+        "documents": 3,
+        "errors": 1,
+        "verdicts": {"clean": 2, "cleaned": 1},
+        "kinds": {"spam": 12},
+        "rules": {"spam.a": 2, "spam.b": 10},
+        "rule_kinds": {"spam.a": "spam", "spam.b": "spam"},
+        "error_codes": {"C103": 1},
+        "timings": {"seconds": 1.5, "mb_per_s": 2.0, "documents_this_run": 3, "jobs": 2, "skipped_units": 4},
+    }
     assert format_summary(s, "out").splitlines() == [
         "cleaner: 3 documents -> out/",
         "  documents         3",

@@ -11,13 +11,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from batchkit import INVISIBLE, MOJIBAKE, article
 
+from batchkit import INVISIBLE, MOJIBAKE, article
 from cleaner.batch import RunOptions, run
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 # each payload would mark <html> if it ran; in a document they must stay text
 PAYLOADS = [
     "<script>document.documentElement.setAttribute('data-pwned','script')</script>",
@@ -36,8 +44,13 @@ def _chromium() -> str:
 
 def _browse(tmp_path: Path, url: str, *extra: str) -> str:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"  # a fresh user-data-dir each time
-    done = subprocess.run([_chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, url],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [_chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -65,7 +78,9 @@ def test_report_renders_in_chromium_and_runs_nothing_from_documents(report: Path
         assert html_tag is not None
         assert "data-pwned" not in html_tag.group(0)  # no payload ran
         assert "data-rendered=" in html_tag.group(0)  # our script did
-    assert 'data-rendered="50"' in _browse(tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000")
+    assert 'data-rendered="50"' in _browse(
+        tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000"
+    )
     evil = _cards(dom)
     assert len(evil) == 2 * len(PAYLOADS)  # one invisible character and one mojibake per evil file
     shown = "".join(evil)
@@ -74,20 +89,30 @@ def test_report_renders_in_chromium_and_runs_nothing_from_documents(report: Path
 
 
 def test_report_filters_and_pages_from_the_url(report: Path, tmp_path: Path) -> None:
-    dom = _browse(tmp_path, report.as_uri() + "#rule=encoding.invisible_chars&q=evil",
-                  "--dump-dom", "--virtual-time-budget=3000")
+    dom = _browse(
+        tmp_path,
+        report.as_uri() + "#rule=encoding.invisible_chars&q=evil",
+        "--dump-dom",
+        "--virtual-time-budget=3000",
+    )
     cards = _cards(dom)
     assert len(cards) == len(PAYLOADS)
     assert all("encoding.invisible_chars" in c and "evil" in c for c in cards)
     assert '<option value="encoding.invisible_chars" selected="">' in dom
     second = _browse(tmp_path, report.as_uri() + "#page=2", "--dump-dom", "--virtual-time-budget=3000")
     assert "page 2 of" in second and _cards(second) != _cards(
-        _browse(tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000"))
+        _browse(tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000")
+    )
 
 
 def test_report_screenshot(report: Path, tmp_path: Path) -> None:
     shot = Path(os.environ.get("CLEANER_SCREENSHOT", tmp_path / "report.png"))
-    _browse(tmp_path, report.as_uri() + "#q=evil", f"--screenshot={shot}", "--window-size=1280,1800",
-            "--virtual-time-budget=3000")
+    _browse(
+        tmp_path,
+        report.as_uri() + "#q=evil",
+        f"--screenshot={shot}",
+        "--window-size=1280,1800",
+        "--virtual-time-budget=3000",
+    )
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a real, non-blank picture

@@ -13,7 +13,8 @@ from cleaner.errors import UsageError
 from cleaner.writers import Journal, atomic_write_lines, confined, dumps, safe_name
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
-    ["..", ".", "/", "../../etc/passwd", "a/../../b", "\x00", "a\nb", "%2E%2E", "~", "a//b", "C:\\x"])
+    ["..", ".", "/", "../../etc/passwd", "a/../../b", "\x00", "a\nb", "%2E%2E", "~", "a//b", "C:\\x"]
+)
 
 
 @given(names)
@@ -22,7 +23,7 @@ def test_safe_name_is_a_harmless_relative_path(name: str) -> None:
     parts = safe.split("/")
     assert safe and not safe.startswith("/")
     assert all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
-    assert not any(ord(c) < 32 or c in "\x7f\\:*?\"<>|" for c in safe)
+    assert not any(ord(c) < 32 or c in '\x7f\\:*?"<>|' for c in safe)
     assert all(len(p.encode()) <= 200 for p in parts)
 
 

@@ -128,8 +128,9 @@ def _work(unit: Unit, clean_to: tuple[str, str] | None) -> Output:
     return process_unit(unit, *_WORKER, clean_to=clean_to)
 
 
-def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions,
-                 clean_to: tuple[str, str] | None = None) -> Output:
+def process_unit(
+    unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None
+) -> Output:
     """Read and clean one unit; every failure becomes an error line, never an exception.
 
     ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
@@ -166,10 +167,12 @@ def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> No
     out.docs += 1
     out.nbytes += len(doc.text.encode("utf-8", "surrogatepass"))
     out.records.append(dumps(result.to_dict()) + "\n")
-    for e in result.errors:  # a rule that timed out: the document is cleaned without it
-        out.errors.append(dumps({"source": unit.rel, "line": line, "code": e["code"], "reason": e["reason"],
-                                 "id": doc.id, "rule": e["rule"]}) + "\n")
-    out.clean.append(dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text)
+    for t in result.errors:  # a rule that timed out: the document is cleaned without it
+        where = {"source": unit.rel, "line": line, "code": t["code"], "reason": t["reason"]}
+        out.errors.append(dumps({**where, "id": doc.id, "rule": t["rule"]}) + "\n")
+    out.clean.append(
+        dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text
+    )
 
 
 def _documents(unit: Unit, read: ReadOptions) -> Iterator[Document | InputError]:
@@ -179,7 +182,7 @@ def _documents(unit: Unit, read: ReadOptions) -> Iterator[Document | InputError]
         return
     for n, raw in enumerate(unit.lines, unit.first_line):
         if n == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         try:
             yield from parse_jsonl_lines([raw.decode("utf-8")], unit.rel, read, start=n)
         except UnicodeDecodeError:
@@ -208,8 +211,9 @@ def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["cleaner.pipeline", "cleaner.batch"])
-    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                               initargs=(pipeline, read, os.getpid()))
+    return ProcessPoolExecutor(
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read, os.getpid())
+    )
 
 
 def _stop(ex: Executor) -> None:
@@ -322,8 +326,11 @@ class _FolderRun:
         for journal, size in zip((self.ann, self.err), self.manifest.committed, strict=True):
             if journal.size < size:
                 self.manifest.abort()
-                raise UsageError("C301", f"{self.out}: {journal.path.name} is shorter than its manifest "
-                                         "records (was it edited?); pass --force to redo everything")
+                raise UsageError(
+                    "C301",
+                    f"{self.out}: {journal.path.name} is shorter than its manifest "
+                    "records (was it edited?); pass --force to redo everything",
+                )
             journal.truncate(size)
         self.report = RunReport()
         self.clean_rel, self.clean_end = "", 0  # the JSONL clean file being appended to
@@ -426,13 +433,19 @@ class _FolderRun:
 
     def _finish(self) -> None:
         self.manifest.close()
-        timings = {"seconds": round(self.report.seconds, 3), "bytes_in": self.report.bytes_in,
-                   "documents_this_run": self.report.docs, "skipped_units": self.report.skipped,
-                   "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3)
-                   if self.report.seconds else None,
-                   "jobs": self.jobs, "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
-                   "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
-                   "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2)}
+        timings = {
+            "seconds": round(self.report.seconds, 3),
+            "bytes_in": self.report.bytes_in,
+            "documents_this_run": self.report.docs,
+            "skipped_units": self.report.skipped,
+            "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3)
+            if self.report.seconds
+            else None,
+            "jobs": self.jobs,
+            "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
+            "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
+            "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
+        }
         self.report.summary = build_report(self.out, timings)
 
 
@@ -492,8 +505,16 @@ class _Progress:
             import tqdm
 
             tqdm.tqdm.monitor_interval = 0  # no helper thread (workers are forked from a server)
-            self.bar = tqdm.tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1000,
-                                 desc="cleaning", file=sys.stderr, dynamic_ncols=True, mininterval=0.2)
+            self.bar = tqdm.tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1000,
+                desc="cleaning",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                mininterval=0.2,
+            )
 
     def update(self, nbytes: int, docs: int) -> None:
         if self.bar is None:

@@ -28,7 +28,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     rel TEXT NOT NULL, part INTEGER NOT NULL, digest TEXT NOT NULL,
-    ann_start INTEGER NOT NULL, ann_end INTEGER NOT NULL, err_start INTEGER NOT NULL, err_end INTEGER NOT NULL,
+    ann_start INTEGER NOT NULL, ann_end INTEGER NOT NULL,
+    err_start INTEGER NOT NULL, err_end INTEGER NOT NULL,
     clean_end INTEGER NOT NULL, seq INTEGER NOT NULL, run INTEGER NOT NULL,
     PRIMARY KEY (rel, part));
 CREATE TABLE IF NOT EXISTS names (clean TEXT PRIMARY KEY, rel TEXT NOT NULL);
@@ -61,8 +62,11 @@ class Manifest:
         old = self._meta("fingerprint")
         if old is not None and old != fingerprint:
             self.db.close()
-            raise UsageError("C301", f"{path.parent} holds the results of a run with other rules, options or "
-                                     "version; pass --force to redo everything, or choose another output folder")
+            raise UsageError(
+                "C301",
+                f"{path.parent} holds the results of a run with other rules, options or "
+                "version; pass --force to redo everything, or choose another output folder",
+            )
         self.run = int(self._meta("run") or "0") + 1
         self._set("fingerprint", fingerprint)
         self._set("format", FORMAT)
@@ -85,17 +89,24 @@ class Manifest:
 
     # -- units -----------------------------------------------------------------------------------
     def lookup(self, rel: str, part: int) -> Done | None:
-        row = self.db.execute("SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units "
-                              "WHERE rel = ? AND part = ?", (rel, part)).fetchone()
+        row = self.db.execute(
+            "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units "
+            "WHERE rel = ? AND part = ?",
+            (rel, part),
+        ).fetchone()
         return None if row is None else Done(row[0], (row[1], row[2]), (row[3], row[4]), row[5])
 
     def seen(self, rel: str, part: int, seq: int) -> None:
         """A finished unit met again in this run (skipped): remember its place in this run's order."""
-        self.db.execute("UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, rel, part))
+        self.db.execute(
+            "UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, rel, part)
+        )
 
     def record(self, rel: str, part: int, done: Done, seq: int) -> None:
-        self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (rel, part, done.digest, *done.ann, *done.err, done.clean_end, seq, self.run))
+        self.db.execute(
+            "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rel, part, done.digest, *done.ann, *done.err, done.clean_end, seq, self.run),
+        )
 
     def clean_name(self, rel: str, wanted: str) -> str:
         """``wanted``, or ``wanted`` with ``~2``, ``~3``… before its extension when another input
@@ -144,8 +155,11 @@ class Manifest:
         rows = list(self._compacted_rows(ann, err))
         self.drop_stale()
         for rel, part, done in rows:
-            self.db.execute("UPDATE units SET ann_start = ?, ann_end = ?, err_start = ?, err_end = ? "
-                            "WHERE rel = ? AND part = ?", (*done.ann, *done.err, rel, part))
+            self.db.execute(
+                "UPDATE units SET ann_start = ?, ann_end = ?, err_start = ?, err_end = ? "
+                "WHERE rel = ? AND part = ?",
+                (*done.ann, *done.err, rel, part),
+            )
         sizes = (rows[-1][2].ann[1], rows[-1][2].err[1]) if rows else (0, 0)
         self._set("compacting", "1")
         self.checkpoint(*sizes)
@@ -153,8 +167,12 @@ class Manifest:
         return sizes
 
     def _compacted_rows(self, ann: Path, err: Path) -> Iterator[tuple[str, int, Done]]:
-        with ann.open("rb") as a_in, err.open("rb") as e_in, \
-                _tmp(ann).open("wb") as a_out, _tmp(err).open("wb") as e_out:
+        with (
+            ann.open("rb") as a_in,
+            err.open("rb") as e_in,
+            _tmp(ann).open("wb") as a_out,
+            _tmp(err).open("wb") as e_out,
+        ):
             for rel, part, done in self.in_order():
                 a0, e0 = a_out.tell(), e_out.tell()
                 a_in.seek(done.ann[0])
@@ -172,14 +190,17 @@ class Manifest:
         out = self.path.parent
         for name in ("annotations.jsonl", "errors.jsonl"):
             if _tmp(out / name).exists():
-                os.replace(_tmp(out / name), out / name)
+                _tmp(out / name).replace(out / name)
         self._set("compacting", "0")
         self.db.commit()
 
     def in_order(self) -> Iterator[tuple[str, int, Done]]:
         """This run's units in input order."""
-        rows = self.db.execute("SELECT rel, part, digest, ann_start, ann_end, err_start, err_end, clean_end "
-                               "FROM units WHERE run = ? ORDER BY seq", (self.run,))
+        rows = self.db.execute(
+            "SELECT rel, part, digest, ann_start, ann_end, err_start, err_end, clean_end "
+            "FROM units WHERE run = ? ORDER BY seq",
+            (self.run,),
+        )
         for r in rows:
             yield r[0], r[1], Done(r[2], (r[3], r[4]), (r[5], r[6]), r[7])
 

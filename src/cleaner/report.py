@@ -94,13 +94,17 @@ class Tally:
 
     def summary(self, timings: dict[str, Any] | None = None) -> dict[str, Any]:
         return {
-            "documents": self.documents, "errors": self.errors,
-            "verdicts": dict(sorted(self.verdicts.items())), "kinds": dict(sorted(self.kinds.items())),
-            "rules": dict(sorted(self.rules.items())), "rule_kinds": dict(sorted(self.rule_kind.items())),
+            "documents": self.documents,
+            "errors": self.errors,
+            "verdicts": dict(sorted(self.verdicts.items())),
+            "kinds": dict(sorted(self.kinds.items())),
+            "rules": dict(sorted(self.rules.items())),
+            "rule_kinds": dict(sorted(self.rule_kind.items())),
             "rule_actions": {r: dict(sorted(c.items())) for r, c in sorted(self.rule_actions.items())},
             "languages": dict(sorted(self.languages.items())),
             "error_codes": dict(sorted(self.error_codes.items())),
-            "chars_in": self.chars_in, "chars_out": self.chars_out,
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
             "timings": timings or {},
         }
 
@@ -122,12 +126,22 @@ def findings(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
         new = (a.get("replacement") or "") if edits else a.get("text", "")
         after = at + len(new)
         yield {
-            "source": rec.get("source", ""), "id": rec.get("id", ""), "verdict": rec.get("verdict", ""),
-            "kind": a["kind"], "rule": a["rule"], "action": a["action"], "score": a.get("score"),
-            "start": a["start"], "text": visible(a.get("text", "")),
-            "replacement": visible(a.get("replacement") or "") if a.get("replacement") else a.get("replacement"),
-            "suggestions": list(a.get("suggestions") or ())[:5], "message": a.get("message", ""),
-            "before": text[max(0, at - CONTEXT):at], "after": text[after:after + CONTEXT],
+            "source": rec.get("source", ""),
+            "id": rec.get("id", ""),
+            "verdict": rec.get("verdict", ""),
+            "kind": a["kind"],
+            "rule": a["rule"],
+            "action": a["action"],
+            "score": a.get("score"),
+            "start": a["start"],
+            "text": visible(a.get("text", "")),
+            "replacement": visible(a.get("replacement") or "")
+            if a.get("replacement")
+            else a.get("replacement"),
+            "suggestions": list(a.get("suggestions") or ())[:5],
+            "message": a.get("message", ""),
+            "before": text[max(0, at - CONTEXT) : at],
+            "after": text[after : after + CONTEXT],
         }
         if edits:
             shift += len(new) - (a.get("edit_end", a["end"]) - a.get("edit_start", a["start"]))
@@ -140,8 +154,9 @@ def visible(text: str) -> str:
     >>> visible("a\u200bb")
     'a⟨U+200B⟩b'
     """
-    return "".join(c if c in "\n\t " or unicodedata.category(c) not in _INVISIBLE else f"⟨U+{ord(c):04X}⟩"
-                   for c in text)
+    return "".join(
+        c if c in "\n\t " or unicodedata.category(c) not in _INVISIBLE else f"⟨U+{ord(c):04X}⟩" for c in text
+    )
 
 
 _INVISIBLE = {"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn", "Cs"}
@@ -202,8 +217,13 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
     if t.get("seconds") is not None:
         rate = f", {t['mb_per_s']} MB/s" if t.get("mb_per_s") else ""
         skipped = f", {t['skipped_units']} units already done" if t.get("skipped_units") else ""
-        rows.append(("this run", f"{t.get('documents_this_run', 0)} docs in {t['seconds']} s{rate}, "
-                                 f"{t.get('jobs', 1)} jobs{skipped}"))
+        rows.append(
+            (
+                "this run",
+                f"{t.get('documents_this_run', 0)} docs in {t['seconds']} s{rate}, "
+                f"{t.get('jobs', 1)} jobs{skipped}",
+            )
+        )
     width = max(len(k) for k, _ in rows)
     numw = max(len(v.partition("  ")[0]) for _k, v in rows if v.partition("  ")[0].isdigit())
     lines = [f"cleaner: {s['documents']} documents -> {out}/"]
@@ -221,8 +241,13 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
 def _json_for_script(obj: Any) -> str:
     """JSON that cannot end its <script> block or open a comment: <, > and & as \\u escapes."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _table(title: str, counts: dict[str, Any], key: str | None = None) -> str:
@@ -245,40 +270,61 @@ def _rules_table(s: dict[str, Any], kinds: dict[str, str]) -> str:
     rows = []
     for rule, n in sorted(s["rules"].items(), key=lambda kv: (-kv[1], kv[0])):
         acts = ", ".join(f"{a} {c}" for a, c in s["rule_actions"].get(rule, {}).items())
-        rows.append(f'<tr><td><a href="#rule={e(_hash_value(rule))}">{e(rule)}</a></td>'
-                    f"<td>{e(kinds.get(rule, ''))}</td><td class=\"n\">{n}</td><td>{e(acts)}</td></tr>")
+        rows.append(
+            f'<tr><td><a href="#rule={e(_hash_value(rule))}">{e(rule)}</a></td>'
+            f'<td>{e(kinds.get(rule, ""))}</td><td class="n">{n}</td><td>{e(acts)}</td></tr>'
+        )
     head = "<tr><th>rule</th><th>kind</th><th>findings</th><th>actions</th></tr>"
-    return f"<table class=\"wide\"><caption>findings per rule</caption>{head}{''.join(rows)}</table>"
+    return f'<table class="wide"><caption>findings per rule</caption>{head}{"".join(rows)}</table>'
 
 
 def _errors_table(errors: list[dict[str, Any]], total: int) -> str:
     if not errors:
         return "<p>No input errors.</p>"
     e = html.escape
-    rows = "".join(f"<tr><td>{e(str(x.get('source', '')))}</td><td>{e(str(x.get('line') or ''))}</td>"
-                   f"<td>{e(str(x.get('reason', '')))}</td></tr>" for x in errors)
+    rows = "".join(
+        f"<tr><td>{e(str(x.get('source', '')))}</td><td>{e(str(x.get('line') or ''))}</td>"
+        f"<td>{e(str(x.get('reason', '')))}</td></tr>"
+        for x in errors
+    )
     more = f"<p>Showing {len(errors)} of {total}; all are in errors.jsonl.</p>" if total > len(errors) else ""
-    return f"<table class=\"wide\"><tr><th>input</th><th>line</th><th>reason</th></tr>{rows}</table>{more}"
+    return f'<table class="wide"><tr><th>input</th><th>line</th><th>reason</th></tr>{rows}</table>{more}'
 
 
-def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], errors: list[dict[str, Any]],
-                title: str) -> str:
+def render_html(
+    s: dict[str, Any], sampled: list[dict[str, Any]], errors: list[dict[str, Any]], title: str
+) -> str:
     """The review page as one string (see the module docstring for the escaping rules)."""
     e = html.escape
     kinds = {f["rule"]: f["kind"] for f in sampled}
     data = {"findings": sampled, "total": s["rules"], "sample": SAMPLE_PER_RULE}
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
-    csp = (f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; "
-           "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
-    counts = "".join([_table("documents by verdict", s["verdicts"], "verdict"),
-                      _table("findings by kind", s["kinds"], "kind"), _table("languages", s["languages"])])
+    csp = (
+        f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; "
+        "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+    counts = "".join(
+        [
+            _table("documents by verdict", s["verdicts"], "verdict"),
+            _table("findings by kind", s["kinds"], "kind"),
+            _table("languages", s["languages"]),
+        ]
+    )
     t = s.get("timings") or {}
     return _PAGE.format(
-        csp=e(csp), title=e(title), style=_STYLE, script=_SCRIPT, data=_json_for_script(data),
-        headline=e(f"{s['documents']} documents, {sum(s['rules'].values())} findings, {s['errors']} input "
-                   f"errors" + (f"; last run {t['seconds']} s" if t.get("seconds") is not None else "")),
-        counts=counts, rules=_rules_table(s, kinds),
-        errors=_errors_table(errors, s["errors"]), sample=SAMPLE_PER_RULE,
+        csp=e(csp),
+        title=e(title),
+        style=_STYLE,
+        script=_SCRIPT,
+        data=_json_for_script(data),
+        headline=e(
+            f"{s['documents']} documents, {sum(s['rules'].values())} findings, {s['errors']} input "
+            f"errors" + (f"; last run {t['seconds']} s" if t.get("seconds") is not None else "")
+        ),
+        counts=counts,
+        rules=_rules_table(s, kinds),
+        errors=_errors_table(errors, s["errors"]),
+        sample=SAMPLE_PER_RULE,
     )
 
 
@@ -288,12 +334,15 @@ h1{font-size:1.5em;margin:.8em 0 .2em}h2{font-size:1.15em;margin:1.4em 0 .4em}
 .counts{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}
 table{border-collapse:collapse;background:#fff}caption{text-align:left;font-weight:600;padding:.3em 0}
 td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}td.n{text-align:right}
-table.wide{width:100%}#filters{position:sticky;top:0;background:#fafafa;padding:.6em 0;border-bottom:1px solid #ddd}
-#filters label{margin-right:1em}.f{background:#fff;border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.5em .8em}
+table.wide{width:100%}
+#filters{position:sticky;top:0;background:#fafafa;padding:.6em 0;border-bottom:1px solid #ddd}
+#filters label{margin-right:1em}
+.f{background:#fff;border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.5em .8em}
 .f .meta{color:#555;font-size:.9em}.f .ctx{font-family:ui-monospace,monospace;white-space:pre-wrap;
 word-break:break-word;margin:.3em 0}.hit{background:#fdd;text-decoration:line-through}
 .hit.flag{background:#ffe9a8;text-decoration:none}.hit.replace{background:#fdd}
-.new{background:#cfc}.tag{display:inline-block;border-radius:3px;padding:0 .4em;margin-right:.4em;background:#eee}
+.new{background:#cfc}
+.tag{display:inline-block;border-radius:3px;padding:0 .4em;margin-right:.4em;background:#eee}
 .k-spam{background:#f8c9c9}.k-artifact{background:#d9ccf5}.k-encoding{background:#cde4f7}
 .k-hidden{background:#f5d9b8}.k-typo{background:#f7f0b8}#pager button{margin:0 .3em}
 """
@@ -431,7 +480,8 @@ _PAGE = """<!DOCTYPE html>
 <label>text <input id="q" type="search" placeholder="filter by text"></label>
 <span id="status"></span> <span id="pager"></span>
 </div>
-<noscript><p>The findings list needs JavaScript; the counts above and annotations.jsonl have everything.</p></noscript>
+<noscript><p>The findings list needs JavaScript;
+the counts above and annotations.jsonl have everything.</p></noscript>
 <p class="meta">Each finding shows the cleaned text around it: what was removed is struck through, a
 replacement follows in green, flags are yellow. At most {sample} findings per rule are kept (a
 deterministic sample); annotations.jsonl has them all.</p>

@@ -97,11 +97,12 @@ def walk(inputs: tuple[str, ...]) -> Iterator[tuple[Path, str] | InputError]:
             yield _check_file(root, name) or (root, name)
 
 
-def _walk_dir(folder: Path, prefix: str, rel: str, ancestors: set[tuple[int, int]]) -> Iterator[
-        tuple[Path, str] | InputError]:
+def _walk_dir(
+    folder: Path, prefix: str, rel: str, ancestors: set[tuple[int, int]]
+) -> Iterator[tuple[Path, str] | InputError]:
     try:
         st = folder.stat()
-        names = sorted(os.listdir(folder))
+        names = sorted(os.listdir(folder))  # noqa: PTH208 (names only: cheaper than Path objects)
     except OSError as e:
         yield _os_error(_join(prefix, rel) or str(folder), e)
         return
@@ -117,7 +118,7 @@ def _walk_dir(folder: Path, prefix: str, rel: str, ancestors: set[tuple[int, int
         child = f"{rel}/{name}" if rel else name
         if path.is_dir():
             yield from _walk_dir(path, prefix, child, ancestors)
-        elif input_format(path) or os.path.islink(path) and not path.exists():
+        elif input_format(path) or (path.is_symlink() and not path.exists()):
             yield _check_file(path, _join(prefix, child)) or (path, _join(prefix, child))
 
 
@@ -181,7 +182,7 @@ def _jsonl_file_units(path: Path, rel: str, opts: ReadOptions) -> Iterator[Unit]
         yield error_unit(_os_error(rel, e), fmt="jsonl")
         return
     with raw:
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
+        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw  # type: ignore[assignment]
         yield from jsonl_units(stream, rel, opts)
 
 
@@ -191,7 +192,8 @@ def jsonl_units(stream: BinaryIO, rel: str, opts: ReadOptions) -> Iterator[Unit]
     if b"\x00" in _peek(stream):
         yield error_unit(InputError(rel, "C102", "NUL bytes"), 0, "jsonl")
         return
-    part, first, lines, size, seen_text = 0, 1, [], 0, False
+    part, first, size, seen_text = 0, 1, 0, False
+    lines: list[bytes] = []
     n = 0
     for n, line, err in _lines(stream, rel, opts.max_doc_bytes):
         if err is not None:
@@ -247,7 +249,10 @@ def _lines(stream: BinaryIO, rel: str, limit: int) -> Iterator[tuple[int, bytes,
                 continue
             yield n, line, None
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        yield n + 1, b"", InputError(rel, "C109", str(e) or "unexpected end of the compressed stream",
-                                     line=n + 1)
+        yield (
+            n + 1,
+            b"",
+            InputError(rel, "C109", str(e) or "unexpected end of the compressed stream", line=n + 1),
+        )
     except OSError as e:
         yield n + 1, b"", InputError(rel, "C100", e.strerror or str(e), line=n + 1 if n else None)

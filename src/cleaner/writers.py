@@ -65,7 +65,7 @@ def atomic_write_lines(path: Path, chunks: Iterable[str], fsync: bool = True) ->
             f.flush()
             if fsync:
                 os.fsync(f.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
