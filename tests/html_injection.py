@@ -88,7 +88,7 @@ def inject(root: Any, paragraphs: Sequence[Any], techniques: Sequence[str], tag:
     first, middle, last = paragraphs[0], paragraphs[len(paragraphs) // 2], paragraphs[-1]
     for t_index, technique in enumerate(techniques):
         for placement in PLACEMENTS:
-            marker = f"qz{tag}x{t_index}{placement[:2]}"
+            marker = f"qz{tag}x{t_index}p{PLACEMENTS.index(placement)}"
             el = _hidden_element(technique, marker, placement == "inline")
             if placement == "inline":
                 _split_inline(middle, el)
