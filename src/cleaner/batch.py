@@ -18,6 +18,7 @@ after the last checkpoint (at most about a second) is redone after a crash.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -41,7 +42,7 @@ from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, parse_jsonl_lines, read_input
 from .report import build_report, error_text
-from .sources import Unit, units, walk
+from .sources import Unit, digest_of, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
@@ -94,6 +95,7 @@ class Output:
     nbytes: int = 0
     rss_kb: int = 0
     pid: int = 0
+    digest: str = ""  # a whole file's digest, computed by the worker that read it
     cpu_s: float = 0.0  # the worker's CPU time so far (for the benchmark's per-process accounting)
     fatal: str = ""  # a write outside OUT was refused (UsageError C301 in the main process)
 
@@ -135,7 +137,7 @@ def process_unit(
 
     ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
     cleaned file itself, in parallel, instead of shipping the text back to the main process."""
-    out = Output()
+    out = Output(digest=digest_of(unit))
     try:
         for item in _documents(unit, read):
             if isinstance(item, InputError):
@@ -362,6 +364,8 @@ class _FolderRun:
     def _tasks(self) -> Iterator[Task]:
         for seq, unit in enumerate(units(self.opts.inputs, self.opts.read)):
             done = self.manifest.lookup(unit.rel, unit.part)
+            if done is not None:
+                unit = dataclasses.replace(unit, digest=digest_of(unit))
             if done is not None and done.digest == unit.digest:
                 yield Task(unit, seq, done=done)
             elif unit.fmt != "jsonl" and unit.path is not None:
@@ -385,7 +389,7 @@ class _FolderRun:
         self.ann.append(output.records)
         self.err.append(output.errors)
         clean_end = self._write_clean(unit, output)
-        done = Done(unit.digest, (a0, self.ann.size), (e0, self.err.size), clean_end)
+        done = Done(output.digest or unit.digest, (a0, self.ann.size), (e0, self.err.size), clean_end)
         self.manifest.record(unit.rel, unit.part, done, task.seq)
         self._count(unit, output)
         if time.monotonic() - self.last_checkpoint > CHECKPOINT_SECONDS:
