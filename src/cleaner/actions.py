@@ -120,6 +120,8 @@ def _remove(text: str, start: int, end: int) -> Edit:
         if text[right] in _SENTENCE_END and text[right] not in "\"'":
             return Edit(left, end, "")
         return Edit(start, right, "")
+    if spaced_left and text[end] in _SENTENCE_END:  # "Belgium SPAM, and" -> "Belgium, and"
+        return Edit(left, end, "")
     if spaced_left or spaced_right:
         return Edit(start, end, "")
     lc, rc = text[start - 1], text[end]
@@ -144,8 +146,10 @@ def plan(text: str, spans: Sequence[Span]) -> list[Span]:
 
     ``spans`` must not overlap among the editing ones (see :func:`cleaner.spans.resolve`)."""
     out: list[Span] = []
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    starts = [s.start for s in ordered if s.edits]
     floor = 0
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+    for s in ordered:
         if not s.edits:
             out.append(s)
             continue
@@ -153,8 +157,10 @@ def plan(text: str, spans: Sequence[Span]) -> list[Span]:
             e = _remove(text, s.start, s.end)
         else:
             e = _replace(text, s.start, s.end, s.replacement or "")
-        start = max(e.start, floor)
-        end = max(e.end, start)
+        # whitespace repair never reaches into the previous edit or the next finding
+        following = [x for x in starts if x >= s.end and x > s.start]
+        start = max(min(e.start, s.start), floor)
+        end = max(min(e.end, following[0]) if following else e.end, s.end)
         floor = end
         out.append(s.with_(edit_start=start, edit_end=end, replacement=e.replacement))
     return out

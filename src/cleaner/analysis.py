@@ -8,8 +8,13 @@ from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any
 
+import regex
+
 from .document import Document
 from .lang import guess_language, main_script, script_counts
+
+_BLANK_LINE = regex.compile(r"\n[ \t\r]*\n")
+_BLANK_LINE_BACK = regex.compile(r"(?r)\n[ \t\r]*\n")
 
 FOREIGN_SCRIPTS = {
     # main script of the document -> scripts whose runs are foreign in it
@@ -115,18 +120,18 @@ class Analysis:
         text = self.text
         if last:
             end = self._rstrip(len(text))
-            cut = text.rfind("\n\n", 0, end)
-            if cut < 0:
+            cut = _BLANK_LINE_BACK.search(text, 0, end)
+            if cut is None:
                 return None
-            start = cut + 2
+            start = cut.end()
             while start < end and text[start].isspace():
                 start += 1
             return start, end
         start = len(text) - len(text.lstrip())
-        cut = text.find("\n\n", start)
-        if cut < 0 or not text[cut:].strip():
+        cut = _BLANK_LINE.search(text, start)
+        if cut is None or not text[cut.end():].strip():
             return None
-        return start, self._rstrip(cut)
+        return start, self._rstrip(cut.start())
 
     def _rstrip(self, end: int) -> int:
         while end > 0 and self.text[end - 1].isspace():

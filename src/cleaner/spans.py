@@ -81,7 +81,9 @@ def resolve(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
 
     Policy, in order:
     1. Editing spans (remove/replace) never overlap in the output: when two overlap, the longer
-       one wins; on equal length the more confident; then the earlier.
+       one wins; on equal length the more confident; then the earlier. A losing *removal* that
+       sticks out of the winner keeps its longest part outside it (junk next to junk is still
+       junk); a losing replacement is dropped (its replacement was for the whole).
     2. A flag inside (or overlapping) a kept editing span is dropped: the text it points at is gone.
     3. Flags may overlap each other only if they come from different rules; the same rule's
        overlapping flags keep the longest.
@@ -102,8 +104,11 @@ def resolve(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
         if any(s.start < e and b < s.end for b, e in taken) or (
             s.start == s.end and any(b <= s.start < e for b, e in taken)
         ):
+            rest = _outside(s, taken) if s.action == "remove" else None
             dropped.append(s)
-            continue
+            if rest is None:
+                continue
+            s = rest
         taken.append((s.start, s.end))
         kept.append(s)
     flag_taken: dict[str, list[tuple[int, int]]] = {}
@@ -117,3 +122,20 @@ def resolve(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
     kept.sort(key=lambda s: (s.start, s.end))
     dropped.sort(key=lambda s: (s.start, s.end))
     return kept, dropped
+
+
+def _outside(s: Span, taken: list[tuple[int, int]]) -> Span | None:
+    """The longest part of ``s`` that no taken range covers, as a span of its own (or None)."""
+    cuts = sorted((max(b, s.start), min(e, s.end)) for b, e in taken if b < s.end and s.start < e)
+    pieces, pos = [], s.start
+    for b, e in cuts:
+        if b > pos:
+            pieces.append((pos, b))
+        pos = max(pos, e)
+    if pos < s.end:
+        pieces.append((pos, s.end))
+    if not pieces:
+        return None
+    start, end = max(pieces, key=lambda p: p[1] - p[0])
+    return s.with_(start=start, end=end, text=s.text[start - s.start:end - s.start],
+                   edit_start=start, edit_end=end)

@@ -31,8 +31,9 @@ from ..spans import Span
 from .base import Detector, read_word_list
 from .common import LinkFinder, load_lexicon
 
-# a sentence ends at .!? (and closing quotes) before white space, or at a colon before a capital
-_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|:(?=[ \t]+[A-Z])")
+# a sentence ends at .!? (and closing quotes) before white space or glued to a capitalised word
+# ("…growing.Buy cheap…"), or at a colon before a capital
+_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z][a-z])|:(?=[ \t]+[A-Z])")
 _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
                        regex.IGNORECASE)
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
@@ -98,7 +99,10 @@ class AdSentenceDetector(Detector):
         links = self.links.in_document(analysis, self.timeout) if self.links else []
         if not hits and not links:
             return
-        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits))
+        positions: dict[str, list[int]] = {}
+        for h in hits:
+            positions.setdefault(h.term, []).append(h.start)
+        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions)
         done = -1
         for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
             if pos < done:
@@ -122,9 +126,10 @@ class AdSentenceDetector(Detector):
         m = _END.search(text, pos, line_end)
         end = m.end() if m else line_end
         for s, e in page.links_in(line_start, end):
-            if e <= pos and e > start and _capital_after(text, e):
+            ends_sentence = _capital_after(text, e) or text[e:e + 1].isupper()  # "…pills.netShanghai"
+            if e <= pos and e > start and ends_sentence:
                 start = e
-            elif s >= pos and e < end and _capital_after(text, e):
+            elif s >= pos and e < end and ends_sentence:
                 end = e
                 break
         while start < end and text[start].isspace():
@@ -168,6 +173,17 @@ class AdSentenceDetector(Detector):
             return True
         return False
 
+    def _on_topic(self, page: _Page, term: str, start: int, end: int) -> bool:
+        """Does the article use ``term`` in its own prose, outside this unit? (A sentence with a link
+        in it does not count: the same ad pasted twice is still off-topic.)"""
+        for pos in page.term_positions.get(term, ()):
+            if start <= pos < end:
+                continue
+            s, e = self._sentence(page, page.analysis.line_at(pos), pos)
+            if not page.links_in(s, e):
+                return True
+        return False
+
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
         sent = page.text[start:end]
@@ -187,8 +203,7 @@ class AdSentenceDetector(Detector):
         w = p.weights
         if not ev.terms and "link" not in ev.features:
             return 0.0
-        unit_terms = Counter(h.term for h in self.ads.find(page.text[start:end]))
-        values = sorted((p.on_topic if page.doc_terms[t] > unit_terms[t] else 1.0) for t in ev.terms)[::-1]
+        values = sorted((p.on_topic if self._on_topic(page, t, start, end) else 1.0) for t in ev.terms)[::-1]
         score = w["term"] * values[0] if values else 0.0
         score += w["more_terms"] * sum(values[1:1 + p.max_more_terms])
         return score + sum(w[f] for f in ev.features)
@@ -202,6 +217,7 @@ class _Page:
     analysis: Analysis
     links: list[tuple[int, int]]
     doc_terms: Counter[str]
+    term_positions: dict[str, list[int]]
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)

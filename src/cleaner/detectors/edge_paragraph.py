@@ -21,6 +21,7 @@ from ..spans import Span
 from .base import Detector
 
 POSITIONS = ("first", "last")
+_SENTENCE_END = regex.compile(r"[.!?:：。！？]+[\"'”’)\]]*(?=\s|$|\p{Lu})")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,25 @@ class EdgeParagraphDetector(Detector):
         edge = analysis.edge_paragraph(last=p.position == "last")
         if edge is None:
             return
+        m = self._match(doc, edge)
+        if m is None:
+            return
         start, end = edge
-        if end - start <= p.max_chars and self.regex.search(doc.text, start, end, timeout=self.timeout):
-            yield self.span(doc, start, end)
+        # chatter and article text can share a paragraph: take only the chatter's sentences, from
+        # the one holding the match to the end of the paragraph (last) or of that sentence (first)
+        text = doc.text
+        starts = [x.end() for x in _SENTENCE_END.finditer(text, start, m.start())]
+        line_start = text.rfind("\n", start, m.start()) + 1
+        start = max([start, line_start, *starts])
+        while start < end and text[start].isspace():
+            start += 1
+        if p.position == "first":
+            stop = _SENTENCE_END.search(text, max(start, m.end() - 1), end)
+            end = stop.end() if stop else end
+        yield self.span(doc, start, end)
+
+    def _match(self, doc: Document, edge: tuple[int, int]) -> regex.Match[str] | None:
+        start, end = edge
+        if end - start > self.params.max_chars:
+            return None
+        return self.regex.search(doc.text, start, end, timeout=self.timeout)

@@ -75,8 +75,8 @@ class ForeignRunDetector(Detector):
         p: ForeignRunParams = self.params
         cls = "".join(SCRIPT_CLASSES[s] for s in p.scripts)
         # a run: foreign letters, possibly joined by short glued codes (龙凤419会所, 长沙KTV公主)
-        # or by a space and a glued upper-case marker (深圳夜场 V信)
-        self.run_re = regex.compile(rf"[{cls}]+(?:(?:[A-Za-z0-9]{{1,4}}|[ \t][A-Z]{{1,3}})[{cls}]+)*")
+        # or by a space and a glued upper-case marker (深圳夜场 V信), or by one space (三亚 伴游)
+        self.run_re = regex.compile(rf"[{cls}]+(?:(?:[A-Za-z0-9]{{1,4}}|[ \t][A-Z]{{1,3}}|[ \t])[{cls}]+)*")
         self.lexicon: Lexicon = load_lexicon(rule, "lexicon", p.lexicon)
         self.gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
 

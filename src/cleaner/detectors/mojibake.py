@@ -28,9 +28,25 @@ from .base import Detector
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _MOJI = f"\u00c0-\u00ff{_CONT}"
 _LEAD = "".join(chr(c) for c in range(0xC2, 0xF5))
-PAIR = regex.compile(f"[{_LEAD}][{_CONT}]")  # a lead byte then a continuation byte, as cp1252 shows them
+_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# a lead byte then a continuation byte, as cp1252 shows them (control characters in between hide nothing)
+PAIR = regex.compile(f"[{_LEAD}][{_C0}]*[{_CONT}]")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LOST_9D = "\u00e2\u20ac"  # "â€": E2 80 of ” (E2 80 9D) without its last byte
-_IN_RUN = frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+_IN_RUN = (frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+           | frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127)))
+
+
+def _repair(run: str) -> str:
+    """ftfy until nothing changes (garbage can repair in two steps), minus C0/C1 controls
+    ("Â\x8d" repairs to one)."""
+    fixed = _CONTROL.sub("", run)
+    for _ in range(3):
+        again = _CONTROL.sub("", ftfy.fix_encoding(fixed))
+        if again == fixed:
+            break
+        fixed = again
+    return fixed
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class MojibakeDetector(Detector):
             run = text[start:end]
             if len(run) > self.params.max_run:
                 continue
-            fixed = ftfy.fix_encoding(run)
+            fixed = _repair(run)
             if fixed != run:
                 yield self.span(doc, start, end, replacement=fixed)
             elif run.endswith(_LOST_9D):
