@@ -103,9 +103,14 @@ class HashIndex:
     def pack(pairs: Iterable[tuple[str, int]]) -> tuple[bytes, bytes]:
         """Sorted key and value arrays for ``(key, value)`` pairs (one packed int per row keeps the
         sort lean)."""
-        rows = sorted({crc(k) << 32 | v for k, v in pairs})
-        keys = array("I", (r >> 32 for r in rows))
-        values = array("I", (r & 0xFFFFFFFF for r in rows))
+        rows = sorted(crc(k) << 32 | v for k, v in pairs)
+        keys, values = array("I"), array("I")
+        last = -1
+        for r in rows:
+            if r != last:
+                keys.append(r >> 32)
+                values.append(r & 0xFFFFFFFF)
+                last = r
         return keys.tobytes(), values.tobytes()
 
     def get(self, key: str) -> list[int]:
@@ -197,12 +202,16 @@ def _package_dir(name: str) -> Path:
 
 
 def _wordfreq(lang: str) -> dict[str, int]:
-    from wordfreq import get_frequency_dict
+    """wordfreq's ``large`` list as word → zipf × 10, read from its file directly: the package's own
+    readers keep the whole list (and a float dict) in a process-wide cache, ~100 MB for German."""
+    from wordfreq import available_languages, read_cBpack
 
-    out = {}
-    for word, f in get_frequency_dict(lang, "large").items():
-        if WORD.fullmatch(word):
-            out[word] = max(0, round((math.log10(f) + 9) * 10))
+    out: dict[str, int] = {}
+    for centibels, words in enumerate(read_cBpack(available_languages("large")[lang])):
+        zipf = max(0, 90 - round(centibels / 10))  # a bin is -centibels: zipf = 9 - cB/100
+        for word in words:
+            if word not in out and WORD.fullmatch(word):
+                out[word] = zipf
     return out
 
 
@@ -242,26 +251,37 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
 
 def _suspects(web: dict[str, int], curated: set[str], lang: str) -> set[str]:
     """wordfreq words missing from the curated list with a much more frequent curated word one edit
-    away, or only doubled letters away (``tommorow``)."""
-    strong: dict[str, list[str]] = {}
+    away, or only doubled letters away (``tommorow``).
+
+    Words are taken one length at a time against the curated words one letter shorter, as long or
+    one longer, so the deletion index in memory is a fraction of the whole (German: ~80 MB less)."""
+    strong: dict[int, list[str]] = {}
     squeezed: dict[str, int] = {}
     for c in curated:
         zc = web.get(c, 0)
         if zc >= STRONG_MIN:
-            for d in deletes(c, 1):
-                strong.setdefault(d, []).append(c)
+            strong.setdefault(len(c), []).append(c)
             squeezed[squeeze(c)] = max(squeezed.get(squeeze(c), 0), zc)
-    out = set()
+    by_length: dict[int, list[str]] = {}
     for w, z in web.items():
-        if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 3:
-            continue
-        near = {c for d in deletes(w, 1) for c in strong.get(d, ())}
-        if any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(w, c, 2) == 1 and not _inflected(w, c, lang)
-               for c in near):
-            out.add(w)
-        elif squeezed.get(squeeze(w), 0) - z >= SUSPICIOUS_GAP:
-            out.add(w)
+        if w not in curated and z < SUSPICIOUS_BELOW and len(w) >= 3:
+            by_length.setdefault(len(w), []).append(w)
+    out = {w for ws in by_length.values() for w in ws
+           if squeezed.get(squeeze(w), 0) - web[w] >= SUSPICIOUS_GAP}
+    for n, words in by_length.items():
+        index: dict[str, list[str]] = {}
+        for c in (c for m in (n - 1, n, n + 1) for c in strong.get(m, ())):
+            for d in deletes(c, 1):
+                index.setdefault(d, []).append(c)
+        out.update(w for w in words if _near_much_commoner(w, index, web, lang))
     return out
+
+
+def _near_much_commoner(word: str, index: dict[str, list[str]], web: dict[str, int], lang: str) -> bool:
+    z = web[word]
+    near = {c for d in deletes(word, 1) for c in index.get(d, ())}
+    return any(web[c] - z >= SUSPICIOUS_GAP and osa_distance(word, c, 2) == 1
+               and not _inflected(word, c, lang) for c in near)
 
 
 def squeeze(word: str) -> str:
@@ -279,15 +299,15 @@ def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int])
     Closed compounds that people do write as one word (``offseason``, ``chipset``, ``rollout``) are
     about as frequent as their two-word spelling, so they are left alone."""
     out = set()
-    for w, z in web.items():
-        if w in curated or z >= SUSPICIOUS_BELOW or len(w) < 4:
+    for pair, count in pairs.items():
+        a, _, b = pair.partition(" ")
+        w = a + b
+        z = web.get(w)
+        if z is None or w in curated or z >= SUSPICIOUS_BELOW or len(w) < 4:
             continue
-        for i in range(1, len(w)):
-            a, b = w[:i], w[i:]
-            pair = pairs.get(f"{a} {b}", 0) - BIGRAM_ZIPF_OFFSET
-            if min(web.get(a, 0), web.get(b, 0)) >= RUN_TOGETHER_MIN and z < pair - RUN_TOGETHER_GAP:
-                out.add(w)
-                break
+        pair_zipf = count - BIGRAM_ZIPF_OFFSET
+        if min(web.get(a, 0), web.get(b, 0)) >= RUN_TOGETHER_MIN and z < pair_zipf - RUN_TOGETHER_GAP:
+            out.add(w)
     return out
 
 
@@ -304,13 +324,15 @@ def _inflected(word: str, base: str, lang: str) -> bool:
 def build(lang: str) -> dict[str, bytes]:
     """The cache sections of ``lang``'s lexicon, from the installed packages (seconds; run once per
     machine by :func:`load`)."""
-    web = _wordfreq(lang)
+    zipf = _wordfreq(lang)
     curated = _curated(lang)
     bigrams = dict(_bigram_pairs(lang))
-    suspect = _suspects(web, curated, lang) | _run_together(web, curated, bigrams)
-    zipf = {w: z for w, z in web.items() if w not in suspect}
+    suspect = _suspects(zipf, curated, lang) | _run_together(zipf, curated, bigrams)
+    for w in suspect:
+        del zipf[w]
     for w in curated:
         zipf.setdefault(w, 0)
+    del curated
     hot = sorted((w for w, z in zipf.items() if z >= HOT_MIN), key=lambda w: (-zipf[w], w))
     hot_set = set(hot)
     plain = [w for w in hot if "'" not in w]
