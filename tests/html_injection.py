@@ -8,7 +8,7 @@ real corpus pages (when ``../shared/corpus`` is present: built at test time, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +112,9 @@ def serialize(root: Any) -> str:
     return etree.tostring(root, method="html", encoding="unicode")
 
 
-def injected_page(html: str, truth: str, techniques: Sequence[str], tag: str) -> tuple[str, list[Injection]] | None:
+def injected_page(
+    html: str, truth: str, techniques: Sequence[str], tag: str
+) -> tuple[str, list[Injection]] | None:
     """The page with each technique injected at every placement, or None when fewer than two of
     its ``<p>`` hold ground-truth article text (nowhere to put "inside and around")."""
     root = parse_page(html)

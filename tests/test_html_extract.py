@@ -83,8 +83,8 @@ def test_html_extract_br_and_pre_keep_their_line_breaks() -> None:
 
 
 def test_html_extract_nesting_within_the_parser_limit_is_read() -> None:
-    page = "<html><body>" + "<div>" * 1500 + "<p>Deep but still a paragraph of the article, with words.</p>" + \
-        "</div>" * 1500 + "</body></html>"
+    para = "<p>Deep but still a paragraph of the article, with words.</p>"
+    page = "<html><body>" + "<div>" * 1500 + para + "</div>" * 1500 + "</body></html>"
     assert extract(page).text == "Deep but still a paragraph of the article, with words."
 
 
@@ -96,7 +96,8 @@ def test_html_extract_nesting_within_the_parser_limit_is_read() -> None:
     ("position:absolute;left:-9999px", "off-screen"), ("position:fixed; top:-2000px", "off-screen"),
     ("text-indent:-100em", "off-screen"), ("height:0;overflow:hidden", "zero-size"),
     ("max-height:0px; overflow:hidden", "zero-size"), ("position:absolute; clip: rect(0 0 0 0)", "zero-size"),
-    ("color:#fff;background:#ffffff", "same-colour"), ("color:rgb(10,10,10); background-color:#0a0a0b", "same-colour"),
+    ("color:#fff;background:#ffffff", "same-colour"),
+    ("color:rgb(10,10,10); background-color:#0a0a0b", "same-colour"),
 ])
 def test_html_style_techniques(style: str, technique: str) -> None:
     assert techniques(parse_declarations(style)) == technique

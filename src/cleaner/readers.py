@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import html as html_extract
@@ -124,10 +125,10 @@ def read_txt(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | Inp
     except InputError as e:
         yield e
         return
-    yield Document(text, id=rel, source=rel, format="txt", metadata={"encoding": encoding})
+    yield Document(text, id=rel, source=rel, format="txt", metadata=MappingProxyType({"encoding": encoding}))
 
 
-def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] | None = None,  # noqa: A002
+def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] | None = None,
                   line: int | None = None, limit: int = ReadOptions.max_html_bytes) -> Document:
     """A Document of an HTML page's article text; ``InputError`` when it holds none.
 
@@ -146,7 +147,7 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     meta.update(got.metadata)
     if got.hidden:
         meta["hidden"] = [h.to_dict() for h in got.hidden]
-    return Document(got.text, id=id, source=source, format="html", metadata=meta)
+    return Document(got.text, id=id, source=source, format="html", metadata=MappingProxyType(meta))
 
 
 def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
@@ -156,7 +157,8 @@ def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | In
             raise InputError(rel, "C116", str(opts.max_html_bytes))
         page, encoding = decode_text(data, rel, html=True)
         _check_not_blank(page, rel)
-        yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding}, limit=opts.max_html_bytes)
+        yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding},
+                            limit=opts.max_html_bytes)
     except InputError as e:
         yield e
 
@@ -210,7 +212,7 @@ def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Docu
         fields = repr(opts.text_field) + (f" (or {opts.html_field!r})" if opts.html_field else "")
         raise InputError(rel, "C106", fields, line=line)
     _check_not_blank(text, rel, line)
-    return Document(text, id=doc_id, source=rel, format="jsonl", metadata=meta)
+    return Document(text, id=doc_id, source=rel, format="jsonl", metadata=MappingProxyType(meta))
 
 
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "html": read_html}

@@ -36,6 +36,8 @@ BLOCK = frozenset({
 })
 SPACE = regex.compile(r"[ \t\n\r\f]+")
 WHITE = (255, 255, 255)
+Colour = tuple[int, int, int]
+HiddenSeg = tuple[int, int, "Node", str]  # start, end (in the block's text), hiding element, technique
 
 
 @dataclass(slots=True, eq=False)
@@ -47,7 +49,7 @@ class Node:
     parent: Node | None
     depth: int
     hidden: tuple[Node, str] | None = None  # (the element that hides this subtree, technique)
-    background: tuple[int, int, int] | None = None
+    background: Colour | None = None
     score: float = 0.0  # filled by content selection
     chars: int = 0
     link_chars: int = 0
@@ -61,7 +63,7 @@ class Block:
     text: str
     link_chars: int
     links: int
-    hidden: list[tuple[int, int, Node, str]] = field(default_factory=list)  # start, end, root, technique
+    hidden: list[HiddenSeg] = field(default_factory=list)
     index: int = 0
 
     @property
@@ -95,7 +97,7 @@ class _Builder:
         segs, self.segs = self.segs, []
         links, self.links = self.links, 0
         parts: list[str] = []
-        hidden: list[tuple[int, int, Node, str]] = []
+        hidden: list[HiddenSeg] = []
         link_chars = 0
         length = 0
         space = True  # collapse leading space
@@ -122,14 +124,14 @@ class _Builder:
         self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks)))
 
 
-def _add_hidden(hidden: list[tuple[int, int, Node, str]], start: int, end: int, hid: tuple[Node, str]) -> None:
+def _add_hidden(hidden: list[HiddenSeg], start: int, end: int, hid: tuple[Node, str]) -> None:
     if hidden and hidden[-1][2] is hid[0] and hidden[-1][1] == start:
         hidden[-1] = (hidden[-1][0], end, hid[0], hid[1])
     else:
         hidden.append((start, end, hid[0], hid[1]))
 
 
-def _hiding(el: Any, tag: str, sheet: StyleSheet, parent: Node | None) -> tuple[str | None, tuple[int, int, int] | None]:
+def _hiding(el: Any, tag: str, sheet: StyleSheet, parent: Node | None) -> tuple[str | None, Colour | None]:
     """The technique hiding ``el`` (or None) and the background it paints for its children."""
     inherited = parent.background if parent is not None else None
     if el.get("hidden") is not None:

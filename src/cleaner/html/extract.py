@@ -187,9 +187,10 @@ def page_metadata(root: Any) -> dict[str, Any]:
         "//meta[@property='og:url']/@content")
     if url:
         meta["url"] = url
-    lang = first("/html/@lang") or first("/html/@xml:lang") or first(
-        "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content") or first(
-        "//meta[@property='og:locale']/@content")
+    lang = (first("/html/@lang") or first("/html/@xml:lang")
+            or first("//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')"
+                     "='content-language']/@content")
+            or first("//meta[@property='og:locale']/@content"))
     if lang:
         meta["html_lang"] = lang
     return meta

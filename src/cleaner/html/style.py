@@ -9,8 +9,10 @@ needs one is rare in injected spam, which relies on inline styles or one class.
 
 >>> techniques(parse_declarations("display: none !important"))
 'display:none'
->>> techniques(parse_declarations("position:absolute; left:-9999px")), techniques(parse_declarations("left:-2px"))
-('off-screen', None)
+>>> techniques(parse_declarations("position:absolute; left:-9999px"))
+'off-screen'
+>>> techniques(parse_declarations("left:-2px")) is None
+True
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+Colour = tuple[int, int, int]
 NUMBER = regex.compile(r"^\s*(-?\d*\.?\d+)\s*([a-z%]*)")
 OFFSCREEN_PX = -500.0  # further left/up than this is off any screen
 EM_PX = 16.0
@@ -60,7 +63,7 @@ def length_px(value: str | None) -> float | None:
     return number * EM_PX if unit in ("em", "rem") else number
 
 
-def parse_colour(value: str | None) -> tuple[int, int, int] | None:
+def parse_colour(value: str | None) -> Colour | None:
     """``#fff``, ``#ffffff``, ``rgb(…)``/``rgba(…)`` (opaque), or a common name → RGB."""
     if not value:
         return None
@@ -79,12 +82,14 @@ def parse_colour(value: str | None) -> tuple[int, int, int] | None:
     return None
 
 
-def background(decls: Mapping[str, str]) -> tuple[int, int, int] | None:
+def background(decls: Mapping[str, str]) -> Colour | None:
     return parse_colour(decls.get("background-color") or decls.get("background"))
 
 
-def same_colour(a: tuple[int, int, int] | None, b: tuple[int, int, int] | None) -> bool:
-    return a is not None and b is not None and sum(abs(x - y) for x, y in zip(a, b, strict=True)) <= COLOUR_TOLERANCE
+def same_colour(a: Colour | None, b: Colour | None) -> bool:
+    if a is None or b is None:
+        return False
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) <= COLOUR_TOLERANCE
 
 
 def _zero(value: str | None) -> bool:
@@ -140,12 +145,15 @@ def techniques(d: Mapping[str, str]) -> str | None:
     return None
 
 
+SelectorRule = tuple[str | None, str | None, frozenset[str], str]  # tag, id, classes, technique
+
+
 @dataclass
 class StyleSheet:
     """Hiding rules of a page's ``<style>`` elements, indexed by class, id and tag."""
 
-    by_class: dict[str, list[tuple[str | None, str | None, frozenset[str], str]]] = field(default_factory=dict)
-    by_id: dict[str, list[tuple[str | None, str | None, frozenset[str], str]]] = field(default_factory=dict)
+    by_class: dict[str, list[SelectorRule]] = field(default_factory=dict)
+    by_id: dict[str, list[SelectorRule]] = field(default_factory=dict)
     by_tag: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
