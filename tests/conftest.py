@@ -13,6 +13,16 @@ DEV_EVAL = SHARED / "dev-eval"
 SAMPLES = ROOT / "samples"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/*/expected.* from the current output (review the diff before committing)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 def need(path: Path) -> Path:
     """Skip the calling test when a shared folder (publishers' text, never copied here) is absent."""
     if not path.exists():
