@@ -1,9 +1,10 @@
 """``typo``: misspelled words, scrambles and run-together words, with ranked suggestions.
 
 A word is a *candidate* when the language's :class:`~cleaner.dictionary.Lexicon` does not accept
-it. Most words are accepted by one set lookup: the text is lower-cased and split once, the distinct
-chunks are stripped of edge punctuation, and the lexicon filters them, leaving the few that need a
-closer look. Those are then protected — or not — by what a copy editor would respect:
+it. Most words never cost more than a set lookup: punctuation is blanked and the text split in a few
+C-speed passes, and the distinct chunks are filtered by the lexicon's fast set (common words, also
+capitalised), leaving a few dozen per article; names among them are screened out by a substring
+search. What is left is protected — or not — by what a copy editor would respect:
 
 * names and terms: a capital letter mid-sentence or before another capitalised word, CamelCase
   (``SenseTime``), ALL CAPS (``FTZ``), a word the document repeats, a word on the allow-list;
@@ -362,8 +363,8 @@ def _protected_formation(word: str, cands: list[spelling.Candidate], formed: boo
     if formed:
         return not (best.plausible if suspect else best.slip)
     if suspect and len(word) <= 4:
-        margin = best.score - cands[1].score if len(cands) > 1 else 3.0
-        return not (best.slip or (best.how in ("edit1", "split") and best.freq >= 4.5 and margin >= 1.0))
+        clear = best.how in ("edit1", "split") and best.freq >= 4.5 and _margin(cands) >= 1.0
+        return not (best.slip or clear)
     return False
 
 
@@ -387,8 +388,7 @@ def _confidence(word: str, cands: list[spelling.Candidate], initial: bool, has_c
     """Confidence that ``word`` is wrong and that ``cands[0]`` is what was meant."""
     best = cands[0]
     score = BASE_SCORE[best.how]
-    margin = best.score - cands[1].score if len(cands) > 1 else 3.0
-    if margin < 0.5:
+    if _margin(cands) < 0.5:
         score -= 0.15  # another correction is about as likely
     if best.freq < 3.0:
         score -= 0.1  # a rare word as the fix
@@ -401,6 +401,11 @@ def _confidence(word: str, cands: list[spelling.Candidate], initial: bool, has_c
     if not has_context:
         score -= 0.1  # no bigram counts for this language: the ranking is by frequency alone
     return round(max(0.0, min(score, 0.99)), 3)
+
+
+def _margin(cands: list[spelling.Candidate]) -> float:
+    """How far the best correction is ahead of the next (log10; 3 when it stands alone)."""
+    return cands[0].score - cands[1].score if len(cands) > 1 else 3.0
 
 
 def _recase(suggestion: str, original: str) -> str:
