@@ -21,6 +21,7 @@ does not), plus, where the language has bigram counts, how well it fits the neig
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations, pairwise
@@ -32,6 +33,7 @@ VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
 BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
 SLIP_MIN_ZIPF = 30  # zipf×10 a slip must lead to (a reasonably common word)
 PAIR_MIN_WITHOUT_BIGRAMS = 4.5  # zipf both words of a split or merge need where no bigram list exists
+CONTEXT_TOP = 12  # candidates that get their neighbours weighed
 MERGE_SHORT_MAX = 3  # letters of the shorter word of a scrambled merge
 MAX_MERGE_LENGTH = 14  # longer words are not searched for scrambled merges
 
@@ -187,12 +189,18 @@ def _merges(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
     letters = anagram_key(word)
     most = min(len(word) // 2, MERGE_SHORT_MAX)
     shorts = {"".join(c) for k in range(1, most + 1) for c in combinations(letters, k)}
-    for key_a in sorted(shorts):
-        if lex.has_anagram(key_a):
-            rest = list(letters)
-            for ch in key_a:
-                rest.remove(ch)
-            yield from _merge_pairs(word, lex, key_a, "".join(rest))
+    for key_a in sorted(shorts & _short_keys(lex)):
+        rest = list(letters)
+        for ch in key_a:
+            rest.remove(ch)
+        yield from _merge_pairs(word, lex, key_a, "".join(rest))
+
+
+@functools.cache
+def _short_keys(lex: Lexicon) -> frozenset[str]:
+    """Anagram keys of the short words a scrambled merge may hold (one set per lexicon, a few hundred
+    keys), so the letter subsets are filtered in one set intersection."""
+    return frozenset(anagram_key(w) for w in lex.words if len(w) <= MERGE_SHORT_MAX and _part_ok(w, lex))
 
 
 def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:
@@ -234,21 +242,27 @@ def suggest(word: str, lex: Lexicon, prev: str | None = None, nxt: str | None = 
             limit: int = 5) -> list[Candidate]:
     """Corrections for the lower-case ``word``, best first; ``prev``/``nxt`` are its neighbours.
 
-    Scrambled merges are searched only when nothing closer (an edit, an anagram, a split) was found,
-    which keeps the common case cheap and stops a merge from out-ranking a plain slip."""
+    Scrambled merges are searched only when nothing closer (an edit, a split) was found, which keeps
+    the common case cheap and stops a merge from out-ranking a plain slip. Context (bigram lookups)
+    is weighed for the best few by frequency and error model only: it re-ranks close candidates,
+    it does not lift a far one."""
     found: dict[str, tuple[str, float]] = {}
     for gen in (_edits, _anagrams, _splits):
-        for text, how, cost in gen(word, lex):
-            if text not in found or found[text][1] < cost:
-                found[text] = (how, cost)
+        _collect(found, gen(word, lex))
     if len(word) >= 4 and not any(how in ("edit1", "split") for how, _ in found.values()):
-        for text, how, cost in _merges(word, lex):
-            if text not in found or found[text][1] < cost:
-                found[text] = (how, cost)
+        _collect(found, _merges(word, lex))
+    base = sorted(((_freq(text, lex) + cost, text) for text, (_, cost) in found.items()), reverse=True)
     ranked = []
-    for text, (how, cost) in found.items():
-        words = text.split(" ")
-        freq = _freq(text, lex)
-        ranked.append(Candidate(text, how, freq + cost + _context(lex, words, prev, nxt), freq, cost))
+    for score, text in base[:CONTEXT_TOP]:
+        how, cost = found[text]
+        context = _context(lex, text.split(" "), prev, nxt)
+        ranked.append(Candidate(text, how, score + context, score - cost, cost))
     ranked.sort(key=lambda c: (-c.score, c.text))
     return ranked[:limit]
+
+
+def _collect(found: dict[str, tuple[str, float]], cands: Iterator[tuple[str, str, float]]) -> None:
+    """Keep each candidate text once, with its cheapest way of being found."""
+    for text, how, cost in cands:
+        if text not in found or found[text][1] < cost:
+            found[text] = (how, cost)
