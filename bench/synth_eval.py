@@ -54,8 +54,9 @@ def inject(text: str, s: str, place: str, rng: random.Random) -> tuple[str, int,
     elif place == "end_glued":
         new, at = text[:b] + s + text[b:], b
     else:
-        cuts = [i for i in range(a + 20, b - 20) if para[i - a] == " " and text[i - 1].isalpha() and text[i + 1].isalpha()]
-        ends = [i + 1 for i in range(a + 20, b - 20) if text[i] in ".!?" and text[i + 1] == " " and text[i + 2].isupper()]
+        inner = range(a + 20, b - 20)
+        cuts = [i for i in inner if para[i - a] == " " and text[i - 1].isalpha() and text[i + 1].isalpha()]
+        ends = [i + 1 for i in inner if text[i] in ".!?" and text[i + 1] == " " and text[i + 2].isupper()]
         if place == "between_sentences" and ends:
             i = rng.choice(ends)
             new, at = text[:i] + " " + s + text[i:], i + 1
@@ -81,7 +82,7 @@ def found(spans: list[dict], start: int, end: int, kind: str) -> bool:
 
 
 def _first_difference(a: str, b: str) -> str:
-    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return f"got {a[max(0, i - 40):i + 40]!r}, expected {b[max(0, i - 40):i + 40]!r}"
 
 
@@ -108,7 +109,8 @@ def main() -> int:
             new, s, e = made
             cases.append((family, place, new, new[s:e], s, e, expected if expected is not None else base))
 
-    for s in strings["zh_seo"] + [z + t for z, t in zip(strings["zh_seo"], strings["zh_contact_tails"] * 5)]:
+    tails = strings["zh_contact_tails"] * 5
+    for s in strings["zh_seo"] + [z + t for z, t in zip(strings["zh_seo"], tails, strict=False)]:
         for _ in range(a.per_item):
             place, base = rng.choice(SPAM_PLACES), rng.choice(arts)
             add("zh_seo", place, base, inject(base, s, place, rng))

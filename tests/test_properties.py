@@ -4,7 +4,9 @@ articles with spam, notes and junk dropped in at random places."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,8 +35,9 @@ PARAGRAPHS = [
     "Fans of the team were disappointed after the third draw in a row at home.",
 ]
 INJECTIONS = [
-    "爱上海同城419", "新上海龙凤419会所", "杭州桑拿会所 V信hz8899", "Buy cheap Cialis online, no prescription at pills-24.net",
-    "[TN: “规划” literally means “planning”.]", "a\u200bb", "donâ€™t", "\ufffd\ufffd", "www.spam666.cn", "media【媒体】",
+    "爱上海同城419", "新上海龙凤419会所", "杭州桑拿会所 V信hz8899",
+    "Buy cheap Cialis online, no prescription at pills-24.net", "[TN: “规划” literally means “planning”.]",
+    "a\u200bb", "donâ€™t", "\ufffd\ufffd", "www.spam666.cn", "media【媒体】",
 ]
 PREAMBLES = ["", "Of course. Here is the English translation:", "好的，下面是英文译文："]
 POSTSCRIPTS = ["", "Let me know if you want a shorter version!", "[End of output]"]
@@ -54,7 +57,9 @@ def articles(draw: st.DrawFn) -> str:
     return sep.join(x for x in (draw(st.sampled_from(PREAMBLES)), *out, draw(st.sampled_from(POSTSCRIPTS))) if x)
 
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("CLEANER_PROPERTY_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CLEANER_PROPERTY_EXAMPLES=3000 for a deeper search than CI's
+EXAMPLES = int(os.environ.get("CLEANER_PROPERTY_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_contract(text: str) -> cleaner.Result:
@@ -64,7 +69,7 @@ def check_contract(text: str) -> cleaner.Result:
         assert 0 <= s.start <= s.end <= len(text)
         assert text[s.start:s.end] == s.text
         assert s.edit_start <= s.start and s.end <= s.edit_end <= len(text)
-    for a, b in zip(editing, editing[1:], strict=False):
+    for a, b in itertools.pairwise(editing):
         assert a.edit_end <= b.edit_start, "edits overlap"
     assert replay(text, r.spans) == r.text
     return r

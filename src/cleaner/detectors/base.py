@@ -13,6 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import regex
+
 from ..errors import RuleError
 from ..spans import Span
 
@@ -57,10 +59,12 @@ class Detector(ABC):
         """Build a span carrying this rule's id, version, kind, action and message."""
         text = doc.text[start:end]
         rule = self.rule
+        action = action or rule.action
+        if replacement is None and action == "remove":
+            replacement = ""
         return Span(
             kind=rule.kind, rule=rule.id, rule_version=rule.version, start=start, end=end, text=text,
-            action=action or rule.action,
-            replacement=replacement if replacement is not None else ("" if (action or rule.action) == "remove" else None),
+            action=action, replacement=replacement,
             suggestions=suggestions, score=rule.score if score is None else score,
             message=message or rule.format_message(text), locator=locator, detail=detail or {},
         )
@@ -73,6 +77,16 @@ def read_word_list(rule: Rule, name: str, key: str) -> list[str]:
         return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
     except OSError as e:
         raise rule.error("C205", f"{name} ({e.strerror})", key=key) from None
+
+
+def compile_patterns(rule: Rule, key: str, patterns: tuple[str, ...], flags: int = 0) -> regex.Pattern[str]:
+    """Compile a rule's regexes into one alternation; a bad one is a located error naming it."""
+    for i, pattern in enumerate(patterns, 1):
+        try:
+            regex.compile(pattern, flags)
+        except regex.error as e:
+            raise rule.error("C206", f"pattern {i} ({pattern!r}): {e}", key=key) from None
+    return regex.compile("|".join(f"(?:{x})" for x in patterns), flags)
 
 
 def _accepts(value: Any, hint: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import regex
 
@@ -62,7 +62,7 @@ class LinkFinder:
     """Finds URLs and bare domains fast: a regex anchored on ``.tld`` (a literal, ~450 MB/s), then
     each hit is widened to the whole host (and path) around it. TLDs come from a sidecar list."""
 
-    _shared: dict[tuple[str, ...], LinkFinder] = {}
+    _shared: ClassVar[dict[tuple[str, ...], LinkFinder]] = {}
 
     @classmethod
     def shared(cls, tlds: list[str]) -> LinkFinder:

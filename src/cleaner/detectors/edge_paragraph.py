@@ -18,7 +18,7 @@ from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector
+from .base import Detector, compile_patterns
 
 POSITIONS = ("first", "last")
 _SENTENCE_END = regex.compile(r"[.!?:：。！？]+[\"'”’)\]]*(?=\s|$|\p{Lu})")
@@ -46,10 +46,8 @@ class EdgeParagraphDetector(Detector):
     def __init__(self, rule: Rule, timeout: float | None = None) -> None:
         super().__init__(rule, timeout)
         p: EdgeParagraphParams = self.params
-        try:
-            self.regex = regex.compile("|".join(f"(?:{x})" for x in p.patterns), regex.IGNORECASE | regex.MULTILINE | regex.V1)
-        except regex.error as e:
-            raise rule.error("C206", str(e), key="patterns") from None
+        self.regex = compile_patterns(rule, "patterns", p.patterns,
+                                      regex.IGNORECASE | regex.MULTILINE | regex.V1)
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: EdgeParagraphParams = self.params

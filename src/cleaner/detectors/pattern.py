@@ -13,10 +13,10 @@ import regex
 
 from ..analysis import Analysis
 from ..document import Document
-from ..rules import Rule
 from ..registry import register
+from ..rules import Rule
 from ..spans import Span
-from .base import Detector
+from .base import Detector, compile_patterns
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,7 @@ class PatternDetector(Detector):
         super().__init__(rule, timeout)
         p: PatternParams = self.params
         flags = regex.V1 | (regex.IGNORECASE if p.ignore_case else 0)
-        try:
-            self.regex = regex.compile("|".join(f"(?:{x})" for x in p.patterns), flags)
-        except regex.error as e:
-            raise rule.error("C206", str(e), key="patterns") from None
+        self.regex = compile_patterns(rule, "patterns", p.patterns, flags)
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
