@@ -29,7 +29,6 @@ from ..spans import Span
 from .base import Detector
 from .common import CONTACT_TAIL, load_lexicon
 
-
 _SEPARATORS = regex.compile(r"[\s·.\-_:：]*")
 
 

@@ -158,6 +158,6 @@ class ForeignRunDetector(Detector):
         next_i, nxt = nearest_nonspace(text, end, 1)
         if nxt and nxt in "(（/" and next_i + 1 < len(text):
             _, first = nearest_nonspace(text, next_i + 1, 1)
-            if first and (first.isascii() and first.isalpha() or first in "“\"‘'"):
+            if first and ((first.isascii() and first.isalpha()) or first in "“\"‘'"):
                 return True
         return False
