@@ -61,7 +61,10 @@ def parse(html: str) -> Any:
         raise ExtractionError(str(e) or "empty document") from None
     for err in parser.error_log:
         if MAX_DEPTH_ERROR in err.message:
-            raise ExtractionError(f"markup nested too deeply (line {err.line}): {err.message.strip()}")
+            depth = regex.search(r"\d+", err.message)
+            limit = f" than {depth.group()} levels" if depth else ""
+            raise ExtractionError(f"elements nested deeper{limit} (line {err.line}); the text after that "
+                                  "point cannot be read")
     if root is None:
         raise ExtractionError("empty document")
     return root
