@@ -46,7 +46,9 @@ from .sources import Unit, digest_of, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
-WINDOW_PER_JOB = 8  # units in flight per worker
+BATCH_UNITS = 16  # small files go to a worker 16 at a time (one pickle, one queue round trip) …
+BATCH_BYTES = 256 * 1024  # … or fewer when they add up to this much input
+WINDOW_PER_JOB = 4 * BATCH_UNITS  # units in flight per worker
 WINDOW_BYTES = 256 * 1024 * 1024  # input bytes in flight, whatever the unit count
 
 
@@ -125,14 +127,12 @@ def _watch_parent(pid: int) -> None:
             os._exit(1)
 
 
-def _work(unit: Unit, clean_to: tuple[str, str] | None) -> Output:
+def _work(items: list[tuple[Unit, tuple[str, str] | None]]) -> list[Output]:
     assert _WORKER is not None
-    return process_unit(unit, *_WORKER, clean_to=clean_to)
+    return [process_unit(unit, *_WORKER, clean_to=clean_to) for unit, clean_to in items]
 
 
-def process_unit(
-    unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None
-) -> Output:
+def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None) -> Output:
     """Read and clean one unit; every failure becomes an error line, never an exception.
 
     ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
@@ -172,9 +172,7 @@ def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> No
     for t in result.errors:  # a rule that timed out: the document is cleaned without it
         where = {"source": unit.rel, "line": line, "code": t["code"], "reason": t["reason"]}
         out.errors.append(dumps({**where, "id": doc.id, "rule": t["rule"]}) + "\n")
-    out.clean.append(
-        dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text
-    )
+    out.clean.append(dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text)
 
 
 def _documents(unit: Unit, read: ReadOptions) -> Iterator[Document | InputError]:
@@ -202,20 +200,25 @@ class _Inline(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         f: Future[Any] = Future()
-        f.set_result(process_unit(args[0], *self.args, clean_to=args[1]))
+        f.set_result([process_unit(unit, *self.args, clean_to=clean_to) for unit, clean_to in args[0]])
         return f
 
 
 def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
+    """The in-process executor for one job, else a process pool.
+
+    Where ``fork`` exists (Linux) the workers are forked from this process after it has built and
+    warmed the pipeline (rules compiled, lexicons loaded): they start at once and share those pages
+    copy-on-write; the pool launches all workers before it starts any thread, so the fork is safe.
+    Elsewhere (``spawn``) each worker unpickles, i.e. rebuilds, the pipeline once."""
     if jobs <= 1:
         return _Inline(pipeline, read)
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["cleaner.pipeline", "cleaner.batch"])
-    return ProcessPoolExecutor(
-        jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read, os.getpid())
-    )
+    if "fork" in multiprocessing.get_all_start_methods():
+        pipeline.clean("Warm-up text: loads what the detectors load lazily, once, before the fork.")
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read, os.getpid()))
 
 
 def _stop(ex: Executor) -> None:
@@ -233,36 +236,65 @@ class Task:
     unit: Unit
     seq: int
     done: Done | None = None
-    future: Future[Output] | None = None
+    future: Future[list[Output]] | None = None  # shared by the tasks of one batch
     clean_to: tuple[str, str] | None = None
+    index: int = 0  # this task's place in its batch's results
 
 
 def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Output | None]]:
-    """Submit work as tasks come and yield results in task order, with at most ``window`` units
-    (and :data:`WINDOW_BYTES` of input) in flight."""
+    """Submit work as tasks come (small units batched) and yield results in task order, with at
+    most ``window`` units (and :data:`WINDOW_BYTES` of input) in flight."""
     pending: deque[Task] = deque()
+    batcher = _Batcher(ex)
     in_flight = 0
     for task in tasks:
         if task.done is None:
-            task.future = _submit(ex, task)
+            batcher.add(task)
             in_flight += task.unit.size
         pending.append(task)
         while len(pending) >= window or in_flight > WINDOW_BYTES:
             head = pending.popleft()
-            in_flight -= head.unit.size if head.future else 0
-            yield head, head.future.result() if head.future else None
+            in_flight -= head.unit.size if head.done is None else 0
+            yield head, batcher.result(head)
     while pending:
         head = pending.popleft()
-        yield head, head.future.result() if head.future else None
+        yield head, batcher.result(head)
 
 
-def _submit(ex: Executor, task: Task) -> Future[Output]:
-    unit = task.unit
-    if unit.path is None and not unit.lines:  # an error found while walking: nothing to compute
-        f: Future[Output] = Future()
-        f.set_result(Output(errors=[dumps(e.to_dict()) + "\n" for e in unit.errors]))
-        return f
-    return ex.submit(_work, unit, task.clean_to)
+class _Batcher:
+    """Groups consecutive units into one worker call (:data:`BATCH_UNITS`, :data:`BATCH_BYTES`)."""
+
+    def __init__(self, ex: Executor) -> None:
+        self.ex = ex
+        self.batch: list[Task] = []
+        self.size = 0
+
+    def add(self, task: Task) -> None:
+        unit = task.unit
+        if unit.path is None and not unit.lines:  # an error found while walking: nothing to compute
+            task.future = Future()
+            task.future.set_result([Output(errors=[dumps(e.to_dict()) + "\n" for e in unit.errors])])
+            return
+        self.batch.append(task)
+        self.size += unit.size
+        if len(self.batch) >= BATCH_UNITS or self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        future = self.ex.submit(_work, [(t.unit, t.clean_to) for t in self.batch])
+        for i, t in enumerate(self.batch):
+            t.future, t.index = future, i
+        self.batch, self.size = [], 0
+
+    def result(self, task: Task) -> Output | None:
+        if task.done is not None:
+            return None
+        if task.future is None:  # still in the batch being filled
+            self.flush()
+        assert task.future is not None
+        return task.future.result()[task.index]
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -442,9 +474,7 @@ class _FolderRun:
             "bytes_in": self.report.bytes_in,
             "documents_this_run": self.report.docs,
             "skipped_units": self.report.skipped,
-            "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3)
-            if self.report.seconds
-            else None,
+            "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3) if self.report.seconds else None,
             "jobs": self.jobs,
             "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
             "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
