@@ -104,6 +104,11 @@ CLEAN = [
     "The band played with Gen-X’ers in the crowd and the frontman sang.",
     "Officers arrested Christopher L. Tays, 32, of Franklin on Monday.",
     "Kepa Arrizabalaga will undergo a medical at the club.",
+    "The lawmaker's spokeswoman said the bill would defund the agency, but staffers expect a filibuster.",
+    "Crypto exchanges saw outflows as stablecoins depegged; DeFi protocols and NFTs lost value.",
+    "Shein, Temu and Zara compete for Gen Z shoppers on TikTok, where influencers livestream hauls.",
+    "The chef braised the bok choy, added gochujang and kimchi, then served the bibimbap with edamame.",
+    "Run pip install numpy, then call np.linspace(0, 1) and plt.show() to render the chart.",
 ]
 
 

@@ -159,10 +159,12 @@ class TypoDetector(Detector):
     def _finding(self, doc: Document, low: str, word: str, occ: Occurrence,
                  lex: dictionary.Lexicon) -> Span | None:
         p: TypoParams = self.params
-        suspect = lex.is_suspect(word)
-        formed = self._derived(word, lex) or _compound(word, lex)
+        # a known word behind a prefix (defund) or two joined (backglass) is formed on purpose unless a
+        # slip explains it; after a suffix (governer) a misspelling by ear may, if the web knows it
+        suspect = lex.is_suspect(word) and not (self._prefixed(word, lex) or _compound(word, lex))
+        formed = self._prefixed(word, lex) or self._suffixed(word, lex) or _compound(word, lex)
         if formed and not suspect and not spelling.slips(word, lex):
-            return None  # word formation, and no slip that explains it better
+            return None
         prev, nxt = _neighbour_words(low, occ.start, occ.end)
         cands = spelling.suggest(word, lex, prev, nxt, limit=p.max_suggestions)
         if not cands or cands[0].score < p.min_plausibility:
@@ -178,15 +180,18 @@ class TypoDetector(Detector):
         return self.span(doc, occ.start, occ.end, score=score, suggestions=suggestions,
                          detail={"how": best.how})
 
-    def _derived(self, word: str, lex: dictionary.Lexicon) -> bool:
-        """A known word with one of the language's prefixes or suffixes (``uncited``, ``boops``)."""
-        p: TypoParams = self.params
-        for suffix in p.suffixes.get(lex.lang, ()):
+    def _suffixed(self, word: str, lex: dictionary.Lexicon) -> bool:
+        """A known word with one of the language's suffixes (``automations``, ``boops``)."""
+        for suffix in self.params.suffixes.get(lex.lang, ()):
             base = word[: -len(suffix)]
             if word.endswith(suffix) and len(base) >= 3 and max(lex.freq(base), lex.freq(base + "e")) >= 2.5:
                 return True
+        return False
+
+    def _prefixed(self, word: str, lex: dictionary.Lexicon) -> bool:
+        """A known word behind one of the language's prefixes (``uncited``, ``defund``)."""
         return any(word.startswith(prefix) and len(word) - len(prefix) >= 3
-                   and lex.freq(word[len(prefix):]) >= 2.5 for prefix in p.prefixes.get(lex.lang, ()))
+                   and lex.freq(word[len(prefix):]) >= 2.5 for prefix in self.params.prefixes.get(lex.lang, ()))
 
 
 # -- helpers (pure functions over the text) ------------------------------------------------------
