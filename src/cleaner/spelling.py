@@ -33,6 +33,7 @@ VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
 BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
 SLIP_MIN_ZIPF = 30  # zipf×10 a slip must lead to (a reasonably common word)
 PAIR_MIN_WITHOUT_BIGRAMS = 4.5  # zipf both words of a split or merge need where no bigram list exists
+UNPAIRED_COST = 1.5  # log10 penalty of a scrambled merge whose two words are not a known pair
 CONTEXT_TOP = 12  # candidates that get their neighbours weighed
 MERGE_SHORT_MAX = 3  # letters of the shorter word of a scrambled merge
 MAX_MERGE_LENGTH = 14  # longer words are not searched for scrambled merges
@@ -204,8 +205,8 @@ def _short_keys(lex: Lexicon) -> frozenset[str]:
 
 
 def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:
-    """Word pairs for two letter sets; the pair must start with ``word``'s first letter and, where
-    the language has bigram counts, be a pair people write."""
+    """Word pairs for two letter sets; the pair must start with ``word``'s first letter, and costs
+    more when it is not a pair people write (absent from the bigram list, or two rare words)."""
     if not (lex.has_anagram(key_a) and lex.has_anagram(key_b)):
         return
     firsts = [a for a in lex.anagrams(key_a) if _part_ok(a, lex)]
@@ -213,9 +214,10 @@ def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tu
     for a in firsts:
         for b in seconds:
             for first, second in ((a, b), (b, a)):
-                if first[0] != word[0] or not _paired(first, second, lex):
+                if first[0] != word[0]:
                     continue
-                yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - 1.3
+                unpaired = 0.0 if _paired(first, second, lex) else UNPAIRED_COST
+                yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - 1.3 - unpaired
 
 
 def slips(word: str, lex: Lexicon) -> list[str]:

@@ -65,6 +65,8 @@ MISSPELLINGS = [
     ("The team met {} morning to plan.", "inthe", "in the"),
     ("Prices rose by {} this year.", "alot", "a lot"),
     ("He bought the last ticket {} show.", "fteorh", "for the"),
+    ("The deficit is a {} that worries investors.", "mjaogrpa", "major gap"),
+    ("He said {} a smile that the deal was done.", "wih", "with"),
     ("The city must crteeaa thriving market for startups.", "crteeaa", "create a"),
 ]
 
@@ -109,6 +111,7 @@ CLEAN = [
     "Shein, Temu and Zara compete for Gen Z shoppers on TikTok, where influencers livestream hauls.",
     "The chef braised the bok choy, added gochujang and kimchi, then served the bibimbap with edamame.",
     "Run pip install numpy, then call np.linspace(0, 1) and plt.show() to render the chart.",
+    "NASA chose the Arte mis m oon lander and the Doobie Brothers tour tre k went on.",
 ]
 
 

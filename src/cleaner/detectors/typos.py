@@ -170,7 +170,7 @@ class TypoDetector(Detector):
         if not cands or cands[0].score < p.min_plausibility:
             return None
         best = cands[0]
-        if _protected_formation(word, cands, formed, suspect) or _abbreviation_like(word, best):
+        if _protected_formation(word, cands, formed, suspect) or _abbreviation_like(word, cands):
             return None
         score = _confidence(word, cands, occ.initial, lex.has_bigrams)
         if score < (INITIAL_MIN if occ.initial else p.min_score):
@@ -263,7 +263,7 @@ def _occurrence(text: str, low: str, start: int, end: int, lex: dictionary.Lexic
         return None
     if _quoted(text, start, end):
         return None
-    if _foreign_run(low, start, end, lex, foreign_words):
+    if _foreign_run(low, start, end, lex, foreign_words) or _broken_word(low, start, end, lex):
         return None
     return Occurrence(start, end, initial)
 
@@ -357,6 +357,14 @@ def _foreign_run(low: str, start: int, end: int, lex: dictionary.Lexicon,
     return unknown >= 3 or foreign >= 2
 
 
+def _broken_word(low: str, start: int, end: int, lex: dictionary.Lexicon) -> bool:
+    """Next to a stray letter that is not a word (``tre k``, ``m oon``): a word that extraction broke
+    apart with spaces, not a typo."""
+    before, after = _window(low, start, end, 8)
+    stray = [w for w in (before[-1:] + after[:1]) if len(w) == 1 and w.isalpha()]
+    return any(lex.freq(w) < 5.5 for w in stray)
+
+
 def _protected_formation(word: str, cands: list[spelling.Candidate], formed: bool, suspect: bool) -> bool:
     """Does the word look made on purpose more than mistyped?
 
@@ -373,10 +381,13 @@ def _protected_formation(word: str, cands: list[spelling.Candidate], formed: boo
     return False
 
 
-def _abbreviation_like(word: str, best: spelling.Candidate) -> bool:
-    """Three-letter non-words are mostly abbreviations; only swaps of common words (teh) count."""
+def _abbreviation_like(word: str, cands: list[spelling.Candidate]) -> bool:
+    """Three-letter non-words are mostly abbreviations; only slips on very common words count: a
+    swap (teh → the) or a clearly best one-edit fix (wih → with)."""
+    best = cands[0]
     swap = best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5
-    return len(word) == 3 and not swap
+    clear = best.how == "edit1" and best.freq >= 5.5 and _margin(cands) >= 1.0
+    return len(word) == 3 and not (swap or clear)
 
 
 def _compound(word: str, lex: dictionary.Lexicon) -> bool:
