@@ -1,0 +1,74 @@
+"""Typo lexicons: the cache file round-trips, the hash index finds what was packed, the built
+English lexicon rejects the misspellings web lists hold and keeps the names and terms they know."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+from cleaner import dictionary
+from cleaner.dictionary import HashIndex, _map_cache, _write_cache, anagram_key, deletes, osa_distance, squeeze
+
+
+def index(pairs: list[tuple[str, int]]) -> HashIndex:
+    keys, values = HashIndex.pack(pairs)
+    return HashIndex(memoryview(keys).cast("I"), memoryview(values).cast("I"))
+
+
+def test_hash_index_multimap():
+    idx = index([("cat", 1), ("cat", 2), ("dog", 3), ("cat", 1)])
+    assert sorted(idx.get("cat")) == [1, 2]
+    assert idx.get("dog") == [3] and idx.get("eel") == []
+    assert "dog" in idx and "eel" not in idx and len(idx) == 3
+
+
+def test_cache_file_round_trip(tmp_path):
+    sections = {"hot": b"alpha\nbeta", "hot_z": bytes([40, 30]),
+                "odd": b"xyz", "nums": array("I", [7, 8, 9]).tobytes()}
+    path = tmp_path / "x" / "en.bin"
+    _write_cache(path, sections)
+    mapped = _map_cache(path)
+    assert mapped is not None
+    assert bytes(mapped["hot"]) == b"alpha\nbeta" and bytes(mapped["odd"]) == b"xyz"
+    assert list(mapped["nums"].cast("I")) == [7, 8, 9]  # aligned for uint32 arrays
+
+
+def test_cache_file_damaged_is_rebuilt_not_trusted(tmp_path):
+    path = tmp_path / "en.bin"
+    path.write_bytes(b"not a header\n")
+    assert _map_cache(path) is None
+    assert _map_cache(tmp_path / "missing.bin") is None
+
+
+def test_word_helpers():
+    assert sorted(deletes("abc", 1)) == ["ab", "abc", "ac", "bc"]
+    assert anagram_key("stage") == anagram_key("gates") == "aegst"
+    assert squeeze("tommorrow") == "tomorow"
+    assert osa_distance("recieve", "receive") == 1 and osa_distance("abc", "xyz", 2) == 2
+
+
+def test_unsupported_language_has_no_lexicon():
+    assert dictionary.load("nl") is None
+    assert dictionary.load("zh") is None
+
+
+@pytest.mark.parametrize(("word", "known"), [
+    ("receive", True), ("the", True), ("huangpu", True), ("fintech", True), ("biotech", True),
+    ("influencer", True), ("chipset", True),
+    ("recieve", False), ("teh", False), ("definately", False), ("inthe", False), ("tommorow", False),
+])
+def test_english_lexicon_keeps_terms_and_rejects_web_misspellings(word, known):
+    lex = dictionary.load("en")
+    assert lex is not None
+    assert lex.known(word) is known
+    assert lex.is_suspect(word) is (not known)  # every rejected one is a web word
+
+
+def test_english_lexicon_indexes():
+    lex = dictionary.load("en")
+    assert lex is not None
+    assert "receive" in lex.edit_candidates("recieve")
+    assert "stage" in lex.anagrams(anagram_key("sgaet"))
+    assert lex.bigram("in", "the") > lex.bigram("the", "in") >= 0
+    assert lex.freq("the") > 7 > lex.freq("fintech") > 1
