@@ -87,11 +87,22 @@ class LinkFinder:
         return out
 
     def __init__(self, tlds: list[str]) -> None:
-        alt = "|".join(sorted((regex.escape(t) for t in tlds), key=len, reverse=True))
-        # the TLD ends where a lower-case letter or digit does not follow ("site.comThe" is glued text)
-        self.anchor = regex.compile(rf"(?<=[A-Za-z0-9])\.(?:{alt})(?-i:(?![a-z0-9-]))", regex.IGNORECASE)
+        self.tlds = frozenset(t.lower() for t in tlds)
+        # a dot between a letter or digit and letters: a literal-led pattern the engine scans fast;
+        # whether the letters start with a known TLD is checked in Python on the few candidates
+        self.anchor = regex.compile(r"(?<=[A-Za-z0-9])\.[A-Za-z]{2,}")
         self.host = regex.compile(r"(?:https?://)?(?:[A-Za-z0-9][A-Za-z0-9-]*\.)*[A-Za-z0-9][A-Za-z0-9-]*\Z")
         self.path = regex.compile(r"(?:[/?#][^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]】）])?")
+
+    def _tld_end(self, text: str, dot: int, end: int) -> int | None:
+        """End of the TLD after the dot at ``dot``: the longest known TLD that no lower-case letter,
+        digit or hyphen continues ("site.comThe" is glued text: the TLD is "com")."""
+        word = text[dot + 1:end]
+        for n in range(len(word), 1, -1):
+            nxt = text[dot + 1 + n] if dot + 1 + n < len(text) else ""
+            if word[:n].lower() in self.tlds and not (nxt.islower() or nxt.isdigit() or nxt == "-"):
+                return dot + 1 + n
+        return None
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              timeout: float | None = None) -> list[tuple[int, int]]:
@@ -101,10 +112,18 @@ class LinkFinder:
         for m in self.anchor.finditer(text, start, end, timeout=timeout):
             if out and m.start() < out[-1][1]:
                 continue
+            tld_end = self._tld_end(text, m.start(), m.end())
+            if tld_end is None:
+                continue
+            while nxt := self.anchor.match(text, tld_end, end):
+                more = self._tld_end(text, nxt.start(), nxt.end())  # "bbc.co.uk": one host
+                if more is None:
+                    break
+                tld_end = more
             lo = max(start, m.start() - 120)
             host = self.host.search(text, lo, m.start())
             if host is None or not regex.search(r"[A-Za-z][A-Za-z0-9-]", host.group()):
                 continue  # "1.US" is a numbered list, not a domain
-            path = self.path.match(text, m.end(), end)
-            out.append((host.start(), path.end() if path else m.end()))
+            path = self.path.match(text, tld_end, end)
+            out.append((host.start(), path.end() if path else tld_end))
         return out

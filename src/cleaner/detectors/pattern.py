@@ -1,7 +1,9 @@
 """``pattern``: regular-expression matches (invisible characters, U+FFFD runs, known junk).
 
 The simplest detector: every match of any pattern is a finding. Use lookarounds for context
-(``\\u200d(?!\\p{Extended_Pictographic})`` keeps the joiner inside emoji sequences).
+(``\\u200d(?!\\p{Extended_Pictographic})`` keeps the joiner inside emoji sequences). With ``within``,
+the candidates are the matches of that regex (say, every bracketed aside) and one is a finding when
+any pattern matches inside it: cheaper and clearer than repeating the frame in every pattern.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class PatternParams:
     skip_languages: tuple[str, ...] = ()
     requires: str = ""  # characters of which the text must hold one for the patterns to run (a prefilter)
     requires_words: tuple[str, ...] = ()  # or: lower-case strings of which the text must hold one
+    within: str = ""  # a regex for candidate regions; the patterns are then searched inside each
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
@@ -45,6 +48,7 @@ class PatternDetector(Detector):
         p: PatternParams = self.params
         flags = regex.V1 | (regex.IGNORECASE if p.ignore_case else 0)
         self.regex = compile_patterns(rule, "patterns", p.patterns, flags)
+        self.within = compile_patterns(rule, "within", (p.within,), flags) if p.within else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
@@ -55,6 +59,11 @@ class PatternDetector(Detector):
         if p.languages and analysis.lang not in p.languages:
             return
         if p.skip_languages and analysis.lang in p.skip_languages:
+            return
+        if self.within is not None:
+            for m in self.within.finditer(doc.text, timeout=self.timeout):
+                if m.end() > m.start() and self.regex.search(m.group(), timeout=self.timeout):
+                    yield self.span(doc, m.start(), m.end())
             return
         for m in self.regex.finditer(doc.text, timeout=self.timeout):
             if m.end() > m.start():
