@@ -1,0 +1,126 @@
+"""Spam and artifact detectors on strings written for these tests (not the dev set's), at every
+placement scraped spam takes, plus legitimate foreign-script quotations that must stay untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+
+HOST = [
+    "The council voted on Tuesday to approve a new ferry route linking the north harbour with the centre.",
+    "Officials said the first vessels would enter service next spring, weather permitting.",
+    "Residents can comment on the timetable at three public meetings before the end of the month.",
+]
+
+ZH_SPAM = ["成都品茶工作室", "南京夜总会招聘", "澳门赌场官网 am888.vip", "六合彩开奖直播 QQ 88996677", "东莞桑拿一条龙",
+           "厦门约茶 V信xm5566", "百家乐在线开户", "温州夜场小姐"]
+EN_SPAM = [
+    "Buy Viagra online with overnight delivery, no prescription needed at meds4less.biz",
+    "Turn $250 into $5,000 in a week with our crypto trading bot! Join now at profitbot.io",
+    "Cheap replica watches from $89, free shipping worldwide: lux-replica.shop",
+    "Get approved for a payday loan in 5 minutes, even with bad credit! Apply at cashnow-loans.us",
+]
+
+
+def placements(spam: str) -> dict[str, str]:
+    a, b, c = HOST
+    return {
+        "para_start_space": f"{a}\n\n{spam} {b}\n\n{c}",
+        "para_start_glued": f"{a}\n\n{spam}{b}\n\n{c}",
+        "own_line_blank": f"{a}\n\n{spam}\n\n{b}\n\n{c}",
+        "own_line_tight": f"{a}\n{spam}\n{b}\n\n{c}",
+        "end_of_line": f"{a} {spam}\n\n{b}\n\n{c}",
+        "between_sentences": f"{a} {spam} {b}\n\n{c}",
+    }
+
+
+def expected_clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("spam", ZH_SPAM)
+@pytest.mark.parametrize("place", ["para_start_space", "para_start_glued", "own_line_blank", "own_line_tight",
+                                   "end_of_line", "between_sentences"])
+def test_chinese_seo_strings_are_removed_cleanly(spam, place):
+    text = placements(spam)[place]
+    r = cleaner.clean(text)
+    assert [s.text for s in r.spans if s.kind == "spam"] == [spam]
+    assert expected_clean(r.text) == expected_clean("\n\n".join(HOST))
+
+
+def test_chinese_seo_string_mid_sentence_and_glued_to_a_word():
+    r = cleaner.clean("Officials said the first 南京夜总会招聘 vessels would enter service next spring.")
+    assert r.text == "Officials said the first vessels would enter service next spring."
+    r = cleaner.clean("Officials said the first vessels would enter成都品茶工作室 service next spring.")
+    assert r.text == "Officials said the first vessels would enter service next spring."
+
+
+@pytest.mark.parametrize("spam", EN_SPAM)
+@pytest.mark.parametrize("place", ["para_start_space", "own_line_blank", "own_line_tight", "end_of_line",
+                                   "between_sentences"])
+def test_english_ad_sentences_are_removed_whole(spam, place):
+    r = cleaner.clean(placements(spam)[place])
+    assert [s.text for s in r.spans if s.kind == "spam"] == [spam]
+    assert expected_clean(r.text) == expected_clean("\n\n".join(HOST))
+
+
+LEGIT = [
+    "Former prime minister Shinzo Abe (安倍晋三) was buried on Tuesday.",
+    "Samsung (삼성) reported higher chip profits.",
+    "Jay Chou's song 青花瓷 topped the charts for weeks.",
+    "The hashtag #躺平 trended on Weibo for days.",
+    "The film 卧虎藏龙, known in English as Crouching Tiger, Hidden Dragon, won four Oscars.",
+    "Her restaurant, 小龙坎, now has branches in Sydney.",
+    "The slogan on the wall, 为人民服务, dates from the 1960s.",
+    "He studied at 北京大学 before moving to Boston.",
+    "A popular app called 小红书 (Xiaohongshu) is used for shopping tips.",
+    "The popular term 内卷 (involution) describes endless competition.",
+    "Her novel 《三体》 (The Three-Body Problem) was adapted for television.",
+    "Karaoke bars, or KTV (卡拉OK), are popular with office workers.",
+    "Macau's casinos, such as the Venetian (威尼斯人), reopened in 2020.",
+    "Police raided massage parlours, known locally as 足浴店 (foot spas), in March.",
+    "In Tokyo, signs reading 「営業中」 mean the shop is open.",
+]
+
+
+@pytest.mark.parametrize("sentence", LEGIT)
+def test_legitimate_quotations_of_foreign_words_are_untouched(sentence):
+    text = f"{HOST[0]}\n\n{sentence}\n\n{HOST[1]}"
+    r = cleaner.clean(text)
+    assert [s for s in r.spans if s.kind in ("spam", "artifact", "encoding")] == []
+    assert r.text == text
+
+
+ARTIFACTS = [
+    ("mt leak, labelled", "the local policy (Chinese: 政策) changed", "the local policy changed"),
+    ("mt leak, source first", "the local 政府（government） changed", "the local government changed"),
+    ("mt leak, tool bracket", "the local market【市场】 changed", "the local market changed"),
+    ("translator note", "Prices rose. [Translator's note: “涨价” means “price rise”.] Then fell.",
+     "Prices rose. Then fell."),
+    ("machine translation note", "Prices rose. (This paragraph was machine translated.)\n\nThen fell.",
+     "Prices rose.\n\nThen fell."),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), ARTIFACTS, ids=[a[0] for a in ARTIFACTS])
+def test_translation_artifacts_are_repaired(case, text, expected):
+    r = cleaner.clean(text)
+    assert r.text == expected
+    assert {s.kind for s in r.spans} == {"artifact"}
+
+
+@pytest.mark.parametrize("preamble", ["Sure! Here is the translated article:", "以下是这篇文章的英文翻译：",
+                                      "Certainly. Below is the English version of the text you sent."])
+@pytest.mark.parametrize("postscript", ["I hope this helps! Let me know if you need any changes.",
+                                        "[End of translation]", "希望这个翻译对您有帮助！"])
+def test_llm_chatter_at_the_edges_is_removed(preamble, postscript):
+    body = "\n\n".join(HOST)
+    r = cleaner.clean(f"{preamble}\n\n{body}\n\n{postscript}\n")
+    assert r.text == body + "\n"
+    assert [s.rule for s in r.spans] == ["artifact.llm_preamble", "artifact.llm_postscript"]
+
+
+def test_an_article_quoting_chatter_in_its_body_is_untouched():
+    text = f"{HOST[0]}\n\nThe bot replied: “Sure! Here is the translated article:” and stopped.\n\n{HOST[1]}"
+    assert cleaner.clean(text).spans == ()
