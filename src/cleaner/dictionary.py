@@ -45,7 +45,7 @@ import regex
 from rapidfuzz.distance import OSA
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
-FORMAT = 8  # bump when the build recipe or the cache layout changes
+FORMAT = 9  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
