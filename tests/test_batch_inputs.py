@@ -48,11 +48,19 @@ def test_input_binary_jsonl_is_one_error_not_one_per_line(tmp_path: Path) -> Non
     _one_error(errors, "blob.jsonl", "C102")
 
 
+def test_input_unknown_format_is_reported_not_skipped(tmp_path: Path) -> None:
+    def make(d: Path) -> None:
+        (d / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+        (d / ".hidden.txt").write_text("a dot file is not an input")
+
+    _, errors = _batch(tmp_path, make)
+    err = _one_error(errors, "photo.png", "C110")
+    assert "unsupported input format '.png'" in err["reason"]
+
+
 def test_input_invalid_utf8_in_a_jsonl_line(tmp_path: Path) -> None:
     def make(d: Path) -> None:
-        (d / "feed.jsonl").write_bytes(
-            b'{"text":"fine one"}\n{"text":"caf\xe9 \xff\xfe"}\n{"text":"fine two"}\n'
-        )
+        (d / "feed.jsonl").write_bytes(b'{"text":"fine one"}\n{"text":"caf\xe9 \xff\xfe"}\n{"text":"fine two"}\n')
 
     records, errors = _batch(tmp_path, make)
     _one_error(errors, "feed.jsonl", "C101", line=2)
@@ -109,20 +117,12 @@ def test_input_non_string_text_field(tmp_path: Path) -> None:
 
 
 def test_input_deeply_nested_json(tmp_path: Path) -> None:
-    _, errors = _batch(
-        tmp_path, lambda d: (d / "deep.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n")
-    )
+    _, errors = _batch(tmp_path, lambda d: (d / "deep.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n"))
     _one_error(errors, "deep.jsonl", "C105", line=1)
 
 
 def test_input_deeply_nested_html(tmp_path: Path) -> None:
-    page = (
-        "<html><body>"
-        + "<div>" * 100_000
-        + "Deep text at the bottom."
-        + "</div>" * 100_000
-        + "</body></html>"
-    )
+    page = "<html><body>" + "<div>" * 100_000 + "Deep text at the bottom." + "</div>" * 100_000 + "</body></html>"
     records, errors = _batch(tmp_path, lambda d: (d / "deep.html").write_text(page))
     # either the reader copes (one document) or it reports the page (one error): never a crash
     assert len([r for r in records if r["source"] == "deep.html"]) + len(errors) == 1

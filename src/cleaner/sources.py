@@ -87,8 +87,8 @@ def walk(inputs: tuple[str, ...]) -> Iterator[tuple[Path, str] | InputError]:
     """Every input file as ``(path, rel)`` in sorted order, or an InputError for a broken entry.
 
     Folder symbolic links are followed, but a folder already on the current path (a loop) is
-    reported (C115) instead of entered; so is a dangling or looping file link. Hidden names and
-    files of unknown formats are skipped, as a crawler's side files usually are."""
+    reported (C115) instead of entered; so is a dangling or looping file link, and a file of an
+    unknown format (C110). Hidden names (``.git``, ``.DS_Store``) are skipped."""
     for root, prefix in input_roots(inputs):
         if root.is_dir():
             yield from _walk_dir(root, prefix, "", set())
@@ -118,7 +118,7 @@ def _walk_dir(
         child = f"{rel}/{name}" if rel else name
         if path.is_dir():
             yield from _walk_dir(path, prefix, child, ancestors)
-        elif input_format(path) or (path.is_symlink() and not path.exists()):
+        else:
             yield _check_file(path, _join(prefix, child)) or (path, _join(prefix, child))
 
 
@@ -130,6 +130,8 @@ def _check_file(path: Path, rel: str) -> InputError | None:
         return _os_error(rel, e)
     if not stat.S_ISREG(st.st_mode):
         return InputError(rel, "C100", "not a regular file")
+    if input_format(path) is None:  # reported, not skipped in silence: nothing is lost unseen
+        return InputError(rel, "C110", repr(path.suffix or path.name))
     return None
 
 
