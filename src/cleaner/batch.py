@@ -2,16 +2,17 @@
 
 ``run(RunOptions(...)) -> RunReport``. The main process walks the inputs into work units
 (:mod:`cleaner.sources`), skips the units the manifest already holds (:mod:`cleaner.manifest`),
-hands the rest to a standard-library process pool whose workers each build the pipeline once,
-and writes the results back **in input order** — so ``annotations.jsonl`` is byte-identical for
-any ``--jobs``. At most a bounded window of units is in flight, so memory does not grow with the
-number of inputs. Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only
+hands the rest to a standard-library process pool (each worker gets the pipeline once: forked
+from the warmed main process on Linux, unpickled — rebuilt — once elsewhere), and writes the
+results back **in input order** — so ``annotations.jsonl`` is byte-identical for any ``--jobs``.
+At most a bounded window of units is in flight, so memory does not grow with the number of inputs. Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only
 journals, fsynced at checkpoints), ``clean/`` (atomic files, names sanitised and confined to
 ``OUT``), ``manifest.sqlite``, and at the end ``summary.json`` and ``report.html``
 (:mod:`cleaner.report`, built from the journals so a resumed run reports on everything).
 
 Trade-offs: a unit is a whole file or a ~256 KB chunk of a JSONL stream — small enough to keep two
-cores busy and to resume inside a 10 GB file, big enough that pickling costs little. Work done
+cores busy and to resume inside a 10 GB file; small files travel 16 to a worker call, so pickling
+and queueing cost little. Work done
 after the last checkpoint (at most about a second) is redone after a crash.
 """
 
@@ -49,7 +50,7 @@ CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0")) 
 BATCH_UNITS = 16  # small files go to a worker 16 at a time (one pickle, one queue round trip) …
 BATCH_BYTES = 256 * 1024  # … or fewer when they add up to this much input
 WINDOW_PER_JOB = 4 * BATCH_UNITS  # units in flight per worker
-WINDOW_BYTES = 256 * 1024 * 1024  # input bytes in flight, whatever the unit count
+WINDOW_BYTES = 64 * 1024 * 1024  # input bytes in flight, whatever the unit count
 
 
 @dataclass(frozen=True)
