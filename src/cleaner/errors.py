@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "C300": "no such input: {detail}",
     "C301": "the output folder {detail}",
     "C302": "{detail}",
+    "C303": "{detail} is not installed; it comes with the optional extra: pip install \"cleaner[ray]\"",
 }
 
 

@@ -171,14 +171,36 @@ class Pipeline:
 
     def clean_batch(self, records: list[dict[str, Any]], text_field: str = "text",
                     id_field: str = "id") -> list[dict[str, Any]]:
-        """Engine-agnostic batch entry point (Ray, Spark, Dask UDFs): records in, JSONL records out."""
-        out = []
-        for i, rec in enumerate(records):
-            meta = {k: v for k, v in rec.items() if k not in (text_field, id_field)}
-            doc = Document(rec[text_field], id=str(rec.get(id_field, i)), source=str(rec.get(id_field, i)),
-                           format="record", metadata=meta)
-            out.append(self.clean(doc).to_dict())
-        return out
+        """Engine-agnostic batch entry point (Ray, Spark, Dask UDFs): records in, JSONL records out.
+
+        One record never fails the batch (an engine would retry or drop the whole batch): a record
+        whose text is not a string (C106), or on which the pipeline raises (C112), gives an
+        :func:`error_record` in its place. A record without an id gets its position in ``records``."""
+        return [self._clean_record(rec, i, text_field, id_field) for i, rec in enumerate(records)]
+
+    def _clean_record(self, rec: dict[str, Any], i: int, text_field: str, id_field: str) -> dict[str, Any]:
+        rid = str(i) if rec.get(id_field) is None else str(rec[id_field])
+        meta = {k: v for k, v in rec.items() if k not in (text_field, id_field)}
+        text = rec.get(text_field)
+        if not isinstance(text, str):
+            return error_record(rid, CleanerError("C106", repr(text_field)), meta)
+        doc = Document(text, id=rid, source=rid, format="record", metadata=meta)
+        try:
+            return self.clean(doc).to_dict()
+        except Exception as e:  # a detector bug: this record is reported, the batch goes on
+            return error_record(rid, CleanerError("C112", f"{type(e).__name__}: {e}"), meta)
+
+
+def error_record(rid: str, error: CleanerError, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The record of an input that could not be cleaned: the keys of :meth:`Result.to_dict`, with
+    verdict ``"error"``, ``text`` and ``lang`` None, and the reason in ``errors`` — so engines keep
+    one row per input and a job can filter or count its failures."""
+    record: dict[str, Any] = {"source": rid, "id": rid, "format": "record", "lang": None, "verdict": "error",
+                              "text": None, "annotations": [], "stats": {}}
+    if metadata:
+        record["metadata"] = dict(metadata)
+    record["errors"] = [{"code": error.code, "reason": error.reason}]
+    return record
 
 
 def _verdict(original: str, spans: Sequence[Span], reject_ratio: float) -> str:
