@@ -1,17 +1,21 @@
-"""Which blocks are the article: score containers by the prose they hold, keep the best one's blocks.
+"""Which blocks are the article: the element holding the most prose, net of furniture.
 
-Readability's idea, in our words: every block that reads like prose (long, with commas and
-sentence ends, few links) votes for the elements above it, the nearest most. The element with the
-most votes, discounted by its share of link text and nudged by what its class/id says
-(``article-body`` up, ``comments`` down), is the article's container. Siblings of that container that
-carry prose of their own join it (articles split into several ``<div>``s around an ad). Inside, blocks
-in page furniture (share bars, related-links lists, captions, bylines, newsletter boxes) and
-link lists are dropped. Recall comes first: when in doubt, a block stays.
+Every block that reads like prose (long enough, with sentence punctuation, mostly not link text)
+adds its length to each element above it; a block of link list or page furniture (nav, footer,
+aside, reader comments, cookie popups…) subtracts its length. The element with the largest sum is
+the article's container (the deepest one on a tie), which is how an article split into several
+``<div>``s around an ad is taken whole while a footer next to it is not. Teaser cards (a list of
+"more stories", each a repeated ``<li>``/``<article>`` with a headline and a one-paragraph summary)
+neither vote nor stay. Inside the container, blocks under furniture classes (share bars, captions,
+bylines, newsletter boxes: each word measured on the corpus) and link lists are dropped. Text the
+page hides is kept when it sits anywhere inside the container, so that it can be reported.
+Recall comes first: when in doubt, a block stays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import regex
 
@@ -31,9 +35,6 @@ BOILER = regex.compile(rf"(?:^|[-_\s])(?:{BOILER_WORDS})(?:$|[-_\s\d])", regex.I
 CONTENT = regex.compile(
     r"(?:^|[-_\s])(?:article|articlebody|article-body|body|content|entry|main|post|story|text|blog|"
     r"story-body|post-content|entry-content|article-content|prose|rich-text|richtext)(?:$|[-_\s\d])", regex.I)
-NEGATIVE = regex.compile(
-    r"(?:^|[-_\s])(?:comment|comments|footer|footnote|sidebar|related|share|social|sponsor|widget|"
-    r"promo|ad|ads|advert|nav|menu|rail|outbrain|taboola|recommend|trending|popular)(?:$|[-_\s\d])", regex.I)
 # what never votes for the article: reader comments and the page's own navigation/footer/asides.
 # Narrow on purpose: class names like "one-sidebar" or "has-ads" sit on wrappers of the article.
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu", "dialog"})
@@ -65,18 +66,6 @@ def _names(node: Node) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
-def class_weight(node: Node) -> float:
-    names = _names(node)
-    if not names.strip():
-        return 0.0
-    weight = 0.0
-    if NEGATIVE.search(names):
-        weight -= 25
-    if CONTENT.search(names):
-        weight += 25
-    return weight
-
-
 def prose_value(block: Block) -> float:
     """How much a block reads like article prose (0: not at all)."""
     text = block.visible
@@ -104,39 +93,6 @@ def furniture(node: Node, memo: dict[int, bool]) -> bool:
     for n in path:
         memo[id(n)] = found
     return found
-
-
-def score_nodes(blocks: Sequence[Block]) -> list[Node]:
-    """Give each ancestor of a prose block its votes (the nearest most); return the voted nodes.
-
-    Blocks in page furniture do not vote: a long comment thread must not outvote a short article."""
-    voted: dict[int, Node] = {}
-    memo: dict[int, bool] = {}
-    for block in blocks:
-        for node in ancestors(block.node):
-            node.chars += len(block.text)
-            node.link_chars += block.link_chars
-        value = prose_value(block)
-        if not value or furniture(block.node, memo):
-            continue
-        for level, anc in enumerate(ancestors(block.node.parent)):
-            if level > 4:
-                break
-            anc.score += value / (1 if level == 0 else 2 if level == 1 else level * 3)
-            voted[id(anc)] = anc
-    return list(voted.values())
-
-
-def final_score(node: Node) -> float:
-    density = node.link_chars / node.chars if node.chars else 0.0
-    return (node.score + class_weight(node)) * (1 - density)
-
-
-def best_container(blocks: Sequence[Block]) -> Node | None:
-    nodes = score_nodes(blocks)
-    if not nodes:
-        return None
-    return max(nodes, key=final_score)
 
 
 def is_boiler(node: Node) -> bool:
@@ -194,13 +150,91 @@ def block_weight(block: Block, memo: dict[int, bool]) -> float:
     return n * (LIST_PROSE if block.node.tag in ("li", "td", "th", "dd", "dt") else 1.0)
 
 
-def container(blocks: Sequence[Block]) -> Node | None:
-    """The element whose blocks add up to the most prose net of furniture (the deepest on a tie)."""
+TEASER_UNITS = frozenset({"article", "li", "div", "section"})
+TEASER_LEVELS = 4  # how far above a paragraph its teaser card may start
+CARDS = 3  # siblings alike that make a list of cards
+CARD_PROSE = 2  # prose blocks a card may hold (a summary, a dateline)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+DIGITS = regex.compile(r"\d+")
+
+
+def _signature(el: Any) -> tuple[str, str]:
+    """Tag and first class, numbers dropped: the cards of a list share it (``post-7816``, ``post-7908``)."""
+    classes = (el.get("class") or "").split()
+    return el.tag, DIGITS.sub("", classes[0]) if classes else ""
+
+
+def _repeated(node: Node, cache: dict[int, bool]) -> bool:
+    """Is ``node`` one of three or more siblings of the same tag and class (a card in a list)?"""
+    key = id(node)
+    if key not in cache:
+        parent = node.el.getparent()
+        sig = _signature(node.el)
+        if not sig[1] and node.tag not in ("li", "article"):  # a bare <div> is no card
+            cache[key] = False
+            return False
+        cache[key] = parent is not None and sum(1 for c in parent if _signature(c) == sig) >= CARDS
+    return cache[key]
+
+
+def _headlines(blocks: Sequence[Block]) -> set[int]:
+    """Ids of the elements (a few levels up) above a visible heading or visible link-list block."""
+    out: set[int] = set()
+    for block in blocks:
+        visible = block.visible
+        if visible and (block.node.tag in HEADINGS or block.link_chars >= LINK_DENSE * len(visible)):
+            for level, anc in enumerate(ancestors(block.node)):
+                if level > TEASER_LEVELS + 2:
+                    break
+                out.add(id(anc))
+    return out
+
+
+def _headline(card: Node, headlines: set[int]) -> bool:
+    """Does the card hold a visible headline: a heading, a link line, or an image link?"""
+    if id(card) in headlines:
+        return True
+    return any(next(a.iter("img"), None) is not None for a in card.el.iter("a"))
+
+def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
+    """Indexes of prose blocks that are the summary of a teaser card: one of at most two prose
+    blocks of a repeated sibling (``<li>``, ``<article>``…) that also holds a headline. Lists of such cards
+    ("More stories", other posts) must not outvote the article they follow."""
+    count: dict[int, int] = {}
+    for block in blocks:
+        if block.index in prose:
+            for level, anc in enumerate(ancestors(block.node)):
+                if level > TEASER_LEVELS:
+                    break
+                count[id(anc)] = count.get(id(anc), 0) + 1
+    out: set[int] = set()
+    cache: dict[int, bool] = {}
+    headlines = _headlines(blocks)
+    for block in blocks:
+        if block.index not in prose:
+            continue
+        for level, anc in enumerate(ancestors(block.node)):
+            if level > TEASER_LEVELS:
+                break
+            if anc.tag in TEASER_UNITS and count.get(id(anc), 0) <= CARD_PROSE and _repeated(anc, cache) \
+                    and _headline(anc, headlines):
+                out.add(block.index)
+                break
+    return out
+
+
+def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int]]:
+    """The element whose blocks add up to the most prose net of furniture (the deepest on a tie),
+    and the indexes of the teaser cards' blocks, which neither vote nor belong to the article."""
     memo: dict[int, bool] = {}
+    weights = {b.index: block_weight(b, memo) for b in blocks}
+    cards = teasers(blocks, {i for i, w in weights.items() if w > 0})
     mass: dict[int, float] = {}
     nodes: dict[int, Node] = {}
     for block in blocks:
-        w = block_weight(block, memo)
+        w = 0.0 if block.index in cards else weights[block.index]
         if not w:
             continue
         start = block.node.parent if block.node.tag in LEAF_BLOCKS and block.node.parent else block.node
@@ -209,9 +243,9 @@ def container(blocks: Sequence[Block]) -> Node | None:
             mass[key] = mass.get(key, 0.0) + w
             nodes[key] = anc
     if not mass:
-        return None
+        return None, cards
     best = max(mass, key=lambda k: (mass[k], nodes[k].depth))
-    return nodes[best] if mass[best] > 0 else None
+    return (nodes[best] if mass[best] > 0 else None), cards
 
 
 def link_dense(blocks: Sequence[Block]) -> set[int]:
@@ -238,8 +272,8 @@ def link_dense(blocks: Sequence[Block]) -> set[int]:
 
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order (visible and hidden alike)."""
-    top = container(blocks)
-    dense = link_dense(blocks)
+    top, cards = container(blocks)
+    dense = link_dense(blocks) | cards
     if top is None:  # no prose anywhere: every block that is neither furniture nor a link list
         furniture_memo: dict[int, bool] = {}
         return [b for b in blocks if b.index not in dense and not furniture(b.node, furniture_memo)]
