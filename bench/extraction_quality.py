@@ -51,9 +51,8 @@ def pages(corpus: Path = CORPUS) -> list[tuple[str, Path, Path]]:
 
 
 def page_text(html: Path, cleaned: bool) -> str:
-    from cleaner.readers import read_input
-
     from cleaner.document import Document
+    from cleaner.readers import read_input
 
     [doc] = list(read_input(html, html.name))
     if not isinstance(doc, Document):
@@ -67,7 +66,7 @@ _PIPELINE = None
 
 
 def _hidden_pipeline():  # type: ignore[no-untyped-def]
-    global _PIPELINE  # noqa: PLW0603
+    global _PIPELINE
     if _PIPELINE is None:
         from cleaner.pipeline import Pipeline
         from cleaner.rules import load_rules

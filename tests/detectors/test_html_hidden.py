@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import regex
 from bs4 import BeautifulSoup
-from html_injection import PLACEMENTS, TECHNIQUES, Injection, injected_page, same_page
 
 from cleaner.pipeline import Pipeline, Result
 from cleaner.readers import html_document
 from cleaner.rules import load_rules
+from html_injection import PLACEMENTS, TECHNIQUES, Injection, injected_page, same_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 HIDDEN = Pipeline([r for r in load_rules() if r.kind == "hidden"])
