@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   - create .venv, install cleaner, clean samples/ into out/demo and print a summary
-#   make test   - create .venv, install cleaner with its test tools, run the whole suite
+#   make test   - create .venv, install cleaner with its test tools and the Ray extra, run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -15,7 +15,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,ray]"
 	touch $@ $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run

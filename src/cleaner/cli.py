@@ -1,4 +1,4 @@
-"""The ``cleaner`` command: ``run``, ``explain``, ``rules``, ``check-rules``.
+"""The ``cleaner`` command: ``run``, ``explain``, ``rules``, ``check-rules``, ``report``, ``ray``.
 
 Exit codes: 0 everything processed; 1 some inputs failed (see errors.jsonl); 2 usage or
 rule-file error. ``main(argv) -> int`` never calls ``sys.exit`` itself, so tests call it in-process.
@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .batch import RunOptions, run
@@ -65,7 +66,28 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check-rules", help="validate rule files and run their examples")
     c.add_argument("dirs", nargs="*", metavar="DIR", help="rule folders (default: the bundled rules)")
+    _ray_parser(sub)
     return p
+
+
+def _ray_parser(sub: Any) -> None:
+    from . import engines  # defaults only: importing it never imports Ray
+
+    y = sub.add_parser("ray", help='clean JSONL or Parquet files on a Ray cluster (pip install "cleaner[ray]")',
+                       epilog=EPILOG, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    y.add_argument("input", metavar="INPUT", help="a .jsonl/.parquet file or folder (or a URI Ray reads, s3://…)")
+    y.add_argument("-o", "--out", required=True, help="output folder, written in the input's format")
+    y.add_argument("--format", choices=engines.FORMATS, default=engines.FORMATS[0], help="input and output format")
+    y.add_argument("--actors", type=int, default=os.cpu_count() or 1,
+                   help="actors in the pool; each builds the pipeline once and takes one CPU")
+    y.add_argument("--address", default=None, help="join this Ray cluster ('auto': the one `ray start` runs "
+                                                    "on this machine); default: start a local one for the run")
+    y.add_argument("--batch-size", type=int, default=engines.BATCH_SIZE, help="records per call of an actor")
+    y.add_argument("--text-field", default=ReadOptions.text_field, help="field holding the text")
+    y.add_argument("--id-field", default=ReadOptions.id_field, help="field holding the id")
+    y.add_argument("--overwrite", action="store_true", help="replace what OUT holds (never the input)")
+    y.add_argument("--verbose", action="store_true", help="show Ray's logs and its workers' output")
+    _common(y)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -177,6 +199,17 @@ def cmd_check_rules(a: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
+def cmd_ray(a: argparse.Namespace) -> int:
+    from .engines import load_ray_data
+
+    summary = load_ray_data().run(
+        a.input, a.out, format=a.format, rules=a.rules, text_field=a.text_field, id_field=a.id_field,
+        actors=a.actors, batch_size=a.batch_size, address=a.address, overwrite=a.overwrite, verbose=a.verbose,
+        **vars(_pipeline_options(a)))
+    print(summary.text())
+    return 1 if summary.errors else 0
+
+
 COMMANDS = {"run": cmd_run, "report": cmd_report, "explain": cmd_explain, "rules": cmd_rules,
-            "check-rules": cmd_check_rules}
+            "check-rules": cmd_check_rules, "ray": cmd_ray}
 

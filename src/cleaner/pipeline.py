@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import actions, registry
@@ -184,7 +185,7 @@ class Pipeline:
         text = rec.get(text_field)
         if not isinstance(text, str):
             return error_record(rid, CleanerError("C106", repr(text_field)), meta)
-        doc = Document(text, id=rid, source=rid, format="record", metadata=meta)
+        doc = Document(text, id=rid, source=rid, format="record", metadata=MappingProxyType(meta))
         try:
             return self.clean(doc).to_dict()
         except Exception as e:  # a detector bug: this record is reported, the batch goes on
