@@ -136,6 +136,24 @@ def test_pipeline_is_built_once_per_actor(ray_cluster: Any, tmp_path: Path):
     assert len(pids) == 2 and len(set(pids)) == 2  # 2 actors, 12 batches
 
 
+def test_a_batch_whose_call_raised_is_retried(ray_cluster: Any, tmp_path: Path):
+    from cleaner.engines.ray_data import CleanBatch, clean_dataset
+
+    failed = tmp_path / "failed-once"
+
+    class FlakyCleanBatch(CleanBatch):  # the first call anywhere fails, as a lost connection would
+        def __call__(self, batch: Any) -> Any:
+            if not failed.exists():
+                failed.touch()
+                raise ConnectionError("transient")
+            return super().__call__(batch)
+
+    records = [{"id": str(i), "text": f"Note {i}: {ALWAYS_GOOD}"} for i in range(12)]
+    ds = ray_cluster.data.from_items(records, override_num_blocks=3)
+    rows = clean_dataset(ds, actors=1, batch_size=4, udf=FlakyCleanBatch, retries=1).take_all()
+    assert failed.exists() and sorted(int(r["id"]) for r in rows) == list(range(12))
+
+
 def test_cli_cleans_a_jsonl_folder_and_reports_bad_lines(ray_cluster: Any, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]):
     records = sample_records()

@@ -23,6 +23,8 @@ from .rules import load_rules
 
 EPILOG = """exit codes: 0 all inputs processed; 1 some inputs failed (listed in OUT/errors.jsonl);
 2 usage or rule-file error."""
+RAY_EPILOG = """exit codes: 0 every record cleaned; 1 some records could not be (rows with verdict "error",
+the reason in their "errors"); 2 usage or rule-file error, or Ray not installed."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +76,7 @@ def _ray_parser(sub: Any) -> None:
     from . import engines  # defaults only: importing it never imports Ray
 
     y = sub.add_parser("ray", help='clean JSONL or Parquet files on a Ray cluster (pip install "cleaner[ray]")',
-                       epilog=EPILOG, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       epilog=RAY_EPILOG, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     y.add_argument("input", metavar="INPUT", help="a .jsonl/.parquet file or folder (or a URI Ray reads, s3://…)")
     y.add_argument("-o", "--out", required=True, help="output folder, written in the input's format")
     y.add_argument("--format", choices=engines.FORMATS, default=engines.FORMATS[0], help="input and output format")
