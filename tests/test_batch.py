@@ -190,9 +190,7 @@ def test_batch_rule_timeout_reports_the_rule_and_runs_the_others(tmp_path: Path)
     out = tmp_path / "out"
     _run(src, out, jobs=2, rules=(str(tmp_path / "rules"),), pipeline=Options(rule_timeout=0.2))
     errors = lines(out / "errors.jsonl")
-    assert [(e["source"], e["code"], e["rule"]) for e in errors] == [
-        ("slow.txt", "C113", "spam.catastrophic")
-    ]
+    assert [(e["source"], e["code"], e["rule"]) for e in errors] == [("slow.txt", "C113", "spam.catastrophic")]
     slow = next(r for r in lines(out / "annotations.jsonl") if r["source"] == "slow.txt")
     assert [a["rule"] for a in slow["annotations"]] == ["encoding.invisible_chars"]  # the rest still ran
     assert slow["errors"][0]["rule"] == "spam.catastrophic"

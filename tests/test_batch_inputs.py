@@ -192,3 +192,16 @@ def test_input_over_long_jsonl_line_skips_only_that_line(tmp_path: Path) -> None
     records, errors = _batch(tmp_path, make, max_doc_bytes=10_000)
     _one_error(errors, "feed.jsonl", "C108", line=2)
     assert [r["text"] for r in records if r["source"] == "feed.jsonl"] == ["short", "after"]
+
+
+def test_input_lone_surrogates_in_json_text(tmp_path: Path) -> None:
+    def make(d: Path) -> None:  # legal JSON escapes that UTF-8 cannot encode
+        (d / "feed.jsonl").write_text('{"id": "s", "text": "lone \\ud800 high and \\udcff low"}\n')
+
+    records, errors = _batch(tmp_path, make)
+    assert errors == []
+    rec = next(r for r in records if r["source"] == "feed.jsonl")
+    assert "\ud800" in rec["text"] and "\udcff" in rec["text"]  # annotations.jsonl keeps them exactly
+    clean = (tmp_path / "out" / "clean" / "feed.jsonl").read_text(encoding="utf-8")
+    assert json.loads(clean)["text"] == rec["text"]
+    (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # valid UTF-8 throughout

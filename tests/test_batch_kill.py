@@ -86,9 +86,7 @@ def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path: Path) -> Non
     stopped = _interrupt(src, tmp_path / "out", signal.SIGINT)
     assert stopped is not None, "the run finished before Ctrl-C"
     assert stopped.returncode == 130
-    assert stopped.stderr.decode().endswith(
-        "cleaner: interrupted; rerun the same command to finish the rest\n"
-    )
+    assert stopped.stderr.decode().endswith("cleaner: interrupted; rerun the same command to finish the rest\n")
     summary = _finish(src, tmp_path / "out")
     assert summary["timings"]["skipped_units"] > 0
     _finish(src, tmp_path / "whole")

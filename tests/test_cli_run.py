@@ -23,9 +23,7 @@ from cleaner import cli
 CLEANER = str(Path(sys.executable).with_name("cleaner"))
 
 
-def test_cli_run_prints_the_summary_table_and_exits_0(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_run_prints_the_summary_table_and_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_corpus(tmp_path / "in", files=3, records=2)
     out = tmp_path / "out"
     assert cli.main(["run", str(src), "-o", str(out), "--jobs", "1"]) == 0
@@ -83,9 +81,7 @@ def test_cli_run_usage_errors_exit_2(
     assert capsys.readouterr().err == message
 
 
-def test_cli_run_missing_input_and_out_inside_input_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_run_missing_input_and_out_inside_input_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["run", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == f"cleaner: [C300] no such input: {tmp_path / 'nope'}\n"
     src = write_corpus(tmp_path / "in", files=1, records=1)
@@ -131,9 +127,7 @@ def test_cli_report_rebuilds_the_page_and_summary(tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out.startswith(f"cleaner: 4 documents -> {out}/\n")
 
 
-def test_cli_report_on_a_folder_without_a_run_exits_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_report_on_a_folder_without_a_run_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["report", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         f"cleaner: [C301] the output folder {tmp_path} holds no annotations.jsonl; "

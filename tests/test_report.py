@@ -104,9 +104,7 @@ def test_report_samples_per_rule_deterministically(tmp_path: Path, monkeypatch: 
     src = write_corpus(tmp_path / "in", files=10, records=60)
     for jobs, name in ((1, "one"), (2, "two")):
         run(RunOptions(inputs=(str(src),), out=str(tmp_path / name), jobs=jobs, quiet=True))
-    pages = [
-        re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")
-    ]
+    pages = [re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")]
     assert pages[0] == pages[1].replace(str(tmp_path / "two"), str(tmp_path / "one"))
     data = json.loads(pages[0].split('id="data">')[1].split("</script>")[0])
     per_rule: dict[str, int] = {}
@@ -147,3 +145,13 @@ def test_format_summary_table() -> None:
         "  errors: out/errors.jsonl",
         "  review: out/report.html",
     ]
+
+
+def test_report_survives_lone_surrogates_in_findings(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "feed.jsonl").write_text(json.dumps({"id": "s", "text": f"x \ud800 {MOJIBAKE} \udfff y"}) + "\n")
+    run(RunOptions(inputs=(str(src),), out=str(tmp_path / "out"), jobs=1, quiet=True))
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('id="data">')[1].split("</script>")[0])
+    assert "\ud800" in data["findings"][0]["before"]

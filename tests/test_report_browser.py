@@ -78,9 +78,7 @@ def test_report_renders_in_chromium_and_runs_nothing_from_documents(report: Path
         assert html_tag is not None
         assert "data-pwned" not in html_tag.group(0)  # no payload ran
         assert "data-rendered=" in html_tag.group(0)  # our script did
-    assert 'data-rendered="50"' in _browse(
-        tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000"
-    )
+    assert 'data-rendered="50"' in _browse(tmp_path, report.as_uri(), "--dump-dom", "--virtual-time-budget=3000")
     evil = _cards(dom)
     assert len(evil) == 2 * len(PAYLOADS)  # one invisible character and one mojibake per evil file
     shown = "".join(evil)

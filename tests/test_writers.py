@@ -96,3 +96,11 @@ def test_dumps_keeps_each_record_on_one_line_for_any_reader() -> None:
     rec = {"text": "a\u2028b\u2029c\x85d\ne", "k": "é"}
     line = dumps(rec)
     assert len(line.splitlines()) == 1 and json.loads(line) == rec and "é" in line
+
+
+def test_lone_surrogates_round_trip_in_json_and_become_fffd_in_text_files(tmp_path: Path) -> None:
+    rec = {"text": "a\ud800b\udfffc"}
+    line = dumps(rec)
+    assert line.encode("utf-8") and json.loads(line) == rec
+    atomic_write_lines(tmp_path / "t.txt", ["a\ud800b"])
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8") == "a\ufffdb"

@@ -5,15 +5,16 @@
 hands the rest to a standard-library process pool (each worker gets the pipeline once: forked
 from the warmed main process on Linux, unpickled — rebuilt — once elsewhere), and writes the
 results back **in input order** — so ``annotations.jsonl`` is byte-identical for any ``--jobs``.
-At most a bounded window of units is in flight, so memory does not grow with the number of inputs. Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only
-journals, fsynced at checkpoints), ``clean/`` (atomic files, names sanitised and confined to
-``OUT``), ``manifest.sqlite``, and at the end ``summary.json`` and ``report.html``
-(:mod:`cleaner.report`, built from the journals so a resumed run reports on everything).
+At most a bounded window of units is in flight, so memory does not grow with the number of inputs.
+Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only journals, fsynced at
+checkpoints), ``clean/`` (atomic files, names sanitised and confined to ``OUT``), ``manifest.sqlite``,
+and at the end ``summary.json`` and ``report.html`` (:mod:`cleaner.report`, built from the journals
+so a resumed run reports on everything).
 
 Trade-offs: a unit is a whole file or a ~256 KB chunk of a JSONL stream — small enough to keep two
 cores busy and to resume inside a 10 GB file; small files travel 16 to a worker call, so pickling
-and queueing cost little. Work done
-after the last checkpoint (at most about a second) is redone after a crash.
+and queueing cost little. Work done after the last checkpoint (at most about a second) is redone
+after a crash.
 """
 
 from __future__ import annotations
@@ -214,6 +215,7 @@ def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
     Elsewhere (``spawn``) each worker unpickles, i.e. rebuilds, the pipeline once."""
     if jobs <= 1:
         return _Inline(pipeline, read)
+    ctx: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         pipeline.clean("Warm-up text: loads what the detectors load lazily, once, before the fork.")
         ctx = multiprocessing.get_context("fork")

@@ -90,17 +90,14 @@ class Manifest:
     # -- units -----------------------------------------------------------------------------------
     def lookup(self, rel: str, part: int) -> Done | None:
         row = self.db.execute(
-            "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units "
-            "WHERE rel = ? AND part = ?",
+            "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units WHERE rel = ? AND part = ?",
             (rel, part),
         ).fetchone()
         return None if row is None else Done(row[0], (row[1], row[2]), (row[3], row[4]), row[5])
 
     def seen(self, rel: str, part: int, seq: int) -> None:
         """A finished unit met again in this run (skipped): remember its place in this run's order."""
-        self.db.execute(
-            "UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, rel, part)
-        )
+        self.db.execute("UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, rel, part))
 
     def record(self, rel: str, part: int, done: Done, seq: int) -> None:
         self.db.execute(
@@ -156,8 +153,7 @@ class Manifest:
         self.drop_stale()
         for rel, part, done in rows:
             self.db.execute(
-                "UPDATE units SET ann_start = ?, ann_end = ?, err_start = ?, err_end = ? "
-                "WHERE rel = ? AND part = ?",
+                "UPDATE units SET ann_start = ?, ann_end = ?, err_start = ?, err_end = ? WHERE rel = ? AND part = ?",
                 (*done.ann, *done.err, rel, part),
             )
         sizes = (rows[-1][2].ann[1], rows[-1][2].err[1]) if rows else (0, 0)

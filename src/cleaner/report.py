@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .writers import atomic_write_json, atomic_write_text
+from .writers import atomic_write_json, atomic_write_text, dumps
 
 SAMPLE_PER_RULE = 200
 CONTEXT = 80  # characters of cleaned text shown on each side of a finding
@@ -135,9 +135,7 @@ def findings(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "score": a.get("score"),
             "start": a["start"],
             "text": visible(a.get("text", "")),
-            "replacement": visible(a.get("replacement") or "")
-            if a.get("replacement")
-            else a.get("replacement"),
+            "replacement": visible(a.get("replacement") or "") if a.get("replacement") else a.get("replacement"),
             "suggestions": list(a.get("suggestions") or ())[:5],
             "message": a.get("message", ""),
             "before": text[max(0, at - CONTEXT) : at],
@@ -220,8 +218,7 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
         rows.append(
             (
                 "this run",
-                f"{t.get('documents_this_run', 0)} docs in {t['seconds']} s{rate}, "
-                f"{t.get('jobs', 1)} jobs{skipped}",
+                f"{t.get('documents_this_run', 0)} docs in {t['seconds']} s{rate}, {t.get('jobs', 1)} jobs{skipped}",
             )
         )
     width = max(len(k) for k, _ in rows)
@@ -240,14 +237,8 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
 # -- the review page -------------------------------------------------------------------------------
 def _json_for_script(obj: Any) -> str:
     """JSON that cannot end its <script> block or open a comment: <, > and & as \\u escapes."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    text = dumps(obj)  # line breaks U+2028/U+2029 and lone surrogates already escaped
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _table(title: str, counts: dict[str, Any], key: str | None = None) -> str:
@@ -291,9 +282,7 @@ def _errors_table(errors: list[dict[str, Any]], total: int) -> str:
     return f'<table class="wide"><tr><th>input</th><th>line</th><th>reason</th></tr>{rows}</table>{more}'
 
 
-def render_html(
-    s: dict[str, Any], sampled: list[dict[str, Any]], errors: list[dict[str, Any]], title: str
-) -> str:
+def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], errors: list[dict[str, Any]], title: str) -> str:
     """The review page as one string (see the module docstring for the escaping rules)."""
     e = html.escape
     kinds = {f["rule"]: f["kind"] for f in sampled}
