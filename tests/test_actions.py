@@ -39,6 +39,8 @@ REMOVALS = [
     ("glued to the word after", "a 昆明伴游网that", "昆明伴游网", "a that"),
     ("glued between two Latin words", "Origin willwww.x666.cn offer", "www.x666.cn", "Origin will offer"),
     ("glued between Chinese characters", "要求；郑州足浴养生从学校", "郑州足浴养生", "要求；从学校"),
+    ("between Chinese text and a space", "政策。SPAM 与会代表", "SPAM", "政策。与会代表"),
+    ("between a space and Chinese text", "政策。 SPAM与会代表", "SPAM", "政策。与会代表"),
     ("zero-width inside a word", "loa\u2060ded", "\u2060", "loaded"),
     ("zero-width joiner inside a word", "Securi\u200dties", "\u200d", "Securities"),
     ("CRLF own line", "One.\r\nSPAM\r\nTwo.", "SPAM", "One.\r\nTwo."),

@@ -28,6 +28,7 @@ from .spans import Span
 
 _HSPACE = " \t\u00a0\u3000"
 _SPACED_WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}\p{Nd}]")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")  # not \w: it includes the zero-width joiners
 _SENTENCE_END = ".!?,;:)]}\"'”’»"
 _OPENING = "\"'“‘«([{"
@@ -35,6 +36,11 @@ _OPENING = "\"'“‘«([{"
 
 def _spaced(ch: str) -> bool:
     return bool(ch) and _SPACED_WORD.match(ch) is not None
+
+
+def _unspaced(ch: str) -> bool:
+    """A character of a script written without spaces, or its punctuation (。，「」)."""
+    return _UNSPACED.match(ch) is not None
 
 
 def _unspaced_letter(ch: str) -> bool:
@@ -121,6 +127,10 @@ def _remove(text: str, start: int, end: int) -> Edit:
             return Edit(left, end, "")
         return Edit(start, right, "")
     if spaced_left and text[end] in _SENTENCE_END:  # "Belgium SPAM, and" -> "Belgium, and"
+        return Edit(left, end, "")
+    if spaced_right and _unspaced(text[start - 1]):  # "。SPAM 与会" -> "。与会": CJK has no spaces
+        return Edit(start, right, "")
+    if spaced_left and _unspaced(text[end]):
         return Edit(left, end, "")
     if spaced_left or spaced_right:
         return Edit(start, end, "")

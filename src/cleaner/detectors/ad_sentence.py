@@ -32,10 +32,11 @@ from .base import Detector, read_word_list
 from .common import LinkFinder, load_lexicon
 
 # a sentence ends at .!? (and closing quotes) before white space or glued to a capitalised word
-# ("…growing.Buy cheap…"), or at a colon before a capital
-_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z][a-z])|:(?=[ \t]+[A-Z])")
+# ("…growing.Buy cheap…"), at a colon before a capital, or at a CJK full stop
+_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z][a-z])|:(?=[ \t]+[A-Z])|[。！？]+[”」]?")
 _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
                        regex.IGNORECASE)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
 _NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
@@ -93,7 +94,7 @@ class AdSentenceDetector(Detector):
         self.links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds")) if p.tlds else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
-        if analysis.script != "Latin":
+        if analysis.script == "None":  # ad copy in English is spam in an article of any script
             return
         hits = list(self.ads.find(doc.text))
         links = self.links.in_document(analysis, self.timeout) if self.links else []
@@ -126,7 +127,8 @@ class AdSentenceDetector(Detector):
         m = _END.search(text, pos, line_end)
         end = m.end() if m else line_end
         for s, e in page.links_in(line_start, end):
-            ends_sentence = _capital_after(text, e) or text[e:e + 1].isupper()  # "…pills.netShanghai"
+            # "… at shop.net The mayor", "…pills.netShanghai", "… pills.net 与会代表"
+            ends_sentence = _capital_after(text, e) or text[e:e + 1].isupper() or _cjk_after(text, e)
             if e <= pos and e > start and ends_sentence:
                 start = e
             elif s >= pos and e < end and ends_sentence:
@@ -233,6 +235,13 @@ def _capital_after(text: str, i: int) -> bool:
     if j < len(text) and text[j] in "\"“‘'(":
         j += 1
     return j < len(text) and text[j].isupper()
+
+
+def _cjk_after(text: str, i: int) -> bool:
+    j = i
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j < len(text) and _CJK.match(text[j]) is not None
 
 
 def _skip(text: str, i: int, step: int) -> int:

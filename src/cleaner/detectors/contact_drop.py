@@ -24,6 +24,7 @@ from .common import LinkFinder
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
 
@@ -34,7 +35,8 @@ class ContactDropParams:
     cheap_tlds: tuple[str, ...] = ()  # TLDs favoured by throwaway spam domains
     markers: tuple[str, ...] = ()  # messenger names that introduce a handle ("TG", "WhatsApp")
     weights: dict[str, float] = field(default_factory=lambda: {
-        "glued": 0.6, "standalone": 0.5, "marker": 0.6, "throwaway": 0.3, "cheap_tld": 0.2})
+        "glued": 0.6, "standalone": 0.5, "marker": 0.6, "throwaway": 0.3, "cheap_tld": 0.2,
+        "throwaway_in_cjk": 0.3})
     threshold: float = 0.6
 
     def check(self) -> tuple[str, str] | None:
@@ -88,10 +90,16 @@ class ContactDropDetector(Detector):
             host = text[start:end].lower()
             if _THROWAWAY.search(host):
                 evidence.append("throwaway")
+                if _in_cjk_prose(text, start, end):
+                    evidence.append("throwaway_in_cjk")  # 代表们www.abc888.com讨论: no sentence holds it
             tld = regex.search(r"\.([a-z]+)(?:/|$)", host)
             if tld and tld.group(1) in self.cheap:
                 evidence.append("cheap_tld")
         return start, sum(w.get(e, 0.0) for e in evidence), evidence
+
+
+def _in_cjk_prose(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and bool(_CJK.match(text[start - 1])) and bool(_CJK.match(text[end]))
 
 
 def _glued(text: str, start: int, end: int) -> bool:
