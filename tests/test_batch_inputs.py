@@ -205,3 +205,14 @@ def test_input_lone_surrogates_in_json_text(tmp_path: Path) -> None:
     clean = (tmp_path / "out" / "clean" / "feed.jsonl").read_text(encoding="utf-8")
     assert json.loads(clean)["text"] == rec["text"]
     (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # valid UTF-8 throughout
+
+
+def test_input_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    def make(d: Path) -> None:
+        (Path(os.fsdecode(os.fsencode(d) + b"/caf\xe9.txt"))).write_text(GOOD)
+
+    records, errors = _batch(tmp_path, make)
+    assert errors == [] and "caf\udce9.txt" in [r["source"] for r in records]
+    assert (tmp_path / "out" / "clean" / "caf%E9.txt").read_text() == GOOD
+    again = run(RunOptions(inputs=(str(tmp_path / "in"),), out=str(tmp_path / "out"), quiet=True))
+    assert again.skipped == 2  # the manifest keeps the name exactly

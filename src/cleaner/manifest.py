@@ -91,24 +91,26 @@ class Manifest:
     def lookup(self, rel: str, part: int) -> Done | None:
         row = self.db.execute(
             "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units WHERE rel = ? AND part = ?",
-            (rel, part),
+            (_key(rel), part),
         ).fetchone()
         return None if row is None else Done(row[0], (row[1], row[2]), (row[3], row[4]), row[5])
 
     def seen(self, rel: str, part: int, seq: int) -> None:
         """A finished unit met again in this run (skipped): remember its place in this run's order."""
-        self.db.execute("UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, rel, part))
+        self.db.execute(
+            "UPDATE units SET seq = ?, run = ? WHERE rel = ? AND part = ?", (seq, self.run, _key(rel), part)
+        )
 
     def record(self, rel: str, part: int, done: Done, seq: int) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rel, part, done.digest, *done.ann, *done.err, done.clean_end, seq, self.run),
+            (_key(rel), part, done.digest, *done.ann, *done.err, done.clean_end, seq, self.run),
         )
 
     def clean_name(self, rel: str, wanted: str) -> str:
         """``wanted``, or ``wanted`` with ``~2``, ``~3``… before its extension when another input
         already holds that name: cleaned files never overwrite each other."""
-        row = self.db.execute("SELECT clean FROM names WHERE rel = ?", (rel,)).fetchone()
+        row = self.db.execute("SELECT clean FROM names WHERE rel = ?", (_key(rel),)).fetchone()
         if row is not None:
             return str(row[0])
         stem, dot, ext = wanted.rpartition(".")
@@ -118,7 +120,7 @@ class Manifest:
         while self.db.execute("SELECT 1 FROM names WHERE clean = ?", (name,)).fetchone():
             n += 1
             name = f"{stem}~{n}{dot}{ext}"
-        self.db.execute("INSERT INTO names (clean, rel) VALUES (?, ?)", (name, rel))
+        self.db.execute("INSERT INTO names (clean, rel) VALUES (?, ?)", (name, _key(rel)))
         return name
 
     def checkpoint(self, ann_size: int, err_size: int) -> None:
@@ -154,7 +156,7 @@ class Manifest:
         for rel, part, done in rows:
             self.db.execute(
                 "UPDATE units SET ann_start = ?, ann_end = ?, err_start = ?, err_end = ? WHERE rel = ? AND part = ?",
-                (*done.ann, *done.err, rel, part),
+                (*done.ann, *done.err, _key(rel), part),
             )
         sizes = (rows[-1][2].ann[1], rows[-1][2].err[1]) if rows else (0, 0)
         self._set("compacting", "1")
@@ -198,7 +200,7 @@ class Manifest:
             (self.run,),
         )
         for r in rows:
-            yield r[0], r[1], Done(r[2], (r[3], r[4]), (r[5], r[6]), r[7])
+            yield bytes(r[0]).decode("utf-8", "surrogateescape"), r[1], Done(r[2], (r[3], r[4]), (r[5], r[6]), r[7])
 
     def abort(self) -> None:
         """Close without committing what was recorded since the last checkpoint."""
@@ -208,6 +210,12 @@ class Manifest:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _key(rel: str) -> bytes:
+    """An input's name as stored: bytes, so a file name that is not valid UTF-8 (which Python holds
+    with surrogate escapes) is kept exactly."""
+    return rel.encode("utf-8", "surrogateescape")
 
 
 def _tmp(path: Path) -> Path:

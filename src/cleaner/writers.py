@@ -124,14 +124,24 @@ def _escape_component(part: str) -> str:
     mapping stays one-to-one); ``.`` and ``..`` become ``%2E`` / ``%2E%2E``."""
     if part in (".", ".."):
         return "%2E" * len(part)
-    out = "".join(f"%{ord(c):02X}" if c in _UNSAFE else c for c in part)
+    out = "".join(_escape_char(c) for c in part)
     if part.startswith("."):  # hidden names (and our own temp files) stay visible and distinct
         out = "%2E" + out[1:]
-    raw = out.encode("utf-8", "surrogateescape")
+    raw = out.encode("utf-8")
     if len(raw) > MAX_COMPONENT_BYTES:  # keep it unique: a cut prefix plus a hash of the whole
         digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
         out = raw[: MAX_COMPONENT_BYTES - 18].decode("utf-8", "ignore") + "~" + digest
     return out
+
+
+def _escape_char(c: str) -> str:
+    if c in _UNSAFE:
+        return f"%{ord(c):02X}"
+    if "\udc80" <= c <= "\udcff":  # a byte of a file name that is not UTF-8 (surrogate escape)
+        return f"%{ord(c) - 0xDC00:02X}"
+    if "\ud800" <= c <= "\udfff":  # a lone surrogate from a JSON escape: not encodable at all
+        return f"%u{ord(c):04X}"
+    return c
 
 
 def safe_name(name: str) -> str:
