@@ -201,7 +201,7 @@ def test_batch_manifest_records_every_unit_by_content_hash(tmp_path: Path) -> No
     _run(src, tmp_path / "out", jobs=1)
     db = sqlite3.connect(tmp_path / "out" / "manifest.sqlite")
     rows = db.execute("SELECT rel, part, length(digest) FROM units ORDER BY seq").fetchall()
-    assert rows == [("blog/a000.txt", 0, 32), ("feed.jsonl", 0, 32), ("news/a001.txt", 0, 32)]
+    assert rows == [(b"blog/a000.txt", 0, 32), (b"feed.jsonl", 0, 32), (b"news/a001.txt", 0, 32)]  # names as bytes
     assert (tmp_path / "out" / "annotations.jsonl").stat().st_size == int(
         db.execute("SELECT value FROM meta WHERE key='ann_size'").fetchone()[0]
     )
