@@ -175,6 +175,10 @@ def _map(ds: ray.data.Dataset, udf: type[CleanBatch], *, actors: int, batch_size
         raise UsageError("C302", "actors and batch size must be at least 1")
     _retry_failed_batches(ds.context, retries)
     _warn_if_starved(actors)
+    # One block is one actor task: Ray's blocks are sized for I/O (up to 128 MiB; 9 MB of Parquet
+    # in 8 files is read as one block), which would leave all but one actor idle. Blocks of one
+    # batch spread the work; the streaming repartition splits them as they are read, no shuffle.
+    ds = ds.repartition(target_num_rows_per_block=batch_size)
     return ds.map_batches(udf, batch_size=batch_size, batch_format="pyarrow", fn_constructor_kwargs=udf_args,
                           compute=ray.data.ActorPoolStrategy(size=actors), udf_modifying_row_count=False)
 
