@@ -124,7 +124,8 @@ def agreement(work: Path) -> str:
         return out
 
     run = load((work / "run" / "annotations.jsonl").read_text("utf-8").splitlines())
-    ray = load([line for f in sorted((work / "ray-jsonl").glob("*.jsonl")) for line in f.read_text("utf-8").splitlines()])
+    files = sorted((work / "ray-jsonl").glob("*.jsonl"))
+    ray = load([line for f in files for line in f.read_text("utf-8").splitlines()])
     same = sum(1 for k, v in run.items() if ray.get(k) == v)
     return f"agreement: {same}/{len(run)} documents identical (text, verdict, annotations); Ray has {len(ray)}"
 

@@ -58,6 +58,7 @@ RECORD_COLUMNS = ("source", "id", "format", "lang", "verdict", "text", "annotati
 JSON_COLUMNS = frozenset({"annotations", "stats", "errors"})
 LINE_COLUMN = "text"  # the column ray.data.read_text puts each line in
 JSONL_EXTENSIONS = ["jsonl", "ndjson", "jsonl.gz", "ndjson.gz"]
+ROWS_PER_FILE = 4096  # ~20 MB of articles; Ray writes a file per block otherwise, and ours hold one batch
 _VERDICT = re.compile(r'"verdict":"(\w+)"')  # dumps is compact; a quote inside a string is escaped
 
 
@@ -252,10 +253,11 @@ def run(input_path: str | Path, output_path: str | Path, *, format: str = "jsonl
         kw = {"actors": actors, "batch_size": batch_size, "retries": retries, **udf_args}
         if format == "jsonl":
             lines = ray.data.read_text(str(input_path), file_extensions=JSONL_EXTENSIONS)
-            _map(lines, CleanJsonLines, **kw).write_datasink(JsonLinesDatasink(str(output_path), mode=mode))
+            sink = JsonLinesDatasink(str(output_path), mode=mode, min_rows_per_file=ROWS_PER_FILE)
+            _map(lines, CleanJsonLines, **kw).write_datasink(sink)
         else:
             table = ray.data.read_parquet(str(input_path), file_extensions=["parquet"])
-            _map(table, CleanBatch, **kw).write_parquet(str(output_path), mode=mode)
+            _map(table, CleanBatch, **kw).write_parquet(str(output_path), mode=mode, min_rows_per_file=ROWS_PER_FILE)
         verdicts = count_verdicts(str(output_path), format)
         return Summary(str(output_path), format, verdicts, time.perf_counter() - t0)
     finally:
