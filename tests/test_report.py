@@ -155,3 +155,9 @@ def test_report_survives_lone_surrogates_in_findings(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     data = json.loads(page.split('id="data">')[1].split("</script>")[0])
     assert "\ud800" in data["findings"][0]["before"]
+
+
+def test_report_of_a_killed_run_ignores_the_torn_last_line(evil_run: Path) -> None:
+    with (evil_run / "annotations.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"source": "half-writ')
+    assert build_report(evil_run)["documents"] == 2

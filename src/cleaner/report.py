@@ -161,11 +161,13 @@ _INVISIBLE = {"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn", "Cs"}
 
 
 def _records(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a journal; a last line without its newline (a run killed mid-write, not yet
+    cut back by a resume) is not a record and is left out."""
     if not path.exists():
         return
-    with path.open(encoding="utf-8", errors="surrogateescape") as f:
+    with path.open(encoding="utf-8", errors="surrogateescape", newline="\n") as f:
         for line in f:
-            if line.strip():
+            if line.strip() and line.endswith("\n"):
                 yield json.loads(line)
 
 
