@@ -117,6 +117,23 @@ def test_dataset_rows_equal_the_library_records_with_input_columns_kept(ray_clus
     assert {s["kind"] for r in got.values() for s in r["annotations"]} == {"spam", "artifact", "encoding", "typo"}
 
 
+def test_the_udf_takes_arrow_pandas_and_dict_batches_alike(ray_cluster: Any):
+    import pyarrow as pa
+
+    from cleaner.engines.ray_data import CleanBatch
+
+    udf = CleanBatch()
+    records = sample_records()[:11]
+    table = pa.Table.from_pylist(records)
+    want = [expected(rec, errors_column=True) for rec in records]
+    assert [decoded(r) for r in udf(table).to_pylist()] == want
+    frame = udf(table.to_pandas())
+    frame = frame.astype(object).where(frame.notna(), None)  # pandas shows a missing string as NaN
+    assert [decoded(r) for r in frame.to_dict("records")] == want
+    columns = udf({name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names})
+    assert [decoded(dict(zip(columns, row, strict=True))) for row in zip(*columns.values(), strict=True)] == want
+
+
 def test_pipeline_is_built_once_per_actor(ray_cluster: Any, tmp_path: Path):
     from cleaner.engines.ray_data import CleanBatch, clean_dataset
 

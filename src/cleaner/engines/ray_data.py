@@ -281,7 +281,7 @@ def count_verdicts(path: str, format: str) -> dict[str, int]:
     """Records per verdict in a folder :func:`run` wrote, read back by Ray (only the verdicts of
     Parquet files; JSONL lines are matched, not decoded)."""
     if format == "parquet":
-        ds = ray.data.read_parquet(path, columns=["verdict"], file_extensions=["parquet"])
+        ds = ray.data.read_parquet(path, file_extensions=["parquet"]).select_columns(["verdict"])
     else:
         ds = ray.data.read_text(path, file_extensions=["jsonl"])
     counts: Counter[str] = Counter()
