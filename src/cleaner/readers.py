@@ -132,9 +132,10 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
                   line: int | None = None, limit: int = ReadOptions.max_html_bytes) -> Document:
     """A Document of an HTML page's article text; ``InputError`` when it holds none.
 
-    ``metadata`` gets the page's ``title``, ``url``, ``html_lang`` and the ``hidden`` regions
+    ``metadata`` gets the page's ``title``, ``url``, ``html_lang``, the ``hidden`` regions
     (``start``/``end`` into the text, CSS ``locator``, ``technique``) for the ``html_hidden``
-    detector. Pages over ``limit`` characters are an error: memory stays bounded."""
+    detector and the ``links`` to other sites (``start``/``end`` of their text, ``href``) for the
+    ``link_farm`` detector. Pages over ``limit`` characters are an error: memory stays bounded."""
     if len(page) > limit:
         raise InputError(source, "C116", str(limit), line=line)
     try:
@@ -147,6 +148,8 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     meta.update(got.metadata)
     if got.hidden:
         meta["hidden"] = [h.to_dict() for h in got.hidden]
+    if got.links:
+        meta["links"] = [{"start": s, "end": e, "href": h} for s, e, h in got.links]
     return Document(got.text, id=id, source=source, format="html", metadata=MappingProxyType(meta))
 
 

@@ -98,6 +98,8 @@ class LinkFinder:
         """End of the TLD after the dot at ``dot``: the longest known TLD that no lower-case letter,
         digit or hyphen continues ("site.comThe" is glued text: the TLD is "com")."""
         word = text[dot + 1:end]
+        if word[0].isupper() and not word[1:2].isupper():
+            return None  # "Corp.SpaceX", "Inc.Today": a capitalised word after a dot is not a TLD
         for n in range(len(word), 1, -1):
             nxt = text[dot + 1 + n] if dot + 1 + n < len(text) else ""
             if word[:n].lower() in self.tlds and not (nxt.islower() or nxt.isdigit() or nxt == "-"):

@@ -65,6 +65,7 @@ class Block:
     links: int
     hidden: list[HiddenSeg] = field(default_factory=list)
     index: int = 0
+    anchors: list[tuple[int, int, str]] = field(default_factory=list)  # visible link text: start, end, href
 
     @property
     def visible(self) -> str:
@@ -84,12 +85,13 @@ class _Builder:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.segs: list[tuple[str, tuple[Node, str] | None, bool, bool]] = []  # text, hidden, link, pre
+        # text, hidden, href of the link it is in ("" outside links), pre
+        self.segs: list[tuple[str, tuple[Node, str] | None, str, bool]] = []
         self.links = 0
 
-    def add(self, text: str | None, node: Node, link: bool, pre: bool) -> None:
+    def add(self, text: str | None, node: Node, href: str, pre: bool) -> None:
         if text:
-            self.segs.append((text, node.hidden, link, pre))
+            self.segs.append((text, node.hidden, href, pre))
 
     def flush(self, node: Node) -> None:
         if not self.segs:
@@ -98,10 +100,11 @@ class _Builder:
         links, self.links = self.links, 0
         parts: list[str] = []
         hidden: list[HiddenSeg] = []
+        anchors: list[tuple[int, int, str]] = []
         link_chars = 0
         length = 0
         space = True  # collapse leading space
-        for text, hid, link, pre in segs:
+        for text, hid, href, pre in segs:
             if not pre:
                 text = SPACE.sub(" ", text)
                 if space and text.startswith(" "):
@@ -112,8 +115,12 @@ class _Builder:
             parts.append(text)
             length += len(text)
             space = text.endswith((" ", "\n"))
-            if link and hid is None:  # hidden links are judged by html_hidden, not as navigation
+            if href and hid is None:  # hidden links are judged by html_hidden, not as navigation
                 link_chars += len(text)
+                if anchors and anchors[-1][2] == href and anchors[-1][1] == start:
+                    anchors[-1] = (anchors[-1][0], length, href)
+                else:
+                    anchors.append((start, length, href))
             if hid is not None:
                 _add_hidden(hidden, start, length, hid)
         text = "".join(parts)
@@ -121,7 +128,8 @@ class _Builder:
         if not stripped.strip():
             return
         hidden = [(s, min(e, len(stripped)), r, t) for s, e, r, t in hidden if s < len(stripped)]
-        self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks)))
+        anchors = [(s, min(e, len(stripped)), h) for s, e, h in anchors if s < len(stripped)]
+        self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks), anchors))
 
 
 def _add_hidden(hidden: list[HiddenSeg], start: int, end: int, hid: tuple[Node, str]) -> None:
@@ -161,7 +169,7 @@ def walk(root: Any, sheet: StyleSheet) -> list[Block]:
     """The blocks of the page under ``root`` (usually ``<html>``), in document order."""
     b = _Builder()
     stack: list[Node] = []
-    link_depth = 0
+    hrefs: list[str] = []  # the open links' targets, innermost last
     pre_depth = 0
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -185,24 +193,24 @@ def walk(root: Any, sheet: StyleSheet) -> list[Block]:
                 b.flush(parent or node)
             stack.append(node)
             if tag == "a" and el.get("href") is not None:
-                link_depth += 1
+                hrefs.append(el.get("href").strip() or "#")
                 b.links += 1
             elif tag == "pre":
                 pre_depth += 1
             elif tag == "br":
-                b.add("\n", node, False, True)
-            b.add(el.text, node, link_depth > 0, pre_depth > 0)
+                b.add("\n", node, "", True)
+            b.add(el.text, node, hrefs[-1] if hrefs else "", pre_depth > 0)
         else:
             node = stack.pop()
             if tag not in SKIP:
                 if tag in BLOCK:
                     b.flush(node)
                 if tag == "a" and el.get("href") is not None:
-                    link_depth -= 1
+                    hrefs.pop()
                 elif tag == "pre":
                     pre_depth -= 1
             if stack:
-                b.add(el.tail, stack[-1], link_depth > 0, pre_depth > 0)
+                b.add(el.tail, stack[-1], hrefs[-1] if hrefs else "", pre_depth > 0)
     if stack:
         b.flush(stack[0])
     return b.blocks

@@ -49,6 +49,7 @@ class Extraction:
     text: str
     hidden: tuple[HiddenRegion, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
+    links: tuple[tuple[int, int, str], ...] = ()  # visible text of links to other sites: start, end, href
 
 
 def parse(html: str) -> Any:
@@ -147,11 +148,15 @@ def _separator(prev: Block, block: Block) -> str:
     return "\n\n"
 
 
-def assemble(blocks: Sequence[Block]) -> tuple[str, tuple[HiddenRegion, ...]]:
-    """Join blocks into text; merge each hiding element's segments into one region."""
+def assemble(blocks: Sequence[Block], page_url: str | None = None
+             ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[int, int, str], ...]]:
+    """Join blocks into text; merge each hiding element's segments into one region; keep the text
+    offsets of links that leave the page's site (what a link-farm detector weighs)."""
     parts: list[str] = []
     pos = 0
     regions: list[tuple[int, int, Node, str]] = []
+    links: list[tuple[int, int, str]] = []
+    home = _host(page_url or "")
     prev: Block | None = None
     for block in blocks:
         if prev is not None:
@@ -163,13 +168,28 @@ def assemble(blocks: Sequence[Block]) -> tuple[str, tuple[HiddenRegion, ...]]:
                 regions[-1] = (regions[-1][0], pos + e, root, technique)
             else:
                 regions.append((pos + s, pos + e, root, technique))
+        links += [(pos + s, pos + e, href) for s, e, href in block.anchors if _external(href, home)]
         parts.append(block.text)
         pos += len(block.text)
         prev = block
     text = "".join(parts)
     locate = Locator()
     hidden = tuple(HiddenRegion(s, e, locate(root.el), t) for s, e, root, t in regions if text[s:e].strip())
-    return text, hidden
+    return text, hidden, tuple(links)
+
+
+_HOST = regex.compile(r"^(?:https?:)?//(?:[^/@]*@)?(?:www\.)?([^/:?#]+)", regex.IGNORECASE)
+
+
+def _host(url: str) -> str:
+    m = _HOST.match(url.strip())
+    return m.group(1).lower() if m else ""
+
+
+def _external(href: str, home: str) -> bool:
+    """An absolute link to another host (relative links and the page's own site are not)."""
+    host = _host(href)
+    return bool(host) and host != home and not host.endswith("." + home) and not home.endswith("." + host)
 
 
 def page_metadata(root: Any) -> dict[str, Any]:
@@ -204,8 +224,9 @@ def extract(html: str) -> Extraction:
     root = parse(html)
     blocks = walk(root, stylesheet(root))
     chosen = _adjacent_hidden(blocks, select(blocks))
-    text, hidden = assemble(chosen)
-    return Extraction(text, hidden, page_metadata(root))
+    meta = page_metadata(root)
+    text, hidden, links = assemble(chosen, meta.get("url"))
+    return Extraction(text, hidden, meta, links)
 
 
 __all__ = ["Extraction", "ExtractionError", "HiddenRegion", "ancestors", "css_path", "extract", "parse"]

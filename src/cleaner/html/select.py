@@ -166,8 +166,11 @@ def _signature(el: Any) -> tuple[str, str]:
     return el.tag, DIGITS.sub("", classes[0]) if classes else ""
 
 
-def _repeated(node: Node, cache: dict[int, bool]) -> bool:
-    """Is ``node`` one of three or more siblings of the same tag and class (a card in a list)?"""
+def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
+    """Is ``node`` one of three or more siblings of the same tag and class (a card in a list)?
+
+    The signatures of a parent's children are counted once per parent (``cache``), so a page whose
+    ``<body>`` has 20,000 children stays linear."""
     key = id(node)
     if key not in cache:
         parent = node.el.getparent()
@@ -175,7 +178,16 @@ def _repeated(node: Node, cache: dict[int, bool]) -> bool:
         if not sig[1] and node.tag not in ("li", "article"):  # a bare <div> is no card
             cache[key] = False
             return False
-        cache[key] = parent is not None and sum(1 for c in parent if _signature(c) == sig) >= CARDS
+        if parent is None:
+            cache[key] = False
+            return False
+        counts = cache.get(("children", parent))
+        if counts is None:
+            counts = {}
+            for c in parent:
+                counts[_signature(c)] = counts.get(_signature(c), 0) + 1
+            cache[("children", parent)] = counts
+        cache[key] = counts.get(sig, 0) >= CARDS
     return cache[key]
 
 
@@ -210,7 +222,7 @@ def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
                     break
                 count[id(anc)] = count.get(id(anc), 0) + 1
     out: set[int] = set()
-    cache: dict[int, bool] = {}
+    cache: dict[Any, Any] = {}
     headlines = _headlines(blocks)
     for block in blocks:
         if block.index not in prose:
@@ -283,6 +295,15 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         where = placement(b.node, top, memo)
         if b.hidden and where != OUTSIDE:  # hidden text anywhere inside the article element is reported
             out.append(b)
-        elif where == KEPT and b.index not in dense:
+        elif where == KEPT and (b.index not in dense or _offsite_links(b)):
             out.append(b)
     return out
+
+
+MIN_OFFSITE = 3  # links away from the page's site that make a link block worth judging as a link farm
+
+
+def _offsite_links(block: Block) -> bool:
+    """A link block inside the article whose links leave the page's site: kept, so that the
+    ``link_farm`` rule can judge it (an SEO link farm) instead of it vanishing unreported."""
+    return sum(1 for _s, _e, href in block.anchors if href.startswith(("http://", "https://", "//"))) >= MIN_OFFSITE
