@@ -291,19 +291,32 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         return [b for b in blocks if b.index not in dense and not furniture(b.node, furniture_memo)]
     memo: dict[int, int] = {}
     out = []
+    links: list[Block] = []  # a run of link blocks inside the article (a list of links, one per item)
+
+    def close_links() -> None:
+        if sum(_offsite(b) for b in links) >= MIN_OFFSITE:
+            out.extend(links)
+        links.clear()
+
     for b in blocks:
         where = placement(b.node, top, memo)
+        if where == KEPT and b.index in dense and not b.hidden:
+            links.append(b)
+            continue
+        close_links()
         if b.hidden and where != OUTSIDE:  # hidden text anywhere inside the article element is reported
             out.append(b)
-        elif where == KEPT and (b.index not in dense or _offsite_links(b)):
+        elif where == KEPT and b.index not in dense:
             out.append(b)
+    close_links()
     return out
 
 
-MIN_OFFSITE = 3  # links away from the page's site that make a link block worth judging as a link farm
+MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
 
 
-def _offsite_links(block: Block) -> bool:
-    """A link block inside the article whose links leave the page's site: kept, so that the
-    ``link_farm`` rule can judge it (an SEO link farm) instead of it vanishing unreported."""
-    return sum(1 for _s, _e, href in block.anchors if href.startswith(("http://", "https://", "//"))) >= MIN_OFFSITE
+def _offsite(block: Block) -> int:
+    """Links of a block that leave the site. A run of link blocks inside the article holding at
+    least ``MIN_OFFSITE`` of them is kept, so that the ``link_farm`` rule can judge it (an SEO link
+    farm is spam, a list of related stories is not) instead of it vanishing unreported."""
+    return sum(1 for _s, _e, href in block.anchors if href.startswith(("http://", "https://", "//")))
