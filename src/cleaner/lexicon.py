@@ -59,34 +59,47 @@ def variants(term: str) -> set[str]:
 
 
 def fold(text: str, separators: bool = True) -> tuple[str, list[int] | None]:
-    """``(folded text, map)``: NFKC, lower case, separators between CJK characters dropped.
+    """``(folded text, map)``: lower case, NFKC where it maps one character to one (full-width
+    ``ＫＴＶ`` → ``ktv``, ``Ａ`` → ``a``), separators between CJK characters dropped.
 
-    ``map[i]`` is the original offset of folded character ``i`` (``None`` when folding kept every
-    character in place, the common case: ASCII, or text whose folding changes no length)."""
+    ``map[i]`` is the original offset of folded character ``i``; ``None`` when every character
+    kept its place, the common case. A character whose NFKC form is longer (``…``, ``ﬁ``) is left as
+    it is: no term holds one, and leaving it keeps the offsets aligned without a walk."""
     if text.isascii():
         return text.lower(), None
     low = text.lower()
-    if (len(low) == len(text) and unicodedata.is_normalized("NFKC", low)
-            and not (separators and _SEPARATED.search(low))):
-        return low, None
+    if len(low) == len(text):
+        table = _width_table("".join(_NON_ASCII.findall(low)))
+        folded = low.translate(table) if table else low
+        if not (separators and _SEPARATED.search(folded)):
+            return folded, None
     seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())} if separators else set()
     chars: list[str] = []
     where: list[int] = []
-    pos = 0
-    for m in _NON_ASCII.finditer(text):  # ASCII stretches map one to one; only the rest is walked
-        chars.append(text[pos:m.start()].lower())
-        where.extend(range(pos, m.start()))
-        for i in range(m.start(), m.end()):
-            if i in seps:
-                continue
-            for c in unicodedata.normalize("NFKC", text[i]).lower():
-                chars.append(c)
-                where.append(i)
-        pos = m.end()
-    chars.append(text[pos:].lower())
-    where.extend(range(pos, len(text)))
+    for i, ch in enumerate(text):
+        if i in seps:
+            continue
+        for c in _fold_char(ch):
+            chars.append(c)
+            where.append(i)
     where.append(len(text))
     return "".join(chars), where
+
+
+def _fold_char(ch: str) -> str:
+    low = ch.lower()
+    n = unicodedata.normalize("NFKC", low)
+    return n if len(n) == 1 else low
+
+
+def _width_table(chars: str) -> dict[int, str]:
+    """``str.translate`` table of the one-to-one NFKC foldings among ``chars``."""
+    table = {}
+    for c in set(chars):
+        n = unicodedata.normalize("NFKC", c)
+        if n != c and len(n) == 1:
+            table[ord(c)] = n
+    return table
 
 
 class Lexicon:
