@@ -59,6 +59,14 @@ class Analysis:
         return self.text.lower()
 
     @cached_property
+    def folded(self) -> tuple[str, list[int] | None]:
+        """The text folded for Latin term lists (:func:`cleaner.lexicon.fold`, no separator
+        dropping), shared by the rules that match word lists against the whole document."""
+        from .lexicon import fold
+
+        return fold(self.text, separators=False)
+
+    @cached_property
     def scripts(self) -> Counter[str]:
         return script_counts(self.text, self.chars)
 

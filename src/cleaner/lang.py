@@ -134,7 +134,7 @@ def guess_language(text: str, counts: Counter[str] | None = None) -> tuple[str, 
         return SCRIPT_LANG[script], "script"
     if script == "None":
         return "und", "none"
-    words = WORD.findall(text[:2400].lower())[:400]
+    words = WORD.findall(text[:1500].lower())[:250]
     if words:
         hits = Counter(WORD_LANG[w] for w in words if w in WORD_LANG)
         hits.update(dict.fromkeys(FUNCTION_WORDS, 0))
@@ -160,6 +160,7 @@ def _langdetect(text: str) -> str:
 
     try:
         detector = _factory().create()  # type: ignore[attr-defined]
+        detector.n_trial = 3  # of langdetect's 7 random trials; on a 1,000-character sample 3 agree
         detector.append(text)
         lang: str = detector.detect()
     except LangDetectException:

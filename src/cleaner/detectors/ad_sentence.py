@@ -16,6 +16,7 @@ casino or a drug carries one term and no selling, so it stays below the threshol
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import regex
 
 from ..analysis import Analysis
 from ..document import Document
-from ..lexicon import Lexicon
+from ..lexicon import Hit, Lexicon
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
@@ -96,14 +97,16 @@ class AdSentenceDetector(Detector):
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if analysis.script == "None":  # ad copy in English is spam in an article of any script
             return
-        hits = list(self.ads.find(doc.text))
+        hits = list(self.ads.find(doc.text, analysis.folded))
         links = self.links.in_document(analysis, self.timeout) if self.links else []
         if not hits and not links:
             return
         positions: dict[str, list[int]] = {}
         for h in hits:
             positions.setdefault(h.term, []).append(h.start)
-        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions)
+        style = sorted(self.style.find(doc.text, analysis.folded), key=lambda h: h.start)
+        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions,
+                     sorted(hits, key=lambda h: h.start), style)
         done = -1
         for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
             if pos < done:
@@ -189,7 +192,8 @@ class AdSentenceDetector(Detector):
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
         sent = page.text[start:end]
-        ev = _Evidence({h.term for h in self.ads.find(sent)}, self.style.categories(sent))
+        ev = _Evidence({h.term for h in _within(page.hits, start, end)},
+                       {h.category for h in _within(page.style, start, end)})
         if page.links_in(start, end):
             ev.features.add("link")
         if _PRICE.search(sent):
@@ -220,6 +224,8 @@ class _Page:
     links: list[tuple[int, int]]
     doc_terms: Counter[str]
     term_positions: dict[str, list[int]]
+    hits: list[Hit]  # the document's ad-term and style hits, by start: a sentence takes its share
+    style: list[Hit]
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)
@@ -235,6 +241,16 @@ def _capital_after(text: str, i: int) -> bool:
     if j < len(text) and text[j] in "\"“‘'(":
         j += 1
     return j < len(text) and text[j].isupper()
+
+
+def _within(hits: list[Hit], start: int, end: int) -> list[Hit]:
+    i = bisect.bisect_left(hits, start, key=lambda h: h.start)
+    out = []
+    while i < len(hits) and hits[i].start < end:
+        if hits[i].end <= end:
+            out.append(hits[i])
+        i += 1
+    return out
 
 
 def _cjk_after(text: str, i: int) -> bool:

@@ -109,10 +109,9 @@ def _glued(text: str, start: int, end: int) -> bool:
 
 def _split_glued_www(text: str, start: int) -> int:
     """``willwww.site.cn`` → the link starts at ``www``."""
-    i = text.lower().find("www.", start, start + 40)
-    j = text.find("http", start, start + 40)
-    cut = min(x for x in (i, j) if x >= 0) if (i >= 0 or j >= 0) else -1
-    return cut if cut > start else start
+    head = text[start:start + 40].lower()
+    cuts = [x for x in (head.find("www."), head.find("http")) if x > 0]
+    return start + min(cuts) if cuts else start
 
 
 def _standalone(text: str, analysis: Analysis, start: int, end: int) -> bool:
