@@ -113,9 +113,10 @@ class AdSentenceDetector(Detector):
                 continue
             start, end, ev = self._unit(page, pos)
             score = self._score(page, ev, start, end)
-            if score >= self.params.threshold and end - start <= self.params.max_chars:
-                done = end
-                yield self.span(doc, start, end, score=min(1.0, score / 1.5),
+            threshold = self.params.threshold
+            if score >= threshold and end - start <= self.params.max_chars:
+                done = end  # confidence: 0.6 at the threshold, 1.0 at twice the evidence
+                yield self.span(doc, start, end, score=0.6 + 0.4 * min(1.0, (score - threshold) / threshold),
                                 detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
 
     # -- sentences and units -----------------------------------------------------------------
