@@ -1,7 +1,9 @@
 """``contact_drop``: link drops and messenger handles left outside any sentence.
 
 SEO spam often leaves only its address: ``xmyc520.vip`` after the last sentence of a paragraph,
-``www.site666.cn`` glued between two words, ``TG @handle`` at a paragraph start. A link in prose
+``www.site666.cn`` glued between two words, ``TG @handle`` or ``VX 13800138000`` at a paragraph
+start. A phone number counts only behind the markers of Chinese ad strings (QQ, VX, 微信…):
+reporters print ``Signal: 347-…`` and ``WhatsApp: +1 …`` tip lines. A link in prose
 is part of a sentence (``reported by bloomberg.com on Tuesday``); a dropped one is glued to a word,
 stands where no sentence holds it, follows a messenger marker, or has the look of a throwaway
 domain (letters plus digits, a cheap TLD). Evidence adds up to a threshold.
@@ -23,6 +25,7 @@ from .base import Detector, read_word_list
 from .common import LinkFinder
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
+PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
@@ -34,6 +37,7 @@ class ContactDropParams:
     tlds: str = ""  # sidecar list of top-level domains
     cheap_tlds: tuple[str, ...] = ()  # TLDs favoured by throwaway spam domains
     markers: tuple[str, ...] = ()  # messenger names that introduce a handle ("TG", "WhatsApp")
+    phone_markers: tuple[str, ...] = ()  # the few behind which a phone number is an ad, not a tip line
     weights: dict[str, float] = field(default_factory=lambda: {
         "glued": 0.6, "standalone": 0.5, "marker": 0.6, "throwaway": 0.3, "cheap_tld": 0.2,
         "throwaway_in_cjk": 0.3})
@@ -58,6 +62,8 @@ class ContactDropDetector(Detector):
         self.marker = regex.compile(rf"(?:^|(?<=[\s(（]))(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) \
             if alt else None
         self.cheap = {t.lower() for t in p.cheap_tlds}
+        alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
+        self.phone_marker = regex.compile(rf"(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) if alt else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if analysis.script == "None":
@@ -66,6 +72,9 @@ class ContactDropDetector(Detector):
         found = [(s, e, "link") for s, e in self.links.in_document(analysis, self.timeout)]
         if analysis.has_any("@"):
             found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
+        if self.phone_marker is not None:  # a phone number counts only behind an ad's messenger marker
+            found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
+                      if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
         for start, end, what in sorted(found):
             start = _split_glued_www(text, start)
             start, score, evidence = self._score(text, analysis, start, end, what)
