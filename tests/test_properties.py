@@ -39,8 +39,8 @@ INJECTIONS = [
     "Buy cheap Cialis online, no prescription at pills-24.net", "[TN: “规划” literally means “planning”.]",
     "a\u200bb", "donâ€™t", "\ufffd\ufffd", "www.spam666.cn", "media【媒体】",
 ]
-PREAMBLES = ["", "Of course. Here is the English translation:", "好的，下面是英文译文："]
-POSTSCRIPTS = ["", "Let me know if you want a shorter version!", "[End of output]"]
+PREAMBLES = ["", "Of course. Here is the English translation:", "好的，以下是翻译后的文章："]
+POSTSCRIPTS = ["", "Let me know if you want a shorter version!", "[End of the rewrite]"]
 PLACES = [" ", "", "\n", "\n\n", ". "]
 
 

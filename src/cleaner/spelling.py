@@ -4,7 +4,7 @@ Only words the typo detector has already flagged come here, so this module can a
 hundred microseconds per word. Candidates come from four generators over a :class:`Lexicon`:
 
 * **edits** — words within two Damerau (OSA) edits, from the symmetric-delete index;
-* **anagrams** — the same letters in another order (``sgaet`` → ``stage``);
+* **anagrams** — the same letters in another order (``tseag`` → ``stage``);
 * **splits** — a lost space (``inthe`` → ``in the``);
 * **scrambled merges** — two words run together and scrambled (``crteeaa`` → ``create a``): every
   way to share the letters between two words is looked up in the anagram index.

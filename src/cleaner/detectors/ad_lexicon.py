@@ -1,9 +1,9 @@
 """``ad_lexicon``: same-script ad strings, found by their vocabulary (Chinese spam in Chinese prose).
 
-Inside a Chinese (or Japanese) article an injected ``郑州足浴养生`` is written in the article's own
+Inside a Chinese (or Japanese) article an injected ``杭州足浴养生`` is written in the article's own
 script, so script runs cannot find it; its words can. Lexicon hits that touch each other form a
 *chain* (``郑州`` city + ``足浴`` ad term + ``养生`` suffix), which also takes in a glued contact
-handle, number or domain (``宁波夜蒲520``, ``长沙约茶 csyc.fun``). A chain is spam when its weights
+handle, number or domain (``温州夜蒲520``, ``南京约茶 njyc.fun``). A chain is spam when its weights
 add up to the threshold and it holds decisive evidence: a strong ad term, a casino brand with a
 suffix, a weak ad term next to a city or a contact, or a contact marker with a number. Sitting
 alone on a line (or glued to a line edge) adds weight, as injected strings do and prose rarely does.

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
 
 # A contact handle, number or domain right after an ad string, glued or after one space or colon,
-# optionally behind a messenger marker: "夜场qdyc99.site", "美高梅 mgm8866.app", "Q号：9527666",
-# "飞机号 @cs_yeyou", "会所QQ 88996677", "官网tg@hk_night", "娱乐场vip".
+# optionally behind a messenger marker: "夜场abcd99.site", "金沙 js8866.app", "Q号：8812345",
+# "飞机号 @gz_night", "会所QQ 88996677", "官网tg@hk_night", "娱乐场vip".
 _MARKER = r"(?:qq|vx|wx|tg|wechat|weixin|whatsapp|telegram|line|kakao|tel|phone|mobile)"
 _TOKEN = (r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
           r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"

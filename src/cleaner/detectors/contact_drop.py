@@ -1,6 +1,6 @@
 """``contact_drop``: link drops and messenger handles left outside any sentence.
 
-SEO spam often leaves only its address: ``xmyc520.vip`` after the last sentence of a paragraph,
+SEO spam often leaves only its address: ``abcd520.vip`` after the last sentence of a paragraph,
 ``www.site666.cn`` glued between two words, ``TG @handle`` or ``VX 13800138000`` at a paragraph
 start. A phone number counts only behind the markers of Chinese ad strings (QQ, VX, 微信…):
 reporters print ``Signal: 347-…`` and ``WhatsApp: +1 …`` tip lines. A link in prose

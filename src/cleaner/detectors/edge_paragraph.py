@@ -1,7 +1,7 @@
 """``edge_paragraph``: a short first or last paragraph that matches a pattern (LLM chatter).
 
 An assistant's reply pasted whole into a page starts with a preamble (``Sure, here is the
-translation:``) and ends with an offer (``Would you like me to…``, ``[End of output]``); both sit
+translation:``) and ends with an offer (``Would you like me to…``, ``[End of translation]``); both sit
 in a paragraph of their own at the edge of the document. Matching only there, and only in short
 paragraphs, keeps an article that *quotes* such phrases in its body untouched.
 """

@@ -3,8 +3,8 @@
 An injected SEO string like ``爱上海同城419`` is a short run of another script dropped into prose
 without any of the signs journalists use when they quote foreign words: it is not glossed
 (``Xiamen (厦门)``, ``春风楼, means “…”``), not quoted (``“共同富裕”``, ``《活着》``), and it often sits
-at a line edge, is glued to a word, carries ad vocabulary or a contact handle (``V信 nb7788``,
-``qdyc99.site``). Each run is extended over glued codes and handles, then scored:
+at a line edge, is glued to a word, carries ad vocabulary or a contact handle (``V信 ab1234``,
+``abcd99.site``). Each run is extended over glued codes and handles, then scored:
 
 * evidence for spam: a bare run at all (``bare``), a line edge (``edge``), glued to a word (``glued``),
   ad-lexicon hits (weights per category), an attached contact/number/domain (``contact``);
@@ -74,7 +74,7 @@ class ForeignRunDetector(Detector):
         super().__init__(rule, timeout)
         p: ForeignRunParams = self.params
         cls = "".join(SCRIPT_CLASSES[s] for s in p.scripts)
-        # a run: foreign letters, possibly joined by short glued codes (龙凤419会所, 长沙KTV公主)
+        # a run: foreign letters, possibly joined by short glued codes (龙凤419会所, 成都KTV公主)
         # or by a space and a glued upper-case marker (深圳夜场 V信), or by one space (三亚 伴游)
         self.run_re = regex.compile(rf"[{cls}]+(?:(?:[A-Za-z0-9]{{1,4}}|[ \t][A-Z]{{1,3}}|[ \t])[{cls}]+)*")
         self.lexicon: Lexicon = load_lexicon(rule, "lexicon", p.lexicon)
@@ -99,7 +99,7 @@ class ForeignRunDetector(Detector):
     # -- extent ------------------------------------------------------------------------------
     def _extend(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Take in glued short upper-case markers on the left (``V信``, ``Q号``) and contact
-        handles, numbers and domains on the right (``夜场qdyc99.site``, ``美高梅 mgm8866.app``)."""
+        handles, numbers and domains on the right (``夜场abcd99.site``, ``金沙 js8866.app``)."""
         left = start
         while left > 0 and "A" <= text[left - 1] <= "Z" and start - left < 3:
             left -= 1

@@ -5,11 +5,11 @@ A translation tool that was unsure left both languages and its notes in place:
 ``academic achievements``. Two shapes:
 
 * **source-first**: a bare run of the foreign script followed by bracket groups (or ``/``) holding
-  the target-language word, optionally with notes: ``警方（police）（这里的“警方”指“police”）``,
-  ``音乐/music``. The repair is the first bare target-language word in the brackets.
+  the target-language word, optionally with notes: ``政府（government）（这里的“政府”指“government”）``,
+  ``能源/energy``. The repair is the first bare target-language word in the brackets.
 * **target-first**: a word followed by a bracketed foreign term that is *labelled* as a translation
-  (``revenue (Chinese: 营业收入)``, ``system（直译：系统）``) or set in the brackets a translation tool
-  uses rather than a journalist (``public【公众】``, full-width ``（…）`` glued to the word). The repair
+  (``profit (Chinese: 利润)``, ``policy（直译：政策）``) or set in the brackets a translation tool
+  uses rather than a journalist (``market【市场】``, full-width ``（…）`` glued to the word). The repair
   is the word itself.
 
 A journalist's gloss is left alone: ``Xiamen (厦门)`` (ASCII parentheses, no label), a quoted term
