@@ -15,7 +15,8 @@ SAMPLES = ROOT / "samples"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/*/expected.* from the current output (review the diff before committing)")
+                     help="rewrite tests/golden/*/expected.* from the current output (review the diff before "
+                          "committing)")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -23,7 +24,7 @@ class Document:
     id: str = "doc"
     source: str = ""
     format: str = "str"
-    metadata: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    metadata: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # stored read-only
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -41,5 +42,5 @@ class Document:
         return lang if isinstance(lang, str) and lang else None
 
 
-def _rebuild(text: str, id: str, source: str, format: str, metadata: dict[str, Any]) -> Document:  # noqa: A002
+def _rebuild(text: str, id: str, source: str, format: str, metadata: dict[str, Any]) -> Document:
     return Document(text, id, source, format, MappingProxyType(metadata))

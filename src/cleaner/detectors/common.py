@@ -74,7 +74,9 @@ class LinkFinder:
 
     def in_document(self, analysis: Analysis, timeout: float | None = None) -> list[tuple[int, int]]:
         """Every link of the document, found once per document whichever rule asks first."""
-        return analysis.memo(("links", id(self)), lambda: self.find(analysis.text, timeout=timeout))
+        links: list[tuple[int, int]] = analysis.memo(("links", id(self)),
+                                                     lambda: self.find(analysis.text, timeout=timeout))
+        return links
 
     @staticmethod
     def between(links: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:

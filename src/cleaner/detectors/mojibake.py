@@ -40,9 +40,9 @@ _IN_RUN = (frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ�
 def _repair(run: str) -> str:
     """ftfy until nothing changes (garbage can repair in two steps), minus C0/C1 controls
     ("Â\x8d" repairs to one)."""
-    fixed = _CONTROL.sub("", run)
+    fixed: str = _CONTROL.sub("", run)
     for _ in range(3):
-        again = _CONTROL.sub("", ftfy.fix_encoding(fixed))
+        again: str = _CONTROL.sub("", ftfy.fix_encoding(fixed))
         if again == fixed:
             break
         fixed = again

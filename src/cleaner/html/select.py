@@ -188,7 +188,7 @@ def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
                 counts[_signature(c)] = counts.get(_signature(c), 0) + 1
             cache[("children", parent)] = counts
         cache[key] = counts.get(sig, 0) >= CARDS
-    return cache[key]
+    return bool(cache[key])
 
 
 def _headlines(blocks: Sequence[Block]) -> set[int]:
