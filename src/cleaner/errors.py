@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "C205": "cannot read the word list {detail}",
     "C206": "the regular expression does not compile: {detail}",
     "C207": "duplicate rule id {detail}",
+    "C208": "no such rule file or folder",
     # usage (C3xx)
     "C300": "no such input: {detail}",
     "C301": "the output folder {detail}",

@@ -223,7 +223,7 @@ def load_rules(dirs: Sequence[str | Path] | str | Path | None = None, *, bundled
         elif root.is_dir():
             rules = [load_rule(root, p) for p in iter_rule_files(root)]
         else:
-            raise RuleError(root, "C200", "no such file or folder")
+            raise RuleError(root, "C208")
         for rule in rules:
             by_id[rule.id] = rule
     return sorted(by_id.values(), key=lambda r: r.id)
