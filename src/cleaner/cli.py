@@ -21,6 +21,8 @@ from .readers import ReadOptions, read_input
 from .report import build_report, error_text, format_summary
 from .rules import load_rules
 
+DESCRIPTION = ("Find and remove injected spam, translation/LLM artifacts, encoding junk and hidden HTML in "
+               "scraped articles; flag typos. Writes cleaned text and span-level annotations.")
 EPILOG = """exit codes: 0 all inputs processed; 1 some inputs failed (listed in OUT/errors.jsonl);
 2 usage or rule-file error."""
 RAY_EPILOG = """exit codes: 0 every record cleaned; 1 some records could not be (rows with verdict "error",
@@ -28,7 +30,7 @@ the reason in their "errors"); 2 usage or rule-file error, or Ray not installed.
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cleaner", description=__doc__.splitlines()[0], epilog=EPILOG,
+    p = argparse.ArgumentParser(prog="cleaner", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
