@@ -21,7 +21,6 @@ SCRIPT_RUN = regex.compile(
     r"|(?P<Cyrillic>\p{Cyrillic}+)|(?P<Greek>\p{Greek}+)|(?P<Arabic>\p{Arabic}+)|(?P<Hebrew>\p{Hebrew}+)"
     r"|(?P<Thai>\p{Thai}+)|(?P<Devanagari>\p{Devanagari}+)|(?P<Latin>\p{Latin}+)"
 )
-NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 # A few dozen of the most frequent function words per language (short, unambiguous where possible).

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-_SEPARATED = regex.compile(rf"(?<=[{_CJK}])[\s·•.\-_*|/\\~,，。、]+(?=[{_CJK}])")
+CJK_LETTERS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"  # one definition, shared
+_SEPARATED = regex.compile(rf"(?<=[{CJK_LETTERS}])[\s·•.\-_*|/\\~,，。、]+(?=[{CJK_LETTERS}])")
 _WORDCHAR = regex.compile(r"[\p{L}\p{N}]")
-_HAS_CJK = regex.compile(rf"[{_CJK}]")
+CJK = regex.compile(rf"[{CJK_LETTERS}]")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 
 
@@ -53,7 +53,7 @@ def variants(term: str) -> set[str]:
     """The term, lower-cased and NFKC-folded, plus its traditional-script spellings."""
     base = unicodedata.normalize("NFKC", term).lower()
     out = {base}
-    if _HAS_CJK.search(base):
+    if CJK.search(base):
         out.update(c.convert(base) for c in _converters())  # type: ignore[attr-defined]
     return out
 
@@ -107,11 +107,11 @@ class Lexicon:
 
     def __init__(self, terms: Mapping[str, str]) -> None:
         self.size = len(terms)
-        self._cjk = any(_HAS_CJK.search(t) for t in terms)
+        self._cjk = any(CJK.search(t) for t in terms)
         self._auto = ahocorasick.Automaton()
         for term, category in terms.items():
             for v in variants(term):
-                self._auto.add_word(v, (v, category, not _HAS_CJK.search(v)))
+                self._auto.add_word(v, (v, category, not CJK.search(v)))
         self._empty = len(self._auto) == 0
         if not self._empty:
             self._auto.make_automaton()
@@ -144,6 +144,6 @@ def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     for ch, edge in ((before, text[start]), (after, text[end - 1])):
-        if ch and _WORDCHAR.match(ch) and _WORDCHAR.match(edge) and not _HAS_CJK.match(ch):
+        if ch and _WORDCHAR.match(ch) and _WORDCHAR.match(edge) and not CJK.match(ch):
             return False
     return True

@@ -25,19 +25,18 @@ import regex
 
 from ..analysis import Analysis
 from ..document import Document
-from ..lexicon import Hit, Lexicon
+from ..lexicon import CJK, Hit, Lexicon
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder, load_lexicon
+from .common import LinkFinder, load_lexicon, nearest_nonspace
 
 # a sentence ends at .!? (and closing quotes) before white space or glued to a capitalised word
 # ("…growing.Buy cheap…"), at a colon before a capital, or at a CJK full stop
 _END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z][a-z])|:(?=[ \t]+[A-Z])|[。！？]+[”」]?")
 _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
                        regex.IGNORECASE)
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
 _NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
@@ -255,10 +254,8 @@ def _within(hits: list[Hit], start: int, end: int) -> list[Hit]:
 
 
 def _cjk_after(text: str, i: int) -> bool:
-    j = i
-    while j < len(text) and text[j] in " \t":
-        j += 1
-    return j < len(text) and _CJK.match(text[j]) is not None
+    _, ch = nearest_nonspace(text, i, 1)
+    return bool(ch) and CJK.match(ch) is not None
 
 
 def _skip(text: str, i: int, step: int) -> int:

@@ -18,6 +18,7 @@ import regex
 
 from ..analysis import Analysis
 from ..document import Document
+from ..lexicon import CJK
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
@@ -27,7 +28,6 @@ from .common import LinkFinder
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
 
@@ -108,7 +108,7 @@ class ContactDropDetector(Detector):
 
 
 def _in_cjk_prose(text: str, start: int, end: int) -> bool:
-    return start > 0 and end < len(text) and bool(_CJK.match(text[start - 1])) and bool(_CJK.match(text[end]))
+    return start > 0 and end < len(text) and bool(CJK.match(text[start - 1])) and bool(CJK.match(text[end]))
 
 
 def _glued(text: str, start: int, end: int) -> bool:

@@ -25,16 +25,16 @@ import regex
 
 from ..analysis import Analysis
 from ..document import Document
+from ..lexicon import CJK, CJK_LETTERS
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
 from .common import Gloss
 
-_FOREIGN = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_FOREIGN = CJK_LETTERS
 _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
 _GROUP = rf"[ \t]?[{regex.escape(_OPEN)}][^{regex.escape(_OPEN + _CLOSE)}\n]{{1,80}}[{regex.escape(_CLOSE)}]"
-_HAS_FOREIGN = regex.compile(rf"[{_FOREIGN}]")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,3}")
 
 
@@ -102,7 +102,7 @@ class MtGlossDetector(Detector):
 
     def _is_tool_gloss(self, chain: str) -> bool:
         p: MtGlossParams = self.params
-        if not _HAS_FOREIGN.search(chain):
+        if not CJK.search(chain):
             return False
         if "/" in chain and not any(c in chain for c in _OPEN):
             return True
