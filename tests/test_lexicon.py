@@ -31,3 +31,12 @@ def test_fold_keeps_offsets_when_folding_changes_no_length():
 def test_every_hit_points_at_text_that_folds_to_its_term(text):
     for h in LEX.find(text):
         assert fold(text[h.start:h.end])[0] == h.term
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Casino", "ＫＴＶ", "ｋｔｖ", "上 门", "…", "ﬁ", "İ", "É", "e\u0301", "²", " ", "\n",
+                                 "ß", "Σ", "“", "a"]), max_size=30).map("".join), st.booleans())
+def test_fold_with_the_callers_lower_case_and_characters_is_the_same(text, separators):
+    """The analysis hands ``fold`` the text's lower case and distinct characters to save two passes;
+    the result must not change."""
+    assert fold(text, separators, lower=text.lower(), chars=frozenset(text)) == fold(text, separators)

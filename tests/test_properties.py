@@ -127,3 +127,33 @@ def test_text_outside_the_edits_is_untouched(text):
         out = out[len(s.replacement or ""):]
         pos = s.edit_end
     assert out == text[pos:]
+
+
+# -- a prefilter never changes what is found ----------------------------------------------------
+
+CHATTER = ["As an AI language model, I cannot check this.", "Note: as an AI, I lack the data.",
+           "I'm sorry, but I can't translate this.", "I cannot fulfill this request today.",
+           "i am sorry, but i won't go on.", "I can’t help with that request, sorry."]
+PROSE = ["The dam was finished in 1936.", "“I am sorry,” he said.", "I cannot say, she wrote.",
+         "It was as an aid to pilots.", "Sales fell.", "I’m sorry but the bridge is shut."]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(CHATTER + PROSE), min_size=1, max_size=8),
+       st.lists(st.sampled_from([" ", "\n", "\n\n", "  ", ""]), min_size=8, max_size=8))
+def test_reach_finds_what_a_whole_text_search_finds(sentences, gaps):
+    """The disclaimer rule searches only near its required words (``reach``); on any mix of
+    chatter and prose it must find exactly the spans a search of the whole text finds."""
+    import dataclasses
+
+    from cleaner.analysis import Analysis
+    from cleaner.document import Document
+
+    text = "".join(s + g for s, g in zip(sentences, gaps, strict=False))
+    near = next(d for d in cleaner.Pipeline.default().detectors if d.rule.id == "artifact.llm_disclaimer")
+    assert near.params.reach > 0
+    whole = type(near)(near.rule)
+    whole.params = dataclasses.replace(near.params, reach=0)
+    doc = Document(text)
+    spans = [(s.start, s.end) for s in near.detect(doc, Analysis(doc))]
+    assert spans == [(s.start, s.end) for s in whole.detect(doc, Analysis(doc))]

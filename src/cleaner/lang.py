@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 import regex
 
@@ -56,6 +58,7 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     for lang, words in _FUNCTION_WORDS.items()
 }
 WORD_LANG = {w: lang for lang, words in FUNCTION_WORDS.items() for w in words}
+_CASED_FUNCTION_WORDS = frozenset(WORD_LANG).union(w.capitalize() for w in WORD_LANG)
 WORD = re.compile(r"\w+")  # stdlib re, plain \w: the fastest tokeniser; digits never match a function word
 
 
@@ -125,22 +128,27 @@ SCRIPT_LANG = {"Chinese": "zh", "Japanese": "ja", "Korean": "ko", "Greek": "el",
                "Thai": "th", "Arabic": "ar", "Devanagari": "hi"}
 
 
-def guess_language(text: str, counts: Counter[str] | None = None) -> tuple[str, str]:
-    """``(language code, method)``; method is ``script``, ``words``, ``langdetect`` or ``none``."""
+def guess_language(text: str, counts: Counter[str] | None = None,
+                   chunks: Callable[[], AbstractSet[str]] | None = None) -> tuple[str, str]:
+    """``(language code, method)``; method is ``script``, ``words``, ``langdetect`` or ``none``.
+
+    ``chunks`` gives the text's distinct words, case kept (:attr:`cleaner.analysis.Analysis.chunks`,
+    which typo detection shares); without it they are found here. The language whose distinctive
+    function words the text uses most (distinct words, in lower case or capitalised) wins when it
+    uses at least four and twice as many as any other; otherwise langdetect decides."""
     counts = script_counts(text) if counts is None else counts
     script = main_script(counts)
     if script in SCRIPT_LANG:
         return SCRIPT_LANG[script], "script"
     if script == "None":
         return "und", "none"
-    words = WORD.findall(text[:1500].lower())[:250]
-    if words:
-        hits = Counter(WORD_LANG[w] for w in words if w in WORD_LANG)
-        hits.update(dict.fromkeys(FUNCTION_WORDS, 0))
-        (best, n1), (_, n2) = hits.most_common(2)
-        if n1 >= 4 and n1 >= 0.03 * len(words) and n1 >= 2 * n2:
-            return best, "words"
-    lang = _langdetect(text[:1000])  # ~5 ms whatever the length; a longer sample buys little
+    vocab = chunks() if chunks is not None else frozenset(WORD.findall(text))
+    used = {w.lower() for w in _CASED_FUNCTION_WORDS.intersection(vocab)}
+    ranked = Counter(map(WORD_LANG.__getitem__, used)).most_common(2) + [("und", 0)] * 2
+    (best, n1), (_, n2) = ranked[:2]
+    if n1 >= 4 and n1 >= 2 * n2:
+        return best, "words"
+    lang = _langdetect(text[:1000])  # ~2 ms whatever the length; a longer sample buys little
     return lang, "langdetect"
 
 

@@ -58,32 +58,38 @@ def variants(term: str) -> set[str]:
     return out
 
 
-def fold(text: str, separators: bool = True) -> tuple[str, list[int] | None]:
+def fold(text: str, separators: bool = True, lower: str | None = None,
+         chars: Iterable[str] | None = None) -> tuple[str, list[int] | None]:
     """``(folded text, map)``: lower case, NFKC where it maps one character to one (full-width
     ``ＫＴＶ`` → ``ktv``, ``Ａ`` → ``a``), separators between CJK characters dropped.
 
     ``map[i]`` is the original offset of folded character ``i``; ``None`` when every character
     kept its place, the common case. A character whose NFKC form is longer (``…``, ``ﬁ``) is left as
-    it is: no term holds one, and leaving it keeps the offsets aligned without a walk."""
+    it is: no term holds one, and leaving it keeps the offsets aligned without a walk. ``lower``
+    (``text.lower()``) and ``chars`` (the text's distinct characters), when the caller has them,
+    save a pass each."""
+    low = text.lower() if lower is None else lower
     if text.isascii():
-        return text.lower(), None
-    low = text.lower()
+        return low, None
     if len(low) == len(text):
-        table = _width_table("".join(_NON_ASCII.findall(low)))
+        if chars is not None:
+            table = width_table("".join(c for c in chars if c > "\x7f").lower())
+        else:
+            table = width_table("".join(_NON_ASCII.findall(low)))
         folded = low.translate(table) if table else low
         if not (separators and _SEPARATED.search(folded)):
             return folded, None
     seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())} if separators else set()
-    chars: list[str] = []
+    out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
         if i in seps:
             continue
         for c in _fold_char(ch):
-            chars.append(c)
+            out.append(c)
             where.append(i)
     where.append(len(text))
-    return "".join(chars), where
+    return "".join(out), where
 
 
 def _fold_char(ch: str) -> str:
@@ -92,8 +98,8 @@ def _fold_char(ch: str) -> str:
     return n if len(n) == 1 else low
 
 
-def _width_table(chars: str) -> dict[int, str]:
-    """``str.translate`` table of the one-to-one NFKC foldings among ``chars``."""
+def width_table(chars: str) -> dict[int, str]:
+    """``str.translate`` table of the one-to-one NFKC foldings among ``chars`` (lower case)."""
     table = {}
     for c in set(chars):
         n = unicodedata.normalize("NFKC", c)

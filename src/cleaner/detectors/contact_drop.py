@@ -63,6 +63,7 @@ class ContactDropDetector(Detector):
             if alt else None
         self.cheap = {t.lower() for t in p.cheap_tlds}
         alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
+        self.phone_markers = [m.lower() for m in p.phone_markers]
         self.phone_marker = regex.compile(rf"(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) if alt else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
@@ -72,7 +73,8 @@ class ContactDropDetector(Detector):
         found = [(s, e, "link") for s, e in self.links.in_document(analysis, self.timeout)]
         if analysis.has_any("@"):
             found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
-        if self.phone_marker is not None:  # a phone number counts only behind an ad's messenger marker
+        # a phone number counts only behind an ad's messenger marker (most texts have none: skip the scan)
+        if self.phone_marker is not None and any(m in analysis.lower for m in self.phone_markers):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
         for start, end, what in sorted(found):

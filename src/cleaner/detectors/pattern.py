@@ -4,6 +4,9 @@ The simplest detector: every match of any pattern is a finding. Use lookarounds 
 (``\\u200d(?!\\p{Extended_Pictographic})`` keeps the joiner inside emoji sequences). With ``within``,
 the candidates are the matches of that regex (say, every bracketed aside) and one is a finding when
 any pattern matches inside it: cheaper and clearer than repeating the frame in every pattern.
+With ``requires_words`` and ``reach``, the patterns are only tried from ``reach`` characters before
+each occurrence of a required word to the end of its line: a pattern that opens with a lookbehind
+(a sentence start) is tried at every position of the text otherwise, which costs ~30x more.
 """
 
 from __future__ import annotations
@@ -31,10 +34,13 @@ class PatternParams:
     requires: str = ""  # characters of which the text must hold one for the patterns to run (a prefilter)
     requires_words: tuple[str, ...] = ()  # or: lower-case strings of which the text must hold one
     within: str = ""  # a regex for candidate regions; the patterns are then searched inside each
+    reach: int = 0  # with requires_words: a match starts at most this many characters before one (0: anywhere)
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
             return "patterns", "give at least one regular expression"
+        if self.reach < 0 or (self.reach and not self.requires_words):
+            return "reach", "a number of characters >= 0, used with requires_words"
         return None
 
 
@@ -61,6 +67,9 @@ class PatternDetector(Detector):
             return
         if p.skip_languages and analysis.lang in p.skip_languages:
             return
+        if p.reach:
+            yield from self._near_words(doc, analysis)
+            return
         if self.within is not None:
             for m in self.within.finditer(doc.text, timeout=self.timeout):
                 if m.end() > m.start() and self.regex.search(m.group(), timeout=self.timeout):
@@ -70,3 +79,31 @@ class PatternDetector(Detector):
             if m.end() > m.start():
                 repl = m.expand(p.replacement) if p.replacement is not None else None
                 yield self.span(doc, m.start(), m.end(), replacement=repl)
+
+    def _near_words(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        """Matches that start within ``reach`` characters before a required word, once each."""
+        p: PatternParams = self.params
+        text, low = doc.text, analysis.lower
+        if len(low) != len(text):  # a letter whose lower case is longer: offsets would not align
+            low = text
+        anchors = sorted({i for w in p.requires_words for i in _occurrences(low, w)})
+        done = -1
+        for i in anchors:
+            if i < done:
+                continue  # inside the last match (two required words in one sentence)
+            line_end = text.find("\n", i)
+            for m in self.regex.finditer(text, max(0, i - p.reach, done), len(text) if line_end < 0 else line_end,
+                                         timeout=self.timeout):
+                if m.start() > i:
+                    break  # the next anchor's business
+                if m.end() > m.start():
+                    done = m.end()
+                    repl = m.expand(p.replacement) if p.replacement is not None else None
+                    yield self.span(doc, m.start(), m.end(), replacement=repl)
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)

@@ -1,9 +1,9 @@
 """``typo``: misspelled words, scrambles and run-together words, with ranked suggestions.
 
 A word is a *candidate* when the language's :class:`~cleaner.dictionary.Lexicon` does not accept
-it. Most words never cost more than a set lookup: punctuation is blanked and the text split in a few
-C-speed passes, and the distinct chunks are filtered by the lexicon's fast set (common words, also
-capitalised), leaving a few dozen per article; names among them are screened out by a substring
+it. Most words never cost more than a set lookup: the text's distinct chunks (:attr:`Analysis.chunks`,
+split once per document and shared with language guessing) are filtered by the lexicon's fast set
+(common words, also capitalised), leaving a few dozen per article; names among them are screened out by a substring
 search. What is left is protected — or not — by what a copy editor would respect:
 
 * names and terms: a capital letter mid-sentence or before another capitalised word, CamelCase
@@ -40,7 +40,6 @@ from ..spans import Span
 from .base import Detector, read_word_list
 
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
-BLANKED = ",.;:!?()\"“”‘[]-—–…"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
 SENTENCE_END = ".!?…"
 QUOTES = "\"'“”‘’«»„"
@@ -105,7 +104,7 @@ class TypoDetector(Detector):
         if lex is None:
             return
         text = doc.text
-        chunks = set(_blank_punctuation(text).split())
+        chunks = analysis.chunks
         rest = chunks.difference(lex.common)  # nearly every word stops here, at C speed
         # numbers never reach the Python-level screen (a fifth of what is left)
         unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, lex.hot))})
@@ -195,16 +194,6 @@ class TypoDetector(Detector):
 
 
 # -- helpers (pure functions over the text) ------------------------------------------------------
-
-
-def _blank_punctuation(text: str) -> str:
-    """``text`` with the punctuation that clings to words turned into spaces and curly apostrophes
-    made straight (a few C-speed passes), so that ``word,``, ``(word``, ``well-known`` and ``it’s``
-    meet the lexicon as words. Only for finding the distinct words: offsets come from the original."""
-    for ch in BLANKED:
-        if ch in text:
-            text = text.replace(ch, " ")
-    return text.replace("’", "'") if "’" in text else text
 
 
 def _screen(text: str, chunk: str, hot: dict[str, int]) -> str | None:
