@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 from collections.abc import Callable, Hashable
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 import regex
@@ -14,6 +16,7 @@ from .document import Document
 from .lang import guess_language, main_script, script_counts
 
 _BLANK_LINE = regex.compile(r"\n[ \t\r]*\n")
+_RARE = regex.compile(r"[^\x20-\x7e\t\n\r]+")  # what Analysis.chars holds
 BLANKED = ",.;:!?()\"“”‘[]-—–…"  # punctuation that clings to words, blanked before splitting into chunks
 
 _BLANK_LINE_BACK = regex.compile(r"(?r)\n[ \t\r]*\n")
@@ -50,11 +53,15 @@ class Analysis:
 
     @cached_property
     def chars(self) -> frozenset[str]:
-        """Every distinct character of the text: an O(1) "does it contain any of…" prefilter."""
-        return frozenset(self.text)
+        """Every distinct character of the text outside printable ASCII: non-ASCII letters and
+        symbols, control characters. Half the cost of a set of every character (printable ASCII
+        makes up most text), and what the "does it hold any of…" prefilters ask about."""
+        return frozenset("".join(_RARE.findall(self.text)))
 
     def has_any(self, chars: str) -> bool:
-        return not self.chars.isdisjoint(chars)
+        """Does the text hold any of ``chars``? (Printable ASCII ones by a substring search.)"""
+        plain, rare = _split_plain(chars)
+        return not self.chars.isdisjoint(rare) or any(c in self.text for c in plain)
 
     @cached_property
     def lower(self) -> str:
@@ -101,13 +108,7 @@ class Analysis:
 
     @cached_property
     def line_starts(self) -> list[int]:
-        starts = [0]
-        text = self.text
-        i = text.find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = text.find("\n", i + 1)
-        return starts
+        return [0, *accumulate(len(line) + 1 for line in self.text.split("\n")[:-1])]
 
     def line_at(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the line holding ``pos``; ``end`` excludes the line break."""
@@ -160,3 +161,10 @@ class Analysis:
         while end > 0 and self.text[end - 1].isspace():
             end -= 1
         return end
+
+
+@functools.lru_cache(maxsize=256)
+def _split_plain(chars: str) -> tuple[str, frozenset[str]]:
+    """``chars`` as (printable ASCII ones, the others): prefilters ask with a few constant strings."""
+    plain = "".join(c for c in chars if not _RARE.match(c))
+    return plain, frozenset(c for c in chars if _RARE.match(c))

@@ -58,6 +58,9 @@ class Gloss:
                 or self.after.match(text[end:end + 48]) is not None)
 
 
+_NAMED = regex.compile(r"[A-Za-z][A-Za-z0-9-]")  # a host name holds a letter followed by another character
+
+
 class LinkFinder:
     """Finds URLs and bare domains fast: a regex anchored on ``.tld`` (a literal, ~450 MB/s), then
     each hit is widened to the whole host (and path) around it. TLDs come from a sidecar list."""
@@ -93,7 +96,8 @@ class LinkFinder:
         # a dot between a letter or digit and letters: a literal-led pattern the engine scans fast;
         # whether the letters start with a known TLD is checked in Python on the few candidates
         self.anchor = regex.compile(r"(?<=[A-Za-z0-9])\.[A-Za-z]{2,}")
-        self.host = regex.compile(r"(?:https?://)?(?:[A-Za-z0-9][A-Za-z0-9-]*\.)*[A-Za-z0-9][A-Za-z0-9-]*\Z")
+        # searched backwards from the dot ((?r)): one attempt instead of one per position in the window
+        self.host = regex.compile(r"(?r)(?:https?://)?(?:[A-Za-z0-9][A-Za-z0-9-]*\.)*[A-Za-z0-9][A-Za-z0-9-]*\Z")
         self.path = regex.compile(r"(?:[/?#][^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]】）])?")
 
     def _tld_end(self, text: str, dot: int, end: int) -> int | None:
@@ -126,7 +130,7 @@ class LinkFinder:
                 tld_end = more
             lo = max(start, m.start() - 120)
             host = self.host.search(text, lo, m.start())
-            if host is None or not regex.search(r"[A-Za-z][A-Za-z0-9-]", host.group()):
+            if host is None or not _NAMED.search(host.group()):
                 continue  # "1.US" is a numbered list, not a domain
             path = self.path.match(text, tld_end, end)
             out.append((host.start(), path.end() if path else tld_end))

@@ -28,6 +28,7 @@ from .common import LinkFinder
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
+_TLD = regex.compile(r"\.([a-z]+)(?:/|$)")
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
 
@@ -74,7 +75,8 @@ class ContactDropDetector(Detector):
         if analysis.has_any("@"):
             found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
         # a phone number counts only behind an ad's messenger marker (most texts have none: skip the scan)
-        if self.phone_marker is not None and any(m in analysis.lower for m in self.phone_markers):
+        if self.phone_marker is not None and any(analysis.has_any(m[0] + m[0].upper()) and m in analysis.lower
+                                                 for m in self.phone_markers):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
         for start, end, what in sorted(found):
@@ -103,7 +105,7 @@ class ContactDropDetector(Detector):
                 evidence.append("throwaway")
                 if _in_cjk_prose(text, start, end):
                     evidence.append("throwaway_in_cjk")  # 代表们www.abc888.com讨论: no sentence holds it
-            tld = regex.search(r"\.([a-z]+)(?:/|$)", host)
+            tld = _TLD.search(host)
             if tld and tld.group(1) in self.cheap:
                 evidence.append("cheap_tld")
         return start, sum(w.get(e, 0.0) for e in evidence), evidence
