@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 from collections import Counter
 from collections.abc import Callable, Hashable
 from functools import cached_property
@@ -16,7 +15,6 @@ from .document import Document
 from .lang import guess_language, main_script, script_counts
 
 _BLANK_LINE = regex.compile(r"\n[ \t\r]*\n")
-_RARE = regex.compile(r"[^\x20-\x7e\t\n\r]+")  # what Analysis.chars holds
 BLANKED = ",.;:!?()\"“”‘[]-—–…"  # punctuation that clings to words, blanked before splitting into chunks
 
 _BLANK_LINE_BACK = regex.compile(r"(?r)\n[ \t\r]*\n")
@@ -53,15 +51,11 @@ class Analysis:
 
     @cached_property
     def chars(self) -> frozenset[str]:
-        """Every distinct character of the text outside printable ASCII: non-ASCII letters and
-        symbols, control characters. Half the cost of a set of every character (printable ASCII
-        makes up most text), and what the "does it hold any of…" prefilters ask about."""
-        return frozenset("".join(_RARE.findall(self.text)))
+        """Every distinct character of the text: an O(1) "does it contain any of…" prefilter."""
+        return frozenset(self.text)
 
     def has_any(self, chars: str) -> bool:
-        """Does the text hold any of ``chars``? (Printable ASCII ones by a substring search.)"""
-        plain, rare = _split_plain(chars)
-        return not self.chars.isdisjoint(rare) or any(c in self.text for c in plain)
+        return not self.chars.isdisjoint(chars)
 
     @cached_property
     def lower(self) -> str:
@@ -161,10 +155,3 @@ class Analysis:
         while end > 0 and self.text[end - 1].isspace():
             end -= 1
         return end
-
-
-@functools.lru_cache(maxsize=256)
-def _split_plain(chars: str) -> tuple[str, frozenset[str]]:
-    """``chars`` as (printable ASCII ones, the others): prefilters ask with a few constant strings."""
-    plain = "".join(c for c in chars if not _RARE.match(c))
-    return plain, frozenset(c for c in chars if _RARE.match(c))
