@@ -110,7 +110,7 @@ class TypoDetector(Detector):
         unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, lex.hot))})
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
-        low = text.lower()
+        low = analysis.lower
         if len(low) != len(text):  # a letter whose lower case is longer would shift the offsets
             return
         for word in sorted(self._candidates(unknown, lex)):
