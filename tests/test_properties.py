@@ -157,3 +157,27 @@ def test_reach_finds_what_a_whole_text_search_finds(sentences, gaps):
     doc = Document(text)
     spans = [(s.start, s.end) for s in near.detect(doc, Analysis(doc))]
     assert spans == [(s.start, s.end) for s in whole.detect(doc, Analysis(doc))]
+
+
+ASIDES = ["(TN: “规划” means planning.)", "[This paragraph was machine-translated.]", "(AP)", "（注：原文为“发展”）",
+          "【译注：直译为“内卷”】", "(literally “big”)", "(", ")", "[", "]", "【", "（", "）", "\n", " ", "Sales fell.",
+          "The plan (the second one) passed.", "(rendered as “harmony”)"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(ASIDES), min_size=1, max_size=12).map("".join))
+def test_within_starts_finds_what_a_scan_of_every_position_finds(text):
+    """The translator-note rule tries its bracket frame only where an opening bracket stands
+    (``within_starts``); it must find exactly what ``finditer`` over every position finds."""
+    import dataclasses
+
+    from cleaner.analysis import Analysis
+    from cleaner.document import Document
+
+    quick = next(d for d in cleaner.Pipeline.default().detectors if d.rule.id == "artifact.translator_note")
+    assert quick.params.within_starts
+    every = type(quick)(quick.rule)
+    every.params = dataclasses.replace(quick.params, within_starts="")
+    doc = Document(text)
+    spans = [(s.start, s.end) for s in quick.detect(doc, Analysis(doc, lang="en"))]
+    assert spans == [(s.start, s.end) for s in every.detect(doc, Analysis(doc, lang="en"))]

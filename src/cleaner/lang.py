@@ -78,13 +78,14 @@ _LEADS: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def script_counts(text: str, chars: frozenset[str] | None = None) -> Counter[str]:
+def script_counts(text: str, chars: frozenset[str] | None = None, data: bytes | None = None) -> Counter[str]:
     """Letters per script, from the UTF-8 bytes: ASCII letters by one ``bytes.translate``, other
     scripts by counting the lead bytes of their Unicode blocks. Exact for the scripts listed in
     ``_LEADS`` up to the edges of their blocks (a few symbols share them); good enough to tell a
     document's main script and whether another script occurs at all. With the text's distinct
-    characters (``chars``) at hand, only the scripts that occur are counted."""
-    data = text.encode("utf-8", "surrogatepass")
+    non-ASCII characters (``chars``) at hand, only the scripts that occur are counted; ``data`` is
+    the text in UTF-8 if the caller has it."""
+    data = text.encode("utf-8", "surrogatepass") if data is None else data
     counts: Counter[str] = Counter()
     ascii_latin = len(data.translate(None, _NOT_ASCII_LETTER))
     if ascii_latin:

@@ -35,12 +35,15 @@ class PatternParams:
     requires_words: tuple[str, ...] = ()  # or: lower-case strings of which the text must hold one
     within: str = ""  # a regex for candidate regions; the patterns are then searched inside each
     reach: int = 0  # with requires_words: a match starts at most this many characters before one (0: anywhere)
+    within_starts: str = ""  # the characters a `within` region starts with: tried only where they occur
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
             return "patterns", "give at least one regular expression"
         if self.reach < 0 or (self.reach and not self.requires_words):
             return "reach", "a number of characters >= 0, used with requires_words"
+        if self.within_starts and not self.within:
+            return "within_starts", "the first characters of the `within` regex; give `within` too"
         return None
 
 
@@ -71,14 +74,29 @@ class PatternDetector(Detector):
             yield from self._near_words(doc, analysis)
             return
         if self.within is not None:
-            for m in self.within.finditer(doc.text, timeout=self.timeout):
-                if m.end() > m.start() and self.regex.search(m.group(), timeout=self.timeout):
+            for m in self._regions(doc.text):
+                if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
         for m in self.regex.finditer(doc.text, timeout=self.timeout):
             if m.end() > m.start():
                 repl = m.expand(p.replacement) if p.replacement is not None else None
                 yield self.span(doc, m.start(), m.end(), replacement=repl)
+
+    def _regions(self, text: str) -> Iterator[regex.Match[str]]:
+        """The non-empty matches of ``within``, left to right, as ``finditer`` gives them; with
+        ``within_starts`` the frame is only tried where one of those characters stands (a substring
+        search each), which spares a test of every position of the text."""
+        assert self.within is not None
+        starts = self.params.within_starts
+        if not starts:
+            yield from (m for m in self.within.finditer(text, timeout=self.timeout) if m.end() > m.start())
+            return
+        done = 0
+        for i in sorted(i for ch in set(starts) for i in _occurrences(text, ch)):
+            if i >= done and (m := self.within.match(text, i, timeout=self.timeout)) and m.end() > i:
+                done = m.end()
+                yield m
 
     def _near_words(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         """Matches that start within ``reach`` characters before a required word, once each."""
