@@ -12,8 +12,8 @@ from cleaner.dictionary import HashIndex, _map_cache, _write_cache, anagram_key,
 
 
 def index(pairs: list[tuple[str, int]]) -> HashIndex:
-    keys, values = HashIndex.pack(pairs)
-    return HashIndex(memoryview(keys).cast("I"), memoryview(values).cast("I"))
+    keys, values, starts = HashIndex.pack(pairs)
+    return HashIndex(*(memoryview(a).cast("I") for a in (keys, values, starts)))
 
 
 def test_hash_index_multimap():
@@ -21,6 +21,19 @@ def test_hash_index_multimap():
     assert sorted(idx.get("cat")) == [1, 2]
     assert idx.get("dog") == [3] and idx.get("eel") == []
     assert "dog" in idx and "eel" not in idx and len(idx) == 3
+
+
+def test_hash_index_finds_every_key_and_no_absent_one_across_buckets():
+    """Keys spread over the buckets, some sharing one: each is found with all its values."""
+    pairs = [(f"w{i}", i % 7) for i in range(20_000)] + [(f"w{i}", 100) for i in range(0, 20_000, 97)]
+    idx = index(pairs)
+    expected: dict[str, set[int]] = {}
+    for k, v in pairs:
+        expected.setdefault(k, set()).add(v)
+    assert all(set(idx.get(k)) == vs and k in idx for k, vs in expected.items())
+    absent = [f"x{i}" for i in range(2_000)]
+    false_hits = sum(k in idx for k in absent)  # CRC collisions only: about one in 200,000 here
+    assert false_hits <= 1 and all(idx.get(k) == [] for k in absent if k not in idx)
 
 
 def test_cache_file_round_trip(tmp_path):

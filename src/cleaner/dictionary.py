@@ -38,14 +38,14 @@ import threading
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import filterfalse
+from itertools import accumulate, filterfalse
 from pathlib import Path
 
 import regex
 from rapidfuzz.distance import OSA
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
-FORMAT = 9  # bump when the build recipe or the cache layout changes
+FORMAT = 10  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
@@ -86,23 +86,28 @@ def anagram_key(letters: str) -> str:
 
 
 class HashIndex:
-    """A multimap from strings to small integers stored as two sorted ``uint32`` arrays.
+    """A multimap from strings to small integers stored as sorted ``uint32`` arrays.
 
     Keys are CRC-32 hashes, so a lookup may return a false hit (about one in 5,000 lookups of a
     word that is absent, against the largest index); callers that need certainty verify what they
-    get (edit distance, letters), and a false "known word" only costs a missed typo.
+    get (edit distance, letters), and a false "known word" only costs a missed typo. A third array
+    gives where each of the 65,536 top-16-bit buckets starts, so a lookup bisects a handful of
+    neighbouring keys instead of the whole array: a few memory reads in one place instead of twenty
+    scattered ones, which is what a lookup costs once the arrays are out of the CPU cache.
     """
 
-    __slots__ = ("_keys", "_values")
+    __slots__ = ("_keys", "_starts", "_values")
+    SHIFT = 16
 
-    def __init__(self, keys: memoryview, values: memoryview) -> None:
+    def __init__(self, keys: memoryview, values: memoryview, starts: memoryview) -> None:
         self._keys = keys
         self._values = values
+        self._starts = starts
 
-    @staticmethod
-    def pack(pairs: Iterable[tuple[str, int]]) -> tuple[bytes, bytes]:
+    @classmethod
+    def pack(cls, pairs: Iterable[tuple[str, int]]) -> tuple[bytes, bytes, bytes]:
         """Sorted key and value arrays for ``(key, value)`` pairs (one packed int per row keeps the
-        sort lean)."""
+        sort lean), and the bucket starts."""
         rows = sorted(crc(k) << 32 | v for k, v in pairs)
         keys, values = array("I"), array("I")
         last = -1
@@ -111,18 +116,32 @@ class HashIndex:
                 keys.append(r >> 32)
                 values.append(r & 0xFFFFFFFF)
                 last = r
-        return keys.tobytes(), values.tobytes()
+        per_bucket = [0] * (1 << (32 - cls.SHIFT))
+        for k in keys:
+            per_bucket[k >> cls.SHIFT] += 1
+        starts = array("I", [0])
+        starts.extend(accumulate(per_bucket))
+        return keys.tobytes(), values.tobytes(), starts.tobytes()
+
+    def _find(self, h: int) -> tuple[int, int]:
+        """``(first index of h or where it would go, end of h's bucket)``."""
+        b = h >> self.SHIFT
+        end = self._starts[b + 1]
+        return bisect.bisect_left(self._keys, h, self._starts[b], end), end
 
     def get(self, key: str) -> list[int]:
         h = crc(key)
-        lo = bisect.bisect_left(self._keys, h)
-        hi = bisect.bisect_right(self._keys, h, lo)
+        lo, end = self._find(h)
+        hi = lo
+        keys = self._keys
+        while hi < end and keys[hi] == h:
+            hi += 1
         return list(self._values[lo:hi])
 
     def __contains__(self, key: str) -> bool:
         h = crc(key)
-        i = bisect.bisect_left(self._keys, h)
-        return i < len(self._keys) and self._keys[i] == h
+        i, end = self._find(h)
+        return i < end and self._keys[i] == h
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -144,11 +163,9 @@ class Lexicon:
         frequent = (w.capitalize() for w, z in self.hot.items() if z >= TITLE_MIN)
         self.common: frozenset[str] = frozenset(self.hot).union(frequent)  # also as sentences start them
         table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
-        self._cold = HashIndex(table["cold_k"], table["cold_v"])
-        self._suspect = HashIndex(table["suspect_k"], table["suspect_v"])
-        self._deletes = HashIndex(table["del_k"], table["del_v"])
-        self._anagrams = HashIndex(table["ana_k"], table["ana_v"])
-        self._bigrams = HashIndex(table["big_k"], table["big_v"])
+        self._cold, self._suspect, self._deletes, self._anagrams, self._bigrams = (
+            HashIndex(table[f"{name}_k"], table[f"{name}_v"], table[f"{name}_s"])
+            for name in ("cold", "suspect", "del", "ana", "big"))
         self.has_bigrams = len(self._bigrams) > 0
 
     def known(self, word: str) -> bool:
@@ -348,8 +365,8 @@ def build(lang: str) -> dict[str, bytes]:
         "ana": HashIndex.pack((anagram_key(w), ids[w]) for w in plain),
         "big": HashIndex.pack(bigrams.items()),
     }
-    for name, (keys, values) in packed.items():
-        sections[f"{name}_k"], sections[f"{name}_v"] = keys, values
+    for name, (keys, values, starts) in packed.items():
+        sections[f"{name}_k"], sections[f"{name}_v"], sections[f"{name}_s"] = keys, values, starts
     return sections
 
 
