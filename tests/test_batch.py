@@ -57,6 +57,23 @@ def test_batch_resume_skips_finished_units_and_force_redoes_them(tmp_path: Path)
     assert outputs(out) == first
 
 
+def test_batch_force_rewrites_only_the_cleaned_files_that_change(tmp_path: Path) -> None:
+    """A --force rerun (say, with new rules) leaves cleaned files whose text is unchanged as they
+    were (same inode) and replaces the others; the output equals a fresh run's."""
+    src = write_corpus(tmp_path / "in", files=6, records=10)
+    out = tmp_path / "out"
+    _run(src, out, jobs=2)
+    clean = sorted(p for p in (out / "clean").rglob("*.txt"))
+    inodes = {p: p.stat().st_ino for p in clean}
+    changed = next(p for p in sorted(src.rglob("*.txt")))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    _run(src, out, jobs=2, force=True)
+    kept = [p for p in clean if p.stat().st_ino == inodes[p]]
+    assert len(kept) == len(clean) - 1
+    _run(src, tmp_path / "fresh", jobs=1)
+    assert outputs(out) == outputs(tmp_path / "fresh")
+
+
 def test_batch_resume_after_inputs_changed_equals_a_fresh_run(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", files=6, records=10)
     out = tmp_path / "out"

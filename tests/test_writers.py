@@ -79,6 +79,24 @@ def test_atomic_write_leaves_no_temp_files_and_replaces_whole(tmp_path: Path) ->
     assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
 
 
+def test_keep_same_leaves_an_identical_file_alone_and_rewrites_a_different_one(tmp_path: Path) -> None:
+    """A rerun must not recreate outputs that did not change (same inode, same mtime), and must
+    replace those that did — including a shorter or torn one."""
+    path = tmp_path / "a.txt"
+    atomic_write_lines(path, ["one\n", "two\n"])
+    before = path.stat()
+    atomic_write_lines(path, ["one\ntwo\n"], keep_same=True)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    atomic_write_lines(path, ["one\nTWO\n"], keep_same=True)
+    assert path.read_text() == "one\nTWO\n" and path.stat().st_ino != before.st_ino
+    path.write_text("one\nTW")  # torn by a crash
+    atomic_write_lines(path, ["one\nTWO\n"], keep_same=True)
+    assert path.read_text() == "one\nTWO\n"
+    atomic_write_lines(tmp_path / "new.txt", ["x"], keep_same=True)
+    assert (tmp_path / "new.txt").read_text() == "x"
+
+
 def test_journal_commits_and_truncates_whole_lines(tmp_path: Path) -> None:
     j = Journal(tmp_path / "j.jsonl")
     j.append([dumps({"a": 1}) + "\n"])

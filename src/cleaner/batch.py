@@ -151,7 +151,7 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tu
         out.errors.append(dumps(err.to_dict()) + "\n")
     if clean_to is not None and out.clean:
         try:
-            atomic_write_lines(confined(Path(clean_to[0]), clean_to[1]), out.clean, fsync=False)
+            atomic_write_lines(confined(Path(clean_to[0]), clean_to[1]), out.clean, fsync=False, keep_same=True)
         except UsageError as e:
             out.fatal = e.detail
         out.clean = []

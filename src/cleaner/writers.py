@@ -65,17 +65,30 @@ def encode_text(text: str) -> bytes:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        with path.open("rb") as f:
+            return os.fstat(f.fileno()).st_size == len(data) and f.read() == data
+    except OSError:
+        return False
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_lines(path, [text])
 
 
-def atomic_write_lines(path: Path, chunks: Iterable[str], fsync: bool = True) -> None:
+def atomic_write_lines(path: Path, chunks: Iterable[str], fsync: bool = True, keep_same: bool = False) -> None:
     """Write ``chunks`` to ``path`` through a temp file in the same folder, fsync, then rename.
 
     ``fsync=False`` is for many small files whose durability a later :func:`sync_filesystem`
     provides at once (one fsync per file cost the batch half its time). The temp name is unique
-    per process and thread (one writer per target), which spares ``mkstemp``'s name search."""
+    per process and thread (one writer per target), which spares ``mkstemp``'s name search.
+    ``keep_same`` leaves a file that already holds exactly these bytes alone: a rerun rewrites only
+    the outputs that changed (a read instead of a create, a rename and a freed file; their mtimes
+    stay, so tools downstream see what really changed)."""
     data = encode_text("".join(chunks))
+    if keep_same and _holds(path, data):
+        return
     tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.{threading.get_ident()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     try:
