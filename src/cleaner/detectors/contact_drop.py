@@ -64,7 +64,10 @@ class ContactDropDetector(Detector):
             if alt else None
         self.cheap = {t.lower() for t in p.cheap_tlds}
         alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
-        self.phone_markers = [m.lower() for m in p.phone_markers]
+        # Latin markers are looked for in the lower-case text; the others only if their first
+        # character occurs at all (a set lookup spares a scan of the text for each)
+        self.latin_markers = [m.lower() for m in p.phone_markers if m.isascii()]
+        self.other_markers = [m.lower() for m in p.phone_markers if not m.isascii()]
         self.phone_marker = regex.compile(rf"(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) if alt else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
@@ -75,8 +78,7 @@ class ContactDropDetector(Detector):
         if analysis.has_any("@"):
             found += [(m.start(), m.end(), "handle") for m in _HANDLE.finditer(text, timeout=self.timeout)]
         # a phone number counts only behind an ad's messenger marker (most texts have none: skip the scan)
-        if self.phone_marker is not None and any(analysis.has_any(m[0] + m[0].upper()) and m in analysis.lower
-                                                 for m in self.phone_markers):
+        if self.phone_marker is not None and self._marked(analysis):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
         for start, end, what in sorted(found):
@@ -84,6 +86,12 @@ class ContactDropDetector(Detector):
             start, score, evidence = self._score(text, analysis, start, end, what)
             if score >= self.params.threshold:
                 yield self.span(doc, start, end, score=min(1.0, score), detail={"evidence": evidence})
+
+    def _marked(self, analysis: Analysis) -> bool:
+        """Does the text hold any phone marker (the regex decides where one stands before a number)?"""
+        low = analysis.lower
+        return (any(m in low for m in self.latin_markers)
+                or any(m[0] in analysis.chars and m in low for m in self.other_markers))
 
     def _score(self, text: str, analysis: Analysis, start: int, end: int,
                what: str) -> tuple[int, float, list[str]]:
