@@ -40,3 +40,31 @@ def test_fold_with_the_callers_lower_case_and_characters_is_the_same(text, separ
     """The analysis hands ``fold`` the text's lower case and distinct characters to save two passes;
     the result must not change."""
     assert fold(text, separators, lower=text.lower(), chars=frozenset(text)) == fold(text, separators)
+
+
+def _fold_by_character(text: str) -> tuple[str, list[int]]:
+    """The specification of :func:`fold`: each character on its own, separators dropped."""
+    import unicodedata
+
+    from cleaner.lexicon import _SEPARATED
+
+    seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())}
+    out, where = [], []
+    for i, ch in enumerate(text):
+        if i not in seps:
+            low = ch.lower()
+            n = unicodedata.normalize("NFKC", low)
+            for c in n if len(n) == 1 else low:
+                out.append(c)
+                where.append(i)
+    return "".join(out), [*where, len(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["上", "门", "服", "務", "會", "所", ".", "·", " ", "，", "。", "、", "．", "ＫＴＶ",
+                                 "Ａ", "x", "é", "-", "\n", "İ", "ß"]), max_size=30).map("".join))
+def test_fold_equals_folding_character_by_character(text):
+    folded, where = fold(text)
+    expected, expected_where = _fold_by_character(text)
+    assert folded == expected
+    assert (where or list(range(len(text) + 1))) == expected_where

@@ -79,6 +79,18 @@ def fold(text: str, separators: bool = True, lower: str | None = None,
         folded = low.translate(table) if table else low
         if not (separators and _SEPARATED.search(folded)):
             return folded, None
+        # drop the separators, keeping the map: slices and ranges, not a walk over every character
+        pieces: list[str] = []
+        where: list[int] = []
+        pos = 0
+        for m in _SEPARATED.finditer(text):
+            pieces.append(folded[pos:m.start()])
+            where.extend(range(pos, m.start()))
+            pos = m.end()
+        pieces.append(folded[pos:])
+        where.extend(range(pos, len(text) + 1))
+        return "".join(pieces), where
+    # a letter whose lower case is longer (İ): fold character by character
     seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())} if separators else set()
     out: list[str] = []
     where: list[int] = []
