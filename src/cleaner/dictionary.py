@@ -55,7 +55,6 @@ RUN_TOGETHER_MIN = 53  # zipf×10 both words of a lost-space pair need
 RUN_TOGETHER_GAP = 23  # zipf×10 by which the pair must be more frequent than the run-together word
 BIGRAM_ZIPF_OFFSET = 26  # log10 count×10 of a Google Books bigram minus this ≈ its zipf×10
 STRONG_MIN = 25  # zipf×10: curated words that can make another word suspect
-TITLE_MIN = 30  # zipf×10: words whose capitalised form is also in the fast membership set
 HOT_MIN = 20  # zipf×10: words in the fast tier, also the words offered as suggestions
 PREFIX = 7  # symmetric deletes are taken over the first PREFIX letters (as SymSpell does)
 MAX_DELETES = 2
@@ -160,8 +159,9 @@ class Lexicon:
         self.lang = lang
         self.words: list[str] = bytes(sections["hot"]).decode("utf-8").split("\n")
         self.hot: dict[str, int] = dict(zip(self.words, bytes(sections["hot_z"]), strict=True))
-        frequent = (w.capitalize() for w, z in self.hot.items() if z >= TITLE_MIN)
-        self.common: frozenset[str] = frozenset(self.hot).union(frequent)  # also as sentences start them
+        # capitalised too (sentence starts, names that are also words): the typo detector's screen
+        # lets any capitalised form of a hot word pass, so the set difference drops them at C speed
+        self.common: frozenset[str] = frozenset(self.hot).union(map(str.capitalize, self.hot))
         table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
         self._cold, self._suspect, self._deletes, self._anagrams, self._bigrams = (
             HashIndex(table[f"{name}_k"], table[f"{name}_v"], table[f"{name}_s"])
