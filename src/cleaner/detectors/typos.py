@@ -201,10 +201,13 @@ def _screen(text: str, chunk: str, hot: dict[str, int]) -> str | None:
     common word with punctuation attached, CamelCase or ALL CAPS, or a capitalised word that never
     starts a sentence (a name) — decided from the chunk and a substring search, without offsets."""
     word = chunk.strip(EDGE)
-    if len(word) < 2 or word in hot:
+    # a chunk left as it was is no common word in lower case or capitalised (the lexicon's common
+    # set removed those): only a stripped one needs the lookups
+    stripped = word is not chunk
+    if len(word) < 2 or (stripped and word in hot):
         return None
     if word[0].isupper():
-        if not word[1:].islower() or word.lower() in hot or not _ever_initial(text, word):
+        if not word[1:].islower() or (stripped and word.lower() in hot) or not _ever_initial(text, word):
             return None
         return word.lower()
     return word if word.islower() else None
