@@ -81,15 +81,15 @@ def fold(text: str, separators: bool = True, lower: str | None = None,
             return folded, None
         # drop the separators, keeping the map: slices and ranges, not a walk over every character
         pieces: list[str] = []
-        where: list[int] = []
+        kept: list[int] = []
         pos = 0
         for m in _SEPARATED.finditer(text):
             pieces.append(folded[pos:m.start()])
-            where.extend(range(pos, m.start()))
+            kept.extend(range(pos, m.start()))
             pos = m.end()
         pieces.append(folded[pos:])
-        where.extend(range(pos, len(text) + 1))
-        return "".join(pieces), where
+        kept.extend(range(pos, len(text) + 1))
+        return "".join(pieces), kept
     # a letter whose lower case is longer (İ): fold character by character
     seps = {i for m in _SEPARATED.finditer(text) for i in range(m.start(), m.end())} if separators else set()
     out: list[str] = []
