@@ -10,8 +10,10 @@ On the shared corpus (``../shared/corpus/articles``, replicated to at least ``--
 - **per stage**: the shared analysis (script + language), each rule's detector, resolve+apply —
   MB/s of each alone, so every stage's cost is visible (the typo stage in particular);
 - **startup**: import + pipeline build, in a fresh process;
-- **scaling**: wall time of ``cleaner run --jobs 1`` vs ``--jobs 2`` on a folder of text files
-  (alternated, ``--repeat`` times each, the fastest of each counts), and the same from CPU seconds;
+- **scaling**: wall time of ``cleaner run --jobs 1`` vs ``--jobs 2`` on a folder of text files: first
+  into an empty OUT, then ``--force`` reruns into the same OUT (alternated, ``--repeat`` times each,
+  the fastest of each counts; a rerun leaves unchanged cleaned files in place), the time inside the
+  run, and the same from CPU seconds;
 - **memory**: peak RSS of a worker (reported by the run) and of the whole run.
 
 MB = 10^6 bytes of UTF-8 article text. Replication warms per-word caches after the first copy
@@ -150,6 +152,7 @@ def cleaner_run(files: Path, jobs: int, where: Path) -> dict[str, float]:
         "docs": summary["documents"],
         "worker_rss_mb": summary["timings"]["worker_peak_rss_mb"],
         "run_mb_per_s": summary["timings"]["mb_per_s"],
+        "run_s": summary["timings"]["seconds"],  # inside the run: warm-up, pool, work, report
         "any_process_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
@@ -227,8 +230,8 @@ def main() -> int:
         rate = pmb / ps
         print(
             f"default pipeline, 1 core: {rate:.2f} MB/s ({len(docs) / ps:.0f} docs/s), "
-            f"cold first pass {cold_mb / cold_s:.2f} MB/s; ratio to floor {floor_rate / rate:.1f}x  "
-            f"[{verdict(rate >= 10)}: >= 10 MB/s per core, <= 4x floor]"
+            f"cold first pass {cold_mb / cold_s:.2f} MB/s  [{verdict(rate >= 10)}: >= 10 MB/s per core]; "
+            f"ratio to floor {floor_rate / rate:.1f}x  [{verdict(floor_rate / rate <= 4)}: <= 4x floor]"
         )
         spent, smb = stages(docs[: max(unique, len(docs) // 4)])
         total = sum(spent.values())
@@ -236,15 +239,25 @@ def main() -> int:
         for name, sec in sorted(spent.items(), key=lambda kv: -kv[1]):
             print(f"  {name:45s} {smb / sec if sec else float('inf'):9.2f} MB/s  {100 * sec / total:5.1f} %")
         runs = [cleaner_run(files, jobs, where) for _ in range(a.repeat) for jobs in (1, 2)]
+        fresh1, fresh2 = runs[0], runs[1]  # into an empty OUT: every cleaned file is created
         one = min(runs[0::2], key=lambda r: r["wall_s"])  # the least disturbed of each, alternated
         two = min(runs[1::2], key=lambda r: r["wall_s"])
         speedup = one["wall_s"] / two["wall_s"]
         print(
-            f"\ncleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s "
+            f"\ncleaner run into an empty OUT: --jobs 1 {fresh1['wall_s']:.1f} s, --jobs 2 {fresh2['wall_s']:.1f} s "
+            f"({fresh1['wall_s'] / fresh2['wall_s']:.2f}x); then --force reruns into the same OUT (unchanged "
+            f"cleaned files are left in place), fastest of {a.repeat}:"
+        )
+        print(
+            f"cleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s "
             f"({total_mb / one['wall_s']:.2f} MB/s; "
             f"{total_mb / one['cpu_s']:.2f} MB per CPU-second, batch overhead included), --jobs 2 "
             f"{two['wall_s']:.1f} s ({total_mb / two['wall_s']:.2f} MB/s): {speedup:.2f}x  "
             f"[{verdict(speedup >= 1.7)}: >= 1.7x]"
+        )
+        print(
+            f"  inside the run (after interpreter start, imports and rule build): --jobs 1 {one['run_s']:.2f} s, "
+            f"--jobs 2 {two['run_s']:.2f} s ({one['run_s'] / two['run_s']:.2f}x); the rest is the serial start"
         )
         ceiling = machine_scaling(a.repeat)
         print(f"  the machine itself gives {ceiling:.2f}x with two processes right now (pure CPU, same run)")
