@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 import regex
@@ -31,6 +31,16 @@ CONTACT_TAIL = regex.compile(
 def load_lexicon(rule: Rule, key: str, lists: Mapping[str, str]) -> Lexicon:
     """``{category: sidecar file}`` from a rule's params → one :class:`Lexicon`."""
     return Lexicon.from_lists({cat: read_word_list(rule, name, key) for cat, name in lists.items()})
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Every offset where ``needle`` starts in ``text`` (overlapping ones too), by substring search:
+    where a rule knows the few characters a match starts with, trying only there beats a regex
+    that tests every position of the text."""
+    i = text.find(needle)
+    while i >= 0:
+        yield i
+        i = text.find(needle, i + 1)
 
 
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:

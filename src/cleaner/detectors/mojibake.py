@@ -23,6 +23,7 @@ from ..document import Document
 from ..registry import register
 from ..spans import Span
 from .base import Detector
+from .common import occurrences
 
 # cp1252's view of the bytes 0x80-0xBF (UTF-8 continuation bytes), plus Latin-1's C1 controls
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -61,12 +62,14 @@ class MojibakeDetector(Detector):
     Params = MojibakeParams
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
-        if not analysis.has_any(_LEAD):
+        leads = analysis.chars.intersection(_LEAD)
+        if not leads:
             return
         text = doc.text
         done = 0
-        for m in PAIR.finditer(text, timeout=self.timeout):
-            if m.start() < done:
+        # a pair starts at a lead character: try only where one stands (most texts hold a few é, ü…)
+        for i in sorted(i for ch in leads for i in occurrences(text, ch)):
+            if i < done or (m := PAIR.match(text, i)) is None:  # PAIR is linear: no timeout to pay for
                 continue
             start, end = m.start(), m.end()
             while start > done and text[start - 1] in _IN_RUN:

@@ -22,6 +22,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, compile_patterns
+from .common import occurrences
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class PatternDetector(Detector):
             yield from (m for m in self.within.finditer(text, timeout=self.timeout) if m.end() > m.start())
             return
         done = 0
-        for i in sorted(i for ch in set(starts) for i in _occurrences(text, ch)):
+        for i in sorted(i for ch in set(starts) for i in occurrences(text, ch)):
             if i >= done and (m := self.within.match(text, i, timeout=self.timeout)) and m.end() > i:
                 done = m.end()
                 yield m
@@ -104,7 +105,7 @@ class PatternDetector(Detector):
         text, low = doc.text, analysis.lower
         if len(low) != len(text):  # a letter whose lower case is longer: offsets would not align
             low = text
-        anchors = sorted({i for w in p.requires_words for i in _occurrences(low, w)})
+        anchors = sorted({i for w in p.requires_words for i in occurrences(low, w)})
         done = -1
         for i in anchors:
             if i < done:
@@ -119,9 +120,3 @@ class PatternDetector(Detector):
                     repl = m.expand(p.replacement) if p.replacement is not None else None
                     yield self.span(doc, m.start(), m.end(), replacement=repl)
 
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    i = text.find(word)
-    while i >= 0:
-        yield i
-        i = text.find(word, i + 1)
