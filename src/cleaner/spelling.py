@@ -204,12 +204,19 @@ def _short_keys(lex: Lexicon) -> frozenset[str]:
     return frozenset(anagram_key(w) for w in lex.words if len(w) <= MERGE_SHORT_MAX and _part_ok(w, lex))
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_words(lex: Lexicon, key: str) -> list[str]:
+    """The short words with these sorted letters that may be part of a scrambled merge: a few
+    hundred keys per lexicon, asked again and again, so kept (dictionary data, not documents')."""
+    return [w for w in lex.anagrams(key) if _part_ok(w, lex)]
+
+
 def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tuple[str, str, float]]:
     """Word pairs for two letter sets; the pair must start with ``word``'s first letter, and costs
     more when it is not a pair people write (absent from the bigram list, or two rare words)."""
-    if not (lex.has_anagram(key_a) and lex.has_anagram(key_b)):
+    if not lex.has_anagram(key_b):  # key_a is one of _short_keys: known to have words
         return
-    firsts = [a for a in lex.anagrams(key_a) if _part_ok(a, lex)]
+    firsts = _short_words(lex, key_a)
     seconds = [b for b in lex.anagrams(key_b) if _part_ok(b, lex)]
     for a in firsts:
         for b in seconds:
