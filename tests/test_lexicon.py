@@ -68,3 +68,12 @@ def test_fold_equals_folding_character_by_character(text):
     expected, expected_where = _fold_by_character(text)
     assert folded == expected
     assert (where or list(range(len(text) + 1))) == expected_where
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["casino", "CASINO", "ＫＴＶ", "上门服务", "上 门 服 务", "會所", "İ", "bet", "better",
+                                 " ", "\n", "x"]), max_size=20).map("".join), st.integers(0, 40), st.integers(0, 40))
+def test_find_in_a_part_equals_the_hits_of_the_whole_inside_it(text, a, b):
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    whole = [h for h in LEX.find(text) if start <= h.start and h.end <= end]
+    assert list(LEX.find(text, None, start, end)) == whole

@@ -139,19 +139,23 @@ class Lexicon:
         """``{category: terms}`` → Lexicon (a term in two lists keeps the later category)."""
         return cls({t: cat for cat, terms in lists.items() for t in terms})
 
-    def find(self, text: str, folded: tuple[str, list[int] | None] | None = None) -> Iterator[Hit]:
-        """Every term occurrence (overlapping ones too), in order of end position."""
+    def find(self, text: str, folded: tuple[str, list[int] | None] | None = None,
+             start: int = 0, end: int | None = None) -> Iterator[Hit]:
+        """Every term occurrence (overlapping ones too) inside ``text[start:end]``, in order of end
+        position; only that part is scanned when folding kept every offset."""
         if self._empty:
             return
         ftext, where = folded or fold(text, separators=self._cjk)
-        for end, (term, category, latin) in self._auto.iter(ftext):
-            start = end - len(term) + 1
-            if latin and not _bounded(ftext, start, end + 1):
+        stop = len(text) if end is None else end
+        span = (start, stop) if where is None else (0, len(ftext))
+        for last, (term, category, latin) in self._auto.iter(ftext, *span):
+            first = last - len(term) + 1
+            if latin and not _bounded(ftext, first, last + 1):
                 continue
-            if where is None:
-                yield Hit(start, end + 1, term, category)
-            else:
-                yield Hit(where[start], where[end] + 1, term, category)
+            hit = Hit(first, last + 1, term, category) if where is None else \
+                Hit(where[first], where[last] + 1, term, category)
+            if start <= hit.start and hit.end <= stop:
+                yield hit
 
     def categories(self, text: str) -> set[str]:
         return {h.category for h in self.find(text)}

@@ -103,9 +103,8 @@ class AdSentenceDetector(Detector):
         positions: dict[str, list[int]] = {}
         for h in hits:
             positions.setdefault(h.term, []).append(h.start)
-        style = sorted(self.style.find(doc.text, analysis.folded), key=lambda h: h.start)
         page = _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions,
-                     sorted(hits, key=lambda h: h.start), style)
+                     sorted(hits, key=lambda h: h.start))
         done = -1
         for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
             if pos < done:
@@ -192,8 +191,9 @@ class AdSentenceDetector(Detector):
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
         sent = page.text[start:end]
-        ev = _Evidence({h.term for h in _within(page.hits, start, end)},
-                       {h.category for h in _within(page.style, start, end)})
+        # style words (calls to action, urgency…) only count inside a candidate: scan just that part
+        style = self.style.find(page.text, page.analysis.folded, start, end)
+        ev = _Evidence({h.term for h in _within(page.hits, start, end)}, {h.category for h in style})
         if page.links_in(start, end):
             ev.features.add("link")
         if _PRICE.search(sent):
@@ -224,8 +224,7 @@ class _Page:
     links: list[tuple[int, int]]
     doc_terms: Counter[str]
     term_positions: dict[str, list[int]]
-    hits: list[Hit]  # the document's ad-term and style hits, by start: a sentence takes its share
-    style: list[Hit]
+    hits: list[Hit]  # the document's ad-term hits, by start: a sentence takes its share
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)
