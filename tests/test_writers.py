@@ -97,6 +97,23 @@ def test_keep_same_leaves_an_identical_file_alone_and_rewrites_a_different_one(t
     assert (tmp_path / "new.txt").read_text() == "x"
 
 
+@pytest.mark.parametrize("same", [True, False])
+def test_a_temp_file_left_by_a_killed_writer_goes_with_the_rerun(tmp_path: Path, same: bool) -> None:
+    """A writer killed between create and rename leaves its temp file; the rerun of that target
+    must leave none, whether the output changed or not, and long names must work too."""
+    for name in ("a.txt", "n" * 240 + ".txt"):
+        path = tmp_path / name
+        atomic_write_lines(path, ["old\n"])
+        stray = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+        assert stray == []
+        from cleaner.writers import _temp_name
+
+        (tmp_path / _temp_name(name)).write_text("half of a ")  # the kill
+        atomic_write_lines(path, ["old\n" if same else "new\n"], keep_same=True)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted({name, "a.txt"})
+        assert path.read_text() == ("old\n" if same else "new\n")
+
+
 def test_journal_commits_and_truncates_whole_lines(tmp_path: Path) -> None:
     j = Journal(tmp_path / "j.jsonl")
     j.append([dumps({"a": 1}) + "\n"])

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -65,6 +64,12 @@ def encode_text(text: str) -> bytes:
         return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
+def _temp_name(name: str) -> str:
+    if len(name.encode("utf-8", "surrogatepass")) <= 200:
+        return f".{name}.tmp"
+    return f".{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}.tmp"  # 255-byte limit
+
+
 def _holds(path: Path, data: bytes) -> bool:
     try:
         with path.open("rb") as f:
@@ -81,15 +86,17 @@ def atomic_write_lines(path: Path, chunks: Iterable[str], fsync: bool = True, ke
     """Write ``chunks`` to ``path`` through a temp file in the same folder, fsync, then rename.
 
     ``fsync=False`` is for many small files whose durability a later :func:`sync_filesystem`
-    provides at once (one fsync per file cost the batch half its time). The temp name is unique
-    per process and thread (one writer per target), which spares ``mkstemp``'s name search.
-    ``keep_same`` leaves a file that already holds exactly these bytes alone: a rerun rewrites only
-    the outputs that changed (a read instead of a create, a rename and a freed file; their mtimes
-    stay, so tools downstream see what really changed)."""
+    provides at once (one fsync per file cost the batch half its time). The temp name is fixed
+    per target (a target has one writer at a time): a writer killed between create and rename
+    leaves a temp file that the rerun, which redoes that target, writes over and renames, instead
+    of a stray that stays. ``keep_same`` leaves a file that already holds exactly these bytes
+    alone: a rerun rewrites only the outputs that changed (a read instead of a create, a rename
+    and a freed file; their mtimes stay, so tools downstream see what really changed)."""
     data = encode_text("".join(chunks))
+    tmp = path.with_name(_temp_name(path.name))
     if keep_same and _holds(path, data):
+        tmp.unlink(missing_ok=True)  # left by a writer killed before its rename
         return
-    tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.{threading.get_ident()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(tmp, flags, 0o644)
