@@ -190,7 +190,7 @@ def test_mojibake_tried_at_lead_characters_finds_every_run_a_full_scan_finds(tex
     """The mojibake rule tries its lead+continuation pair only where a lead character stands; the
     runs it reports must be those a scan of every position (finditer) leads to."""
     from cleaner.analysis import Analysis
-    from cleaner.detectors.mojibake import _IN_RUN, _LOST_9D, PAIR, _repair
+    from cleaner.detectors.mojibake import _LOST_9D, PAIR, _repair, run_around
     from cleaner.document import Document
 
     det = next(d for d in cleaner.Pipeline.default().detectors if d.rule.id == "encoding.mojibake")
@@ -198,11 +198,7 @@ def test_mojibake_tried_at_lead_characters_finds_every_run_a_full_scan_finds(tex
     for m in PAIR.finditer(text):  # the specification: every position
         if m.start() < done:
             continue
-        start, end = m.start(), m.end()
-        while start > done and text[start - 1] in _IN_RUN:
-            start -= 1
-        while end < len(text) and text[end] in _IN_RUN:
-            end += 1
+        start, end = run_around(text, m, done)
         done = end
         run = text[start:end]
         if len(run) <= det.params.max_run and _repair(run) != run:

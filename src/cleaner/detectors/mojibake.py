@@ -38,6 +38,17 @@ _IN_RUN = (frozenset(chr(c) for c in range(0x80, 0x100)) | frozenset("€‚ƒ�
            | frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127)))
 
 
+def run_around(text: str, pair: regex.Match[str], done: int) -> tuple[int, int]:
+    """The whole run of mojibake characters around a lead+continuation pair, not reaching back
+    before ``done`` (the end of the previous run)."""
+    start, end = pair.start(), pair.end()
+    while start > done and text[start - 1] in _IN_RUN:
+        start -= 1
+    while end < len(text) and text[end] in _IN_RUN:
+        end += 1
+    return start, end
+
+
 def _repair(run: str) -> str:
     """ftfy until nothing changes (garbage can repair in two steps), minus C0/C1 controls
     ("Â\x8d" repairs to one)."""
@@ -71,11 +82,7 @@ class MojibakeDetector(Detector):
         for i in sorted(i for ch in leads for i in occurrences(text, ch)):
             if i < done or (m := PAIR.match(text, i)) is None:  # PAIR is linear: no timeout to pay for
                 continue
-            start, end = m.start(), m.end()
-            while start > done and text[start - 1] in _IN_RUN:
-                start -= 1
-            while end < len(text) and text[end] in _IN_RUN:
-                end += 1
+            start, end = run_around(text, m, done)
             done = end
             run = text[start:end]
             if len(run) > self.params.max_run:
