@@ -119,6 +119,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The ``cleaner`` command. After a batch run that finished, it exits without tearing the
+    interpreter down: freeing the lexicons' half a million objects took 0.1-0.25 s, a serial cost
+    of every run that a second worker cannot share. Every output is closed and synced by then."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if code == 0 and argv[:1] == ["run"]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    sys.exit(code)
+
+
 def cmd_run(a: argparse.Namespace) -> int:
     if a.jobs < 1:
         raise UsageError("C302", "--jobs must be at least 1")
