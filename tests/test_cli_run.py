@@ -198,3 +198,20 @@ def test_installed_cleaner_command_end_to_end(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0 and piped.stderr == ""
     assert json.loads(piped.stdout)["text"] == "caf\u00e9 time"
+
+
+def test_cli_stops_quietly_when_the_reader_of_its_output_goes_away(tmp_path: Path) -> None:
+    """`cleaner run - -o - | head -1`: when the pipe closes, the run stops with 141 (as a tool
+    killed by SIGPIPE) and no traceback, whatever --jobs."""
+    feed = "".join(json.dumps({"id": f"r{i}", "text": article(i)}) + "\n" for i in range(400))
+    for jobs in ("1", "2"):
+        proc = subprocess.Popen([CLEANER, "run", "-", "-o", "-", "--quiet", "--jobs", jobs],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(feed.encode())
+        proc.stdin.close()
+        first = proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away after one record
+        assert json.loads(first)["id"] == "r0"
+        assert proc.wait(timeout=120) == 141
+        assert proc.stderr.read() == b""
