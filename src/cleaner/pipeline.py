@@ -210,7 +210,8 @@ def _verdict(original: str, spans: Sequence[Span], reject_ratio: float) -> str:
     editing = [s for s in spans if s.edits]
     if not editing:
         return "flagged"
-    spam = sum(len(s.text) - s.text.count(" ") for s in editing if s.kind in ("spam", "hidden"))
+    # hidden HTML text is removed but does not make a page spam: real pages hide menus and labels
+    spam = sum(len(s.text) - s.text.count(" ") for s in editing if s.kind == "spam")
     total = len(original) - sum(original.count(c) for c in " \n\t\r")
     if total and spam / total > reject_ratio:
         return "rejected"
