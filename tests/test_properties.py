@@ -135,7 +135,8 @@ CHATTER = ["As an AI language model, I cannot check this.", "Note: as an AI, I l
            "I'm sorry, but I can't translate this.", "I cannot fulfill this request today.",
            "i am sorry, but i won't go on.", "I can’t help with that request, sorry."]
 PROSE = ["The dam was finished in 1936.", "“I am sorry,” he said.", "I cannot say, she wrote.",
-         "It was as an aid to pilots.", "Sales fell.", "I’m sorry but the bridge is shut."]
+         "It was as an aid to pilots.", "Sales fell.", "I’m sorry but the bridge is shut.",
+         "İzmir was calm."]  # İ lower-cases to two characters: offsets of the lower case shift
 
 
 @SETTINGS

@@ -71,7 +71,7 @@ class PatternDetector(Detector):
             return
         if p.skip_languages and analysis.lang in p.skip_languages:
             return
-        if p.reach:
+        if p.reach and len(analysis.lower) == len(doc.text):  # else offsets in the lower case would not align
             yield from self._near_words(doc, analysis)
             return
         if self.within is not None:
@@ -103,8 +103,6 @@ class PatternDetector(Detector):
         """Matches that start within ``reach`` characters before a required word, once each."""
         p: PatternParams = self.params
         text, low = doc.text, analysis.lower
-        if len(low) != len(text):  # a letter whose lower case is longer: offsets would not align
-            low = text
         anchors = sorted({i for w in p.requires_words for i in occurrences(low, w)})
         done = -1
         for i in anchors:
