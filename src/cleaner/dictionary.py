@@ -131,11 +131,7 @@ class HashIndex:
     def get(self, key: str) -> list[int]:
         h = crc(key)
         lo, end = self._find(h)
-        hi = lo
-        keys = self._keys
-        while hi < end and keys[hi] == h:
-            hi += 1
-        return list(self._values[lo:hi])
+        return list(self._values[lo:bisect.bisect_right(self._keys, h, lo, end)])
 
     def __contains__(self, key: str) -> bool:
         h = crc(key)
