@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from bs4 import BeautifulSoup
     from lxml import etree
 
-    from cleaner.html import decode
+    from cleaner.html.charset import decode
     from cleaner.pipeline import Pipeline
     from cleaner.readers import html_document
     from cleaner.rules import load_rules

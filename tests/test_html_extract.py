@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.actions import replay
-from cleaner.html import extract
-from cleaner.html.extract import Locator, parse
+from cleaner.html.extract import Locator, extract, parse
 from cleaner.html.style import parse_declarations, parse_stylesheet, techniques
 from cleaner.pipeline import Pipeline
 from cleaner.readers import html_document

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import lexicon
 from cleaner.lexicon import Lexicon, fold
 
 LEX = Lexicon({"casino": "gambling", "上门服务": "service", "ktv": "venue", "会所": "venue", "bet": "gambling"})
@@ -14,6 +16,32 @@ def test_variants_match_and_point_at_the_original():
     text = "Best CASINO… 上.門.服.務 and ＫＴＶ會所, no better"
     hits = [(text[h.start:h.end], h.category) for h in LEX.find(text)]
     assert hits == [("CASINO", "gambling"), ("上.門.服.務", "service"), ("ＫＴＶ", "venue"), ("會所", "venue")]
+
+
+def test_traditional_spellings_come_from_the_cache_once_built(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    first = lexicon._Traditional()
+    assert set(first.of("上门服务")) == {"上門服務"} and set(first.of("台湾")) >= {"台灣", "臺灣"}
+    first.save()
+
+    def no_opencc() -> None:
+        raise AssertionError("OpenCC loaded although the cache holds every term")
+
+    monkeypatch.setattr(lexicon, "_converters", no_opencc)
+    again = lexicon._Traditional()
+    assert again.of("上门服务") == first.of("上门服务") and again.of("台湾") == first.of("台湾")
+    with pytest.raises(AssertionError):  # a term the cache lacks is converted (and then stored)
+        again.of("会所")
+
+
+@pytest.mark.parametrize("stored", ["{not json", '{"会所": "會所"}', '["会所"]', '{"会所": [1]}'])
+def test_a_damaged_traditional_cache_is_rebuilt(tmp_path, monkeypatch, stored):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    cache = lexicon._Traditional()
+    (tmp_path / cache.name()).write_text(stored, encoding="utf-8")
+    assert cache.of("会所") == ["會所"]
+    cache.save()
+    assert lexicon._Traditional().of("会所") == ["會所"]
 
 
 def test_latin_terms_need_word_boundaries():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -146,3 +148,18 @@ def test_documents_carry_source_and_metadata_into_the_record():
 def test_lang_hint_overrides_detection():
     assert cleaner.clean("Das ist gut.", lang="de").lang == "de"
     assert cleaner.clean(Document("Short.", metadata={"lang": "fr"})).lang == "fr"
+
+
+def test_cleaning_english_text_loads_no_html_parser_ftfy_opencc_or_langdetect():
+    # start-up is serial work that no second core shares (issue 5): the HTML extractor, ftfy,
+    # OpenCC (its output is cached once built) and langdetect load only when a document needs them
+    probe = (
+        "import sys, cleaner\n"
+        "r = cleaner.Pipeline.default().clean('Rates rose again, and the bank said that more was to come.')\n"
+        "assert r.lang == 'en'\n"
+        "heavy = ('lxml', 'bs4', 'soupsieve', 'charset_normalizer', 'ftfy', 'opencc', 'langdetect')\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+            for _ in range(2)]  # the first may build the Chinese variants cache
+    assert runs[1].stdout.strip() == ""

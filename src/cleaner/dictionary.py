@@ -32,8 +32,6 @@ import importlib.util
 import json
 import math
 import mmap
-import os
-import tempfile
 import threading
 import zlib
 from array import array
@@ -43,6 +41,8 @@ from pathlib import Path
 
 import regex
 from rapidfuzz.distance import OSA
+
+from .cache import cache_dir, write_atomic
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
 FORMAT = 10  # bump when the build recipe or the cache layout changes
@@ -369,15 +369,6 @@ def build(lang: str) -> dict[str, bytes]:
 # -- cache -------------------------------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    """Where built lexicons are kept: ``$CLEANER_CACHE_DIR`` or the user cache folder."""
-    env = os.environ.get("CLEANER_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cleaner"
-
-
 def _cache_path(lang: str) -> Path:
     versions = "-".join(f"{p}{importlib.metadata.version(p)}" for p in PACKAGES)
     return cache_dir() / f"lexicon-v{FORMAT}-{versions}" / f"{lang}.bin"
@@ -394,14 +385,11 @@ def _write_cache(path: Path, sections: dict[str, bytes]) -> None:
         pos += len(data)
     header = json.dumps({"format": FORMAT, "sections": offsets}).encode() + b"\n"
     base = len(header) + (-len(header) % 4)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as f:
-        f.write(header.ljust(base, b" "))
-        for name, data in sections.items():
-            f.seek(base + offsets[name][0])
-            f.write(data)
-    Path(tmp).replace(path)
+    out = bytearray(header.ljust(base, b" "))
+    for name, data in sections.items():
+        out.extend(bytes(base + offsets[name][0] - len(out)))
+        out.extend(data)
+    write_atomic(path, bytes(out))
 
 
 def _map_cache(path: Path) -> dict[str, memoryview] | None:

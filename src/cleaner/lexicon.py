@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 
+from . import cache
+
 CJK_LETTERS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"  # one definition, shared
 _SEPARATED = regex.compile(rf"(?<=[{CJK_LETTERS}])[\s·•.\-_*|/\\~,，。、]+(?=[{CJK_LETTERS}])")
 _WORDCHAR = regex.compile(r"[\p{L}\p{N}]")
@@ -49,12 +51,46 @@ def _converters() -> tuple[object, ...]:
     return tuple(opencc.OpenCC(c) for c in ("s2t", "s2hk", "s2tw"))
 
 
+class _Traditional:
+    """Traditional-script spellings of Chinese terms, kept in the user cache per OpenCC version:
+    loading OpenCC's three dictionaries takes 0.06 s, more than building the rest of the pipeline,
+    and the terms change only when the rules do."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[str]] | None = None
+        self.added = False
+
+    def name(self) -> str:
+        import importlib.metadata
+
+        return f"variants-opencc{importlib.metadata.version('OpenCC')}.json"
+
+    def of(self, base: str) -> list[str]:
+        if self.known is None:
+            stored = cache.read_json(self.name())
+            ok = isinstance(stored, dict) and all(
+                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in stored.values())
+            self.known = stored if ok else {}
+        if base not in self.known:
+            self.known[base] = sorted({c.convert(base) for c in _converters()})  # type: ignore[attr-defined]
+            self.added = True
+        return self.known[base]
+
+    def save(self) -> None:
+        if self.added and self.known is not None:
+            cache.write_json(self.name(), self.known)
+            self.added = False
+
+
+_TRADITIONAL = _Traditional()
+
+
 def variants(term: str) -> set[str]:
     """The term, lower-cased and NFKC-folded, plus its traditional-script spellings."""
     base = unicodedata.normalize("NFKC", term).lower()
     out = {base}
     if CJK.search(base):
-        out.update(c.convert(base) for c in _converters())  # type: ignore[attr-defined]
+        out.update(_TRADITIONAL.of(base))
     return out
 
 
@@ -130,6 +166,7 @@ class Lexicon:
         for term, category in terms.items():
             for v in variants(term):
                 self._auto.add_word(v, (v, category, not CJK.search(v)))
+        _TRADITIONAL.save()
         self._empty = len(self._auto) == 0
         if not self._empty:
             self._auto.make_automaton()

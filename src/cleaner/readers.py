@@ -17,9 +17,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import html as html_extract
 from .document import Document
 from .errors import InputError
+from .html import charset
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -89,9 +89,9 @@ def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]
     """``(text, encoding)``: BOM, the declared charset (HTML only), UTF-8, then detection.
 
     Text with NUL bytes and no BOM, or that no encoding fits, is an error (binary data)."""
-    if b"\x00" in data[:8192] and not html_extract.charset.from_bom(data):
+    if b"\x00" in data[:8192] and not charset.from_bom(data):
         raise InputError(rel, "C102", "NUL bytes")
-    decoded = html_extract.decode(data, html=html)
+    decoded = charset.decode(data, html=html)
     if decoded is None:
         if _looks_binary(data):
             raise InputError(rel, "C102", "mostly non-text bytes")
@@ -138,9 +138,11 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     ``link_farm`` detector. Pages over ``limit`` characters are an error: memory stays bounded."""
     if len(page) > limit:
         raise InputError(source, "C116", str(limit), line=line)
+    from .html.extract import ExtractionError, extract  # lxml and CSS selectors: loaded by HTML runs only
+
     try:
-        got = html_extract.extract(page)
-    except html_extract.ExtractionError as e:
+        got = extract(page)
+    except ExtractionError as e:
         raise InputError(source, "C111", str(e), line=line) from None
     if not got.text.strip():
         raise InputError(source, "C114", line=line)

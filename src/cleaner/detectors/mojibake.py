@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import ftfy
 import regex
 
 from ..analysis import Analysis
@@ -51,7 +50,10 @@ def run_around(text: str, pair: regex.Match[str], done: int) -> tuple[int, int]:
 
 def _repair(run: str) -> str:
     """ftfy until nothing changes (garbage can repair in two steps), minus C0/C1 controls
-    ("Â\x8d" repairs to one)."""
+    ("Â\x8d" repairs to one). ftfy loads here, when a document first holds a candidate run: its
+    imports took a fifth of the start-up, and most runs never need it."""
+    import ftfy
+
     fixed: str = _CONTROL.sub("", run)
     for _ in range(3):
         again: str = _CONTROL.sub("", ftfy.fix_encoding(fixed))

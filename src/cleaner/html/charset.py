@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
 import regex
 
 # the WHATWG label table's supersets: decode a declared charset with the codec browsers really use
@@ -75,6 +74,8 @@ def detect(data: bytes) -> tuple[str, str] | None:
 
     When several code pages read the bytes equally well (French text is as plausible in cp1250
     and cp1257 as in cp1252, though ``û`` differs), the web's commonest one, cp1252, wins."""
+    import charset_normalizer  # only for bytes that are not UTF-8 and declare nothing usable
+
     matches = list(charset_normalizer.from_bytes(data[: 1 << 20]))
     if not matches:
         return None
