@@ -243,8 +243,13 @@ def test_batch_streams_a_big_jsonl_with_bounded_memory(tmp_path: Path) -> None:
 
 def test_warm_up_text_takes_the_common_path() -> None:
     # the text cleaned before the fork loads what most documents need (English by its function
-    # words: the English typo lexicon), not langdetect, which few documents need
+    # words: the English typo lexicon; the short-word keys of scrambled-word suggestions), not
+    # langdetect, which few documents need
+    from cleaner import Pipeline, spelling
     from cleaner.batch import WARM_UP
     from cleaner.lang import guess_language
 
     assert guess_language(WARM_UP) == ("en", "words")
+    spelling._short_keys.cache_clear()
+    result = Pipeline.default().clean(WARM_UP)
+    assert [s.kind for s in result.spans] == ["typo"] and spelling._short_keys.cache_info().currsize == 1

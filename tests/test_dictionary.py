@@ -3,12 +3,10 @@ English lexicon rejects the misspellings web lists hold and keeps the names and 
 
 from __future__ import annotations
 
-from array import array
-
 import pytest
 
 from cleaner import dictionary
-from cleaner.dictionary import HashIndex, _map_cache, _write_cache, anagram_key, deletes, osa_distance, squeeze
+from cleaner.dictionary import HashIndex, anagram_key, deletes, osa_distance, squeeze
 
 
 def index(pairs: list[tuple[str, int]]) -> HashIndex:
@@ -34,24 +32,6 @@ def test_hash_index_finds_every_key_and_no_absent_one_across_buckets():
     absent = [f"x{i}" for i in range(2_000)]
     false_hits = sum(k in idx for k in absent)  # CRC collisions only: about one in 200,000 here
     assert false_hits <= 1 and all(idx.get(k) == [] for k in absent if k not in idx)
-
-
-def test_cache_file_round_trip(tmp_path):
-    sections = {"hot": b"alpha\nbeta", "hot_z": bytes([40, 30]),
-                "odd": b"xyz", "nums": array("I", [7, 8, 9]).tobytes()}
-    path = tmp_path / "x" / "en.bin"
-    _write_cache(path, sections)
-    mapped = _map_cache(path)
-    assert mapped is not None
-    assert bytes(mapped["hot"]) == b"alpha\nbeta" and bytes(mapped["odd"]) == b"xyz"
-    assert list(mapped["nums"].cast("I")) == [7, 8, 9]  # aligned for uint32 arrays
-
-
-def test_cache_file_damaged_is_rebuilt_not_trusted(tmp_path):
-    path = tmp_path / "en.bin"
-    path.write_bytes(b"not a header\n")
-    assert _map_cache(path) is None
-    assert _map_cache(tmp_path / "missing.bin") is None
 
 
 def test_word_helpers():

@@ -49,3 +49,54 @@ def test_scripts_decide_before_words_and_short_texts_fall_back():
     assert guess_language("上海是中国的经济中心，也是一座国际化大都市。") == ("zh", "script")
     assert guess_language("Das ist gut.")[1] == "langdetect"  # two function words: not enough
     assert guess_language("2024 — 17:30") == ("und", "none")
+
+
+LANGDETECT_SAMPLES = [
+    "GIRLS BASKETBALL Palm Bay d. Rockledge 70-44, Rockledge 14 11 6 15",
+    "Dies ist ein kurzer Satz über nichts",
+    "Ceci est une phrase courte",
+    "Una frase corta sobre el tiempo",
+    "Krótkie zdanie o pogodzie",
+    "Короткое предложение о погоде",
+    "Kort zin over het weer vandaag",
+    "Lyhyt lause säästä",
+    "Rövid mondat az időjárásról",
+    "Kısa bir cümle",
+]
+
+
+def test_langdetect_table_from_the_cache_answers_as_the_json_profiles_do(tmp_path, monkeypatch):
+    from cleaner import lang
+
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    try:
+        lang._factory.cache_clear()
+        built = lang._factory()  # from the JSON profiles; stores the table
+        fresh = [lang._langdetect(t) for t in LANGDETECT_SAMPLES]
+        assert any(tmp_path.glob("langdetect*.bin"))
+        lang._factory.cache_clear()
+        cached = lang._factory()  # from the mapped table
+        assert cached is not built and cached.langlist == built.langlist  # type: ignore[attr-defined]
+        old, new = built.word_lang_prob_map, cached.word_lang_prob_map  # type: ignore[attr-defined]
+        assert old.keys() == new.keys() and all(list(new[g]) == old[g] for g in old)
+        assert [lang._langdetect(t) for t in LANGDETECT_SAMPLES] == fresh
+        assert len(set(fresh)) >= 8  # the samples really exercise the table
+    finally:
+        lang._factory.cache_clear()
+
+
+def test_a_damaged_langdetect_cache_is_rebuilt(tmp_path, monkeypatch):
+    from cleaner import lang
+
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    try:
+        lang._factory.cache_clear()
+        lang._factory()
+        (path,) = tmp_path.glob("langdetect*.bin")
+        path.write_bytes(path.read_bytes()[:-8])
+        assert lang._cached_profiles() is None
+        lang._factory.cache_clear()
+        assert lang._langdetect(LANGDETECT_SAMPLES[1]) == "de"
+        assert lang._cached_profiles() is not None  # written again
+    finally:
+        lang._factory.cache_clear()

@@ -9,10 +9,13 @@ The folder is ``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else ``~
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+ALIGN = 8  # sections start at multiples of this, so uint32 and float64 arrays can be cast in place
 
 
 def cache_dir() -> Path:
@@ -51,3 +54,42 @@ def write_json(name: str, obj: Any) -> None:
         write_atomic(cache_dir() / name, json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     except OSError:
         pass
+
+
+def write_sections(path: Path, sections: dict[str, bytes], meta: dict[str, Any] | None = None) -> None:
+    """One file: a JSON header line (``meta`` plus each section's offset and length), then the
+    sections, each aligned to :data:`ALIGN` bytes. Written atomically."""
+    offsets: dict[str, list[int]] = {}
+    pos = 0
+    for name, data in sections.items():
+        pos += -pos % ALIGN
+        offsets[name] = [pos, len(data)]
+        pos += len(data)
+    header = json.dumps({**(meta or {}), "align": ALIGN, "sections": offsets}).encode() + b"\n"
+    base = len(header) + (-len(header) % ALIGN)
+    out = bytearray(header.ljust(base, b" "))
+    for name, data in sections.items():
+        out.extend(bytes(base + offsets[name][0] - len(out)))
+        out.extend(data)
+    write_atomic(path, bytes(out))
+
+
+def map_sections(path: Path) -> tuple[dict[str, Any], dict[str, memoryview]] | None:
+    """``(header, sections)`` of a file :func:`write_sections` wrote, mapped read-only: pages load
+    on first touch and are shared between processes. ``None`` when missing or damaged."""
+    try:
+        with path.open("rb") as f:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        header = json.loads(mm.readline())
+        align = header.get("align", 4)  # typo lexicon files written before "align" existed used 4
+        base = mm.tell() + (-mm.tell() % align)
+        view = memoryview(mm)
+        sections = {name: view[base + off: base + off + n] for name, (off, n) in header["sections"].items()}
+        if any(len(v) != n for v, (_, n) in zip(sections.values(), header["sections"].values(), strict=True)):
+            return None  # cut short
+        return header, sections
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import bisect
 import fcntl
+import functools
 import gzip
 import importlib.metadata
 import importlib.util
 import json
 import math
-import mmap
 import threading
 import zlib
 from array import array
@@ -42,7 +42,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import OSA
 
-from .cache import cache_dir, write_atomic
+from .cache import cache_dir, map_sections, write_sections
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
 FORMAT = 10  # bump when the build recipe or the cache layout changes
@@ -369,43 +369,19 @@ def build(lang: str) -> dict[str, bytes]:
 # -- cache -------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _versions() -> str:
+    """The word packages' versions, looked up once per process (each lookup scans ``sys.path``)."""
+    return "-".join(f"{p}{importlib.metadata.version(p)}" for p in PACKAGES)
+
+
 def _cache_path(lang: str) -> Path:
-    versions = "-".join(f"{p}{importlib.metadata.version(p)}" for p in PACKAGES)
-    return cache_dir() / f"lexicon-v{FORMAT}-{versions}" / f"{lang}.bin"
-
-
-def _write_cache(path: Path, sections: dict[str, bytes]) -> None:
-    """One file: a JSON header line naming each section's offset and length, then the sections.
-    Written atomically (temp file + rename), so parallel workers never see a torn file."""
-    offsets: dict[str, list[int]] = {}
-    pos = 0
-    for name, data in sections.items():
-        pos += -pos % 4  # keep uint32 arrays aligned
-        offsets[name] = [pos, len(data)]
-        pos += len(data)
-    header = json.dumps({"format": FORMAT, "sections": offsets}).encode() + b"\n"
-    base = len(header) + (-len(header) % 4)
-    out = bytearray(header.ljust(base, b" "))
-    for name, data in sections.items():
-        out.extend(bytes(base + offsets[name][0] - len(out)))
-        out.extend(data)
-    write_atomic(path, bytes(out))
+    return cache_dir() / f"lexicon-v{FORMAT}-{_versions()}" / f"{lang}.bin"
 
 
 def _map_cache(path: Path) -> dict[str, memoryview] | None:
-    """Map the cache file read-only: pages are loaded on first touch and shared between processes."""
-    try:
-        with path.open("rb") as f:
-            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        return None
-    try:
-        header = json.loads(mm.readline())
-        base = mm.tell() + (-mm.tell() % 4)
-        view = memoryview(mm)
-        return {name: view[base + off: base + off + n] for name, (off, n) in header["sections"].items()}
-    except (ValueError, KeyError, TypeError):
-        return None
+    mapped = map_sections(path)
+    return None if mapped is None or mapped[0].get("format") != FORMAT else mapped[1]
 
 
 _LOCK = threading.Lock()
@@ -440,7 +416,7 @@ def _build_once(path: Path, lang: str) -> dict[str, memoryview]:
             fcntl.flock(lock, fcntl.LOCK_EX)
             sections = _map_cache(path)
             if sections is None:
-                _write_cache(path, build(lang))
+                write_sections(path, build(lang), {"format": FORMAT})
                 sections = _map_cache(path)
     except OSError:
         sections = None

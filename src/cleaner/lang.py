@@ -10,12 +10,18 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 
 import regex
+
+from . import cache
 
 # Script of each letter run; Latin is counted separately and cheaply (ASCII fast path).
 SCRIPT_RUN = regex.compile(
@@ -164,15 +170,57 @@ _LANGDETECT_LANGS = ("af", "bg", "ca", "cs", "cy", "da", "de", "en", "es", "et",
 
 @functools.cache
 def _factory() -> object:
-    from pathlib import Path
-
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    """A private, seeded langdetect factory (deterministic, no global state touched) holding
+    :data:`_LANGDETECT_LANGS`. langdetect builds its n-gram table from JSON profiles, a Python loop
+    over every n-gram of every language (0.06–0.1 s, in every process that meets a document the
+    function words leave undecided); the table is kept in the user cache as one float64 array,
+    mapped, and handed to the factory in the form its detectors read (``ngram → row``)."""
+    from langdetect.detector_factory import DetectorFactory
 
     factory = DetectorFactory()
-    factory.load_json_profile([(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8")
-                               for lang in _LANGDETECT_LANGS])
-    factory.seed = 0  # a private, seeded factory: deterministic, no global state touched
+    table = _cached_profiles()
+    if table is None:
+        factory.load_json_profile(_profiles())
+        _store_profiles(factory.langlist, factory.word_lang_prob_map)
+    else:
+        factory.langlist, factory.word_lang_prob_map = table
+    factory.seed = 0
     return factory
+
+
+def _profiles() -> list[str]:
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    return [(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in _LANGDETECT_LANGS]
+
+
+def _profiles_path() -> Path:
+    langs = hashlib.blake2b(" ".join(_LANGDETECT_LANGS).encode(), digest_size=4).hexdigest()
+    return cache.cache_dir() / f"langdetect{importlib.metadata.version('langdetect')}-{langs}.bin"
+
+
+def _store_profiles(langs: list[str], table: dict[str, list[float]]) -> None:
+    ngrams = list(table)
+    probs = array("d", (p for g in ngrams for p in table[g]))
+    try:
+        cache.write_sections(_profiles_path(), {"probs": probs.tobytes()}, {"langs": langs, "ngrams": ngrams})
+    except OSError:
+        pass  # a cache that cannot be written only costs the JSON load next time
+
+
+def _cached_profiles() -> tuple[list[str], dict[str, memoryview[float]]] | None:
+    mapped = cache.map_sections(_profiles_path())
+    if mapped is None:
+        return None
+    header, sections = mapped
+    langs, ngrams = header.get("langs"), header.get("ngrams")
+    if langs != list(_LANGDETECT_LANGS) or not isinstance(ngrams, list):
+        return None
+    n = len(langs)
+    probs: memoryview[float] = sections.get("probs", memoryview(b"")).cast("d")
+    if len(probs) != n * len(ngrams):
+        return None
+    return langs, {g: probs[i * n:(i + 1) * n] for i, g in enumerate(ngrams)}
 
 
 def _langdetect(text: str) -> str:
