@@ -239,17 +239,3 @@ def test_batch_streams_a_big_jsonl_with_bounded_memory(tmp_path: Path) -> None:
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert len(lines(tmp_path / "out" / "annotations.jsonl")) == 40
     assert grown_mb < 80, f"the main process grew by {grown_mb:.0f} MB on a 160 MB file"
-
-
-def test_warm_up_text_takes_the_common_path() -> None:
-    # the text cleaned before the fork loads what most documents need (English by its function
-    # words: the English typo lexicon; the short-word keys of scrambled-word suggestions), not
-    # langdetect, which few documents need
-    from cleaner import Pipeline, spelling
-    from cleaner.batch import WARM_UP
-    from cleaner.lang import guess_language
-
-    assert guess_language(WARM_UP) == ("en", "words")
-    spelling._short_keys.cache_clear()
-    result = Pipeline.default().clean(WARM_UP)
-    assert [s.kind for s in result.spans] == ["typo"] and spelling._short_keys.cache_info().currsize == 1

@@ -52,12 +52,6 @@ BATCH_UNITS = 16  # small files go to a worker 16 at a time (one pickle, one que
 BATCH_BYTES = 256 * 1024  # … or fewer when they add up to this much input
 WINDOW_PER_JOB = 4 * BATCH_UNITS  # units in flight per worker
 WINDOW_BYTES = 64 * 1024 * 1024  # input bytes in flight, whatever the unit count
-# Cleaned once before the fork, so the workers share what the detectors load lazily: English, told
-# by its function words, takes the common path (the English typo lexicon), and a scrambled word
-# the suggestion path (its short-word keys). langdetect, which under 1 % of documents need (short
-# ones), is loaded by the worker that meets one, not by every run.
-WARM_UP = ("This is the text that the pipeline cleans before it forks, with all of its rules, once; "
-           "a scrambled word, dfonuin, takes the suggestion path too.")
 
 
 @dataclass(frozen=True)
@@ -223,7 +217,7 @@ def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
         return _Inline(pipeline, read)
     ctx: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
-        pipeline.clean(WARM_UP)
+        pipeline.warm()
         ctx = multiprocessing.get_context("fork")
     else:
         ctx = multiprocessing.get_context("spawn")

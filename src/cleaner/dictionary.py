@@ -45,6 +45,7 @@ from rapidfuzz.distance import OSA
 from .cache import cache_dir, map_sections, write_sections
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
+CAPITALISED_AFTER = 100  # documents of a language before its lexicon adds capitalised forms (see uncommon)
 FORMAT = 10  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
@@ -155,14 +156,36 @@ class Lexicon:
         self.lang = lang
         self.words: list[str] = bytes(sections["hot"]).decode("utf-8").split("\n")
         self.hot: dict[str, int] = dict(zip(self.words, bytes(sections["hot_z"]), strict=True))
-        # capitalised too (sentence starts, names that are also words): the typo detector's screen
-        # lets any capitalised form of a hot word pass, so the set difference drops them at C speed
-        self.common: frozenset[str] = frozenset(self.hot).union(map(str.capitalize, self.hot))
+        # what uncommon() subtracts: the dict itself at first (a set difference with a dict runs at
+        # set speed), later a set that adds the capitalised forms
+        self._common: dict[str, int] | frozenset[str] = self.hot
+        self.capitalised = False  # does _common hold the hot words' capitalised forms too?
+        self._uses = 0
         table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
         self._cold, self._suspect, self._deletes, self._anagrams, self._bigrams = (
             HashIndex(table[f"{name}_k"], table[f"{name}_v"], table[f"{name}_s"])
             for name in ("cold", "suspect", "del", "ana", "big"))
         self.has_bigrams = len(self._bigrams) > 0
+
+    def uncommon(self, chunks: frozenset[str]) -> frozenset[str]:
+        """The chunks that are not hot words as written (nor, once :attr:`capitalised`, capitalised
+        hot words), at C speed.
+
+        The capitalised forms make a second set as large as the hot tier (30–70 ms to build, per
+        language and process), so they are added once a language has been asked about in
+        :data:`CAPITALISED_AFTER` documents, or by :meth:`complete`: a language met in a few
+        documents of a run does not pay for them, and until then its capitalised words go through
+        the typo detector's screen, which looks them up one by one."""
+        self._uses += 1
+        if self._uses == CAPITALISED_AFTER:
+            self.complete()
+        return chunks.difference(self._common)
+
+    def complete(self) -> None:
+        """Add the capitalised forms now (a warm-up before the fork, so the workers share them)."""
+        if not self.capitalised:
+            self._common = frozenset(self.hot).union(map(str.capitalize, self.hot))
+            self.capitalised = True
 
     def known(self, word: str) -> bool:
         return word in self.hot or word in self._cold
@@ -397,6 +420,11 @@ def load(lang: str) -> Lexicon | None:
         if lang not in _LOADED:
             _LOADED[lang] = _load(lang) if lang in SUPPORTED else None
     return _LOADED[lang]
+
+
+def loaded() -> list[Lexicon]:
+    """The lexicons this process has loaded so far."""
+    return [lex for lex in list(_LOADED.values()) if lex is not None]
 
 
 def _load(lang: str) -> Lexicon:

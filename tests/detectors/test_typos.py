@@ -247,3 +247,44 @@ def test_typo_fix_mode_replay_reproduces_fixed_text(pieces):
         assert text[span.start:span.end] == span.text
         if span.kind == "typo" and span.action == "replace":
             assert span.replacement.strip() == span.suggestions[0]
+
+
+# -- a language's lexicon adds its capitalised forms late: the findings must not change ----------
+
+def _findings(text: str, lang: str, capitalised: bool, monkeypatch) -> list[tuple]:
+    from cleaner import dictionary
+
+    lex = dictionary._load(lang)  # a fresh Lexicon of the same cached data
+    if capitalised:
+        lex.complete()
+    monkeypatch.setitem(dictionary._LOADED, lang, lex)
+    assert lex.capitalised is capitalised
+    spans = TYPO.clean(text, lang=lang).spans
+    assert lex.capitalised is capitalised  # one document does not cross CAPITALISED_AFTER
+    return [(s.start, s.end, s.text, s.suggestions, s.score) for s in spans]
+
+
+SENTENCES = [m[0].format(m[1]) for m in MISSPELLINGS] + CLEAN + [
+    "Market makers met. The Market rose, and Frank said Market Street was busy; Recieve it.",
+    "Will Smith will smith a Will. Resaerch shows it. Goverment Said so, And the House agreed.",
+    "The plan works. Resaerch shows that the Plan works, and Market Research agrees.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES[-4:])
+def test_typo_findings_with_and_without_capitalised_forms(monkeypatch, text):
+    assert _findings(text, "en", False, monkeypatch) == _findings(text, "en", True, monkeypatch)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(SENTENCES), st.lists(st.booleans(), min_size=30, max_size=30))
+def test_typo_findings_do_not_depend_on_when_capitalised_forms_are_added(monkeypatch, sentence, caps):
+    words = sentence.split(" ")
+    text = " ".join(w.capitalize() if c else w for w, c in zip(words, caps + [False] * len(words), strict=False))
+    assert _findings(text, "en", False, monkeypatch) == _findings(text, "en", True, monkeypatch)
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER_LANGUAGES))
+def test_typo_other_language_findings_before_and_after_capitalised_forms(monkeypatch, lang):
+    text = OTHER_LANGUAGES[lang][0] + " Die Die La La Il Il O O Presentato Vigor Governo Gobierno."
+    assert _findings(text, lang, False, monkeypatch) == _findings(text, lang, True, monkeypatch)

@@ -42,6 +42,10 @@ class Detector(ABC):
         ``analysis`` holds what several detectors need (script runs, lines, language), computed
         once per document, lazily."""
 
+    def warm(self) -> None:  # noqa: B027 - optional, not abstract: most detectors have nothing to load
+        """Load now what :meth:`detect` would load on its first documents (see Pipeline.warm);
+        most detectors load nothing lazily."""
+
     def span(
         self,
         doc: Document,

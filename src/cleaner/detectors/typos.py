@@ -96,6 +96,10 @@ class TypoDetector(Detector):
             for lang in dictionary.SUPPORTED
         }
 
+    def warm(self) -> None:
+        for lex in dictionary.loaded():  # those the warm-up text loaded: add their capitalised forms
+            lex.complete()
+
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: TypoParams = self.params
         if analysis.lang not in p.languages or analysis.script != "Latin":
@@ -105,9 +109,10 @@ class TypoDetector(Detector):
             return
         text = doc.text
         chunks = analysis.chunks
-        rest = chunks.difference(lex.common)  # nearly every word stops here, at C speed
+        rest = lex.uncommon(chunks)  # nearly every word stops here, at C speed
         # numbers never reach the Python-level screen (a fifth of what is left)
-        unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, lex.hot))})
+        hot, capitalised = lex.hot, lex.capitalised
+        unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, hot, capitalised))})
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
         low = analysis.lower
@@ -196,18 +201,19 @@ class TypoDetector(Detector):
 # -- helpers (pure functions over the text) ------------------------------------------------------
 
 
-def _screen(text: str, chunk: str, hot: dict[str, int]) -> str | None:
+def _screen(text: str, chunk: str, hot: dict[str, int], capitalised: bool) -> str | None:
     """The chunk as a lower-case word worth a closer look, or ``None`` when it is plainly fine: a
     common word with punctuation attached, CamelCase or ALL CAPS, or a capitalised word that never
     starts a sentence (a name) — decided from the chunk and a substring search, without offsets."""
     word = chunk.strip(EDGE)
-    # a chunk left as it was is no common word in lower case or capitalised (the lexicon's common
-    # set removed those): only a stripped one needs the lookups
+    # a chunk left as it was is no hot word as written, nor capitalised once the lexicon is
+    # ``capitalised`` (Lexicon.uncommon removed those): only the others need the lookups
     stripped = word is not chunk
     if len(word) < 2 or (stripped and word in hot):
         return None
     if word[0].isupper():
-        if not word[1:].islower() or (stripped and word.lower() in hot) or not _ever_initial(text, word):
+        looked_up = capitalised and not stripped
+        if not word[1:].islower() or (not looked_up and word.lower() in hot) or not _ever_initial(text, word):
             return None
         return word.lower()
     return word if word.islower() else None
