@@ -39,7 +39,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# bytecode first, as an installed package has it: with PYTHONDONTWRITEBYTECODE set (as on the CI
+# machines) every process would otherwise compile the package's sources again at start-up
 bench: $(VENV)/.installed-run
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/bench.py
 
 clean:

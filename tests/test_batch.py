@@ -239,3 +239,34 @@ def test_batch_streams_a_big_jsonl_with_bounded_memory(tmp_path: Path) -> None:
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert len(lines(tmp_path / "out" / "annotations.jsonl")) == 40
     assert grown_mb < 80, f"the main process grew by {grown_mb:.0f} MB on a 160 MB file"
+
+
+def test_a_worker_reads_each_input_file_once_for_digest_and_text(tmp_path: Path, monkeypatch) -> None:
+    import gzip
+    from collections import Counter
+
+    from cleaner.batch import process_unit
+    from cleaner.pipeline import Pipeline
+    from cleaner.readers import ReadOptions
+    from cleaner.sources import file_digest, units
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(article(1), encoding="utf-8")
+    (src / "b.html").write_text(f"<html><body><article><p>{article(2)}</p></article></body></html>", encoding="utf-8")
+    (src / "c.txt.gz").write_bytes(gzip.compress(article(3).encode("utf-8")))
+    opened: Counter[str] = Counter()
+    real_open = Path.open
+
+    def counting_open(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened[self.name] += 1
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    pipeline, read = Pipeline.default(), ReadOptions()
+    for unit in units((str(src),), read):
+        out = process_unit(unit, pipeline, read)
+        assert out.docs == 1 and not out.errors
+        assert out.digest == file_digest(Path(unit.path or ""))
+    names = ("a.txt", "b.html", "c.txt.gz")
+    assert {n: opened[n] for n in names} == dict.fromkeys(names, 2)  # the worker's read, then file_digest's

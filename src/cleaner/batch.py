@@ -44,7 +44,7 @@ from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, parse_jsonl_lines, read_input
 from .report import build_report, error_text
-from .sources import Unit, digest_of, units, walk
+from .sources import Unit, digest_of, read_once, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
@@ -139,9 +139,10 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tu
 
     ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
     cleaned file itself, in parallel, instead of shipping the text back to the main process."""
-    out = Output(digest=digest_of(unit))
+    raw, digest = read_once(unit, read.max_doc_bytes)
+    out = Output(digest=digest)
     try:
-        for item in _documents(unit, read):
+        for item in _documents(unit, read, raw):
             if isinstance(item, InputError):
                 out.errors.append(dumps(item.to_dict()) + "\n")
             else:
@@ -177,10 +178,10 @@ def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> No
     out.clean.append(dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text)
 
 
-def _documents(unit: Unit, read: ReadOptions) -> Iterator[Document | InputError]:
+def _documents(unit: Unit, read: ReadOptions, raw: bytes | None) -> Iterator[Document | InputError]:
     yield from unit.errors
     if unit.path is not None:
-        yield from read_input(Path(unit.path), unit.rel, read)
+        yield from read_input(Path(unit.path), unit.rel, read, raw)
         return
     for n, raw in enumerate(unit.lines, unit.first_line):
         if n == 1 and raw.startswith(codecs.BOM_UTF8):

@@ -9,6 +9,7 @@ UTF-8, then charset-normalizer's detection; the encoding used is in ``metadata["
 
 from __future__ import annotations
 
+import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -48,15 +49,23 @@ def input_format(path: Path) -> str | None:
     return TEXT_SUFFIXES.get(suffix)
 
 
-def read_bytes(path: Path, rel: str, limit: int) -> bytes:
-    """The file's bytes, gunzipped when named ``.gz``, never more than ``limit`` bytes."""
+def read_bytes(path: Path, rel: str, limit: int, raw: bytes | None = None) -> bytes:
+    """The file's bytes, gunzipped when named ``.gz``, never more than ``limit`` bytes; ``raw``
+    is the file's bytes as stored when the caller has read them already (to hash them)."""
+    gz = path.name.lower().endswith(".gz")
+    if raw is not None:
+        return _limited(_gunzip(io.BytesIO(raw), rel, limit) if gz else raw, rel, limit)
     try:
         with path.open("rb") as f:
-            if path.name.lower().endswith(".gz"):
+            if gz:
                 return _gunzip(f, rel, limit)
             data = f.read(limit + 1)
     except OSError as e:
         raise InputError(rel, "C100", e.strerror or str(e)) from None
+    return _limited(data, rel, limit)
+
+
+def _limited(data: bytes, rel: str, limit: int) -> bytes:
     if len(data) > limit:
         raise InputError(rel, "C108", str(limit))
     return data
@@ -117,9 +126,9 @@ def _check_not_blank(text: str, rel: str, line: int | None = None) -> None:
         raise InputError(rel, "C104", line=line)
 
 
-def read_txt(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+def read_txt(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
-        data = read_bytes(path, rel, opts.max_doc_bytes)
+        data = read_bytes(path, rel, opts.max_doc_bytes, raw)
         text, encoding = decode_text(data, rel)
         _check_not_blank(text, rel)
     except InputError as e:
@@ -155,9 +164,9 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     return Document(got.text, id=id, source=source, format="html", metadata=MappingProxyType(meta))
 
 
-def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+def read_html(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
-        data = read_bytes(path, rel, opts.max_doc_bytes)
+        data = read_bytes(path, rel, opts.max_doc_bytes, raw)
         if len(data) > opts.max_html_bytes:
             raise InputError(rel, "C116", str(opts.max_html_bytes))
         page, encoding = decode_text(data, rel, html=True)
@@ -168,9 +177,9 @@ def read_html(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | In
         yield e
 
 
-def read_jsonl(path: Path, rel: str, opts: ReadOptions) -> Iterator[Document | InputError]:
+def read_jsonl(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
-        data = read_bytes(path, rel, opts.max_doc_bytes)
+        data = read_bytes(path, rel, opts.max_doc_bytes, raw)
         text, _ = decode_text(data, rel)
     except InputError as e:
         yield e
@@ -223,13 +232,14 @@ def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Docu
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "html": read_html}
 
 
-def read_input(path: Path, rel: str, opts: ReadOptions | None = None) -> Iterator[Document | InputError]:
-    """Documents (or errors) from one input file, by format."""
+def read_input(path: Path, rel: str, opts: ReadOptions | None = None,
+               raw: bytes | None = None) -> Iterator[Document | InputError]:
+    """Documents (or errors) from one input file, by format; ``raw``: its bytes, already read."""
     opts = opts or ReadOptions()
     fmt = input_format(path)
     reader = READERS.get(fmt or "")
     if reader is None:
         yield InputError(rel, "C110", repr(path.suffix or path.name))
         return
-    yield from reader(path, rel, opts)
+    yield from reader(path, rel, opts, raw)
 

@@ -166,6 +166,23 @@ def digest_of(unit: Unit) -> str:
         return f"!C100:{e.errno}"
 
 
+def read_once(unit: Unit, limit: int) -> tuple[bytes | None, str]:
+    """``(bytes as stored, digest)`` of a whole-file unit from one read, for the reader to use
+    instead of reading the file again. A file over ``limit`` bytes, an unreadable one, or a unit
+    that is not a whole file gives ``(None, digest_of(unit))``: the reader then reads (and
+    bounds, and reports) it itself."""
+    if unit.path is None or unit.digest:
+        return None, digest_of(unit)
+    try:
+        with Path(unit.path).open("rb") as f:
+            raw = f.read(limit + 1)
+    except OSError:
+        return None, digest_of(unit)
+    if len(raw) > limit:
+        return None, digest_of(unit)
+    return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def units(inputs: tuple[str, ...], opts: ReadOptions) -> Iterator[Unit]:
     """All work units of the inputs, in input order."""
     if inputs == ("-",):
