@@ -270,3 +270,31 @@ def test_a_worker_reads_each_input_file_once_for_digest_and_text(tmp_path: Path,
         assert out.digest == file_digest(Path(unit.path or ""))
     names = ("a.txt", "b.html", "c.txt.gz")
     assert {n: opened[n] for n in names} == dict.fromkeys(names, 2)  # the worker's read, then file_digest's
+
+
+def _rebuilt(out: Path) -> tuple[dict, bytes]:
+    """summary.json (without timings) and report.html as `cleaner report OUT` rebuilds them from
+    the journals, after the run's own copies were read."""
+    from cleaner.report import build_report
+
+    kept = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
+    build_report(out)
+    rebuilt = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
+    assert rebuilt == kept  # the run's report, counted as it went, equals one read from the journals
+    return kept
+
+
+def test_batch_report_counted_during_the_run_equals_the_one_rebuilt_from_the_journals(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", files=12, records=300)
+    (src / "broken.jsonl").write_text('{"text": "fine text here, yes"}\nnot json\n{"id": 3}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    _run(src, out, jobs=2)
+    summary, _ = _rebuilt(out)
+    assert summary["documents"] == 12 + 300 + 1 and summary["errors"] == 2 and summary["rules"]
+    # resumed: the units of the first run are counted from the journals, the new ones as they finish
+    (src / "blog" / "a002.txt").write_text(article(77), encoding="utf-8")
+    (src / "blog" / "a001b.txt").write_text(article(78), encoding="utf-8")
+    resumed = _run(src, out, jobs=2)
+    assert resumed.skipped > 0 and resumed.docs == 2  # type: ignore[attr-defined]
+    summary, _ = _rebuilt(out)
+    assert summary["documents"] == 12 + 1 + 300 + 1 and summary["errors"] == 2

@@ -8,8 +8,8 @@ results back **in input order** — so ``annotations.jsonl`` is byte-identical f
 At most a bounded window of units is in flight, so memory does not grow with the number of inputs.
 Outputs in ``OUT/``: ``annotations.jsonl``, ``errors.jsonl`` (append-only journals, fsynced at
 checkpoints), ``clean/`` (atomic files, names sanitised and confined to ``OUT``), ``manifest.sqlite``,
-and at the end ``summary.json`` and ``report.html`` (:mod:`cleaner.report`, built from the journals
-so a resumed run reports on everything).
+and at the end ``summary.json`` and ``report.html`` (:mod:`cleaner.report`, counted as units
+finish, units of an earlier run included, so a resumed run reports on everything).
 
 Trade-offs: a unit is a whole file or a ~256 KB chunk of a JSONL stream — small enough to keep two
 cores busy and to resume inside a 10 GB file; small files travel 16 to a worker call, so pickling
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from . import __version__
 from .document import Document
@@ -43,7 +43,7 @@ from .errors import InputError, UsageError
 from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, parse_jsonl_lines, read_input
-from .report import build_report, error_text
+from .report import Tally, build_report, error_text
 from .sources import Unit, digest_of, read_once, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
 
@@ -102,6 +102,7 @@ class Output:
     digest: str = ""  # a whole file's digest, computed by the worker that read it
     cpu_s: float = 0.0  # the worker's CPU time so far (for the benchmark's per-process accounting)
     fatal: str = ""  # a write outside OUT was refused (UsageError C301 in the main process)
+    tally: Tally = field(default_factory=Tally)  # the records' counts and samples, for the report
 
 
 _WORKER: tuple[Pipeline, ReadOptions] | None = None
@@ -171,7 +172,9 @@ def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> No
         return
     out.docs += 1
     out.nbytes += len(doc.text.encode("utf-8", "surrogatepass"))
-    out.records.append(dumps(result.to_dict()) + "\n")
+    record = result.to_dict()
+    out.records.append(dumps(record) + "\n")
+    out.tally.add(record)
     for t in result.errors:  # a rule that timed out: the document is cleaned without it
         where = {"source": unit.rel, "line": line, "code": t["code"], "reason": t["reason"]}
         out.errors.append(dumps({**where, "id": doc.id, "rule": t["rule"]}) + "\n")
@@ -382,6 +385,8 @@ class _FolderRun:
                 )
             journal.truncate(size)
         self.report = RunReport()
+        self.tally = Tally()  # what report.html counts, kept as units finish (in input order)
+        self._earlier: tuple[BinaryIO, BinaryIO] | None = None  # journals, to read earlier runs' units
         self.clean_rel, self.clean_end = "", 0  # the JSONL clean file being appended to
         self.last_checkpoint = time.monotonic()
         self.progress = _Progress(opts, _total_bytes(opts.inputs) if _progress_on(opts) else None)
@@ -428,6 +433,7 @@ class _FolderRun:
             self.manifest.seen(unit.rel, unit.part, task.seq)
             self.clean_rel, self.clean_end = unit.rel, task.done.clean_end
             self.report.skipped += 1
+            self._tally_earlier(task.done)
             self.progress.update(unit.size, 0)
             return
         if output.fatal:
@@ -450,9 +456,23 @@ class _FolderRun:
         r.worker_rss_mb = max(r.worker_rss_mb, output.rss_kb / 1024)
         if output.pid:
             r.worker_cpu_s[output.pid] = max(r.worker_cpu_s.get(output.pid, 0.0), output.cpu_s)
-        if len(r.error_list) < 100:
-            r.error_list.extend(json.loads(e) for e in output.errors[: 100 - len(r.error_list)])
+        self.tally.merge(output.tally)
+        for line in output.errors:
+            error = json.loads(line)
+            self.tally.add_error(error)
+            if len(r.error_list) < 100:
+                r.error_list.append(error)
         self.progress.update(unit.size, output.docs)
+
+    def _tally_earlier(self, done: Done) -> None:
+        """A unit finished by an earlier run counts in this run's report: its journal lines."""
+        if self._earlier is None:
+            self._earlier = (self.ann.path.open("rb"), self.err.path.open("rb"))
+        parts = []
+        for f, (start, end) in zip(self._earlier, (done.ann, done.err), strict=True):
+            f.seek(start)
+            parts.append(f.read(end - start))
+        self.tally.add_lines(*parts)
 
     def _write_clean(self, unit: Unit, output: Output) -> int:
         """Cleaned text: a whole file per text/HTML input; per JSONL input one JSONL file that
@@ -481,6 +501,8 @@ class _FolderRun:
     def _close(self) -> None:
         self.ann.close()
         self.err.close()
+        for f in self._earlier or ():
+            f.close()
 
     def _finish(self) -> None:
         self.manifest.close()
@@ -495,7 +517,7 @@ class _FolderRun:
             "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
             "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
         }
-        self.report.summary = build_report(self.out, timings)
+        self.report.summary = build_report(self.out, timings, self.tally)
 
 
 def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO) -> RunReport:
