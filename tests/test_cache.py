@@ -57,3 +57,21 @@ def test_json_entries_round_trip_and_damage_reads_as_missing(tmp_path, monkeypat
     (tmp_path / "c" / "v.json").write_text("{torn", encoding="utf-8")
     assert cache.read_json("v.json") is None
     assert list((tmp_path / "c").iterdir()) == [tmp_path / "c" / "v.json"]  # no temp files left
+
+
+def test_an_unusable_cache_folder_only_costs_the_builds(tmp_path, monkeypatch):
+    # CLEANER_CACHE_DIR names a file: nothing can be stored, everything still works
+    from cleaner import lang, lexicon
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(blocker))
+    traditional = lexicon._Traditional()
+    assert traditional.of("会所") == ["會所"]
+    traditional.save()
+    try:
+        lang._factory.cache_clear()
+        assert lang._langdetect("Dies ist ein kurzer Satz über das Wetter") == "de"
+    finally:
+        lang._factory.cache_clear()
+    assert blocker.read_text(encoding="utf-8") == "x"
