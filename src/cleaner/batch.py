@@ -186,11 +186,11 @@ def _documents(unit: Unit, read: ReadOptions, raw: bytes | None) -> Iterator[Doc
     if unit.path is not None:
         yield from read_input(Path(unit.path), unit.rel, read, raw)
         return
-    for n, raw in enumerate(unit.lines, unit.first_line):
-        if n == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
+    for n, line in enumerate(unit.lines, unit.first_line):
+        if n == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
         try:
-            yield from parse_jsonl_lines([raw.decode("utf-8")], unit.rel, read, start=n)
+            yield from parse_jsonl_lines([line.decode("utf-8")], unit.rel, read, start=n)
         except UnicodeDecodeError:
             yield InputError(unit.rel, "C101", line=n)
         except RecursionError:

@@ -177,7 +177,7 @@ class Lexicon:
         documents of a run does not pay for them, and until then its capitalised words go through
         the typo detector's screen, which looks them up one by one."""
         self._uses += 1
-        if self._uses == CAPITALISED_AFTER:
+        if self._uses >= CAPITALISED_AFTER and not self.capitalised:
             self.complete()
         return chunks.difference(self._common)
 

@@ -20,6 +20,7 @@ alternation of 40 words ran at 19 MB/s).
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -61,8 +62,6 @@ class _Traditional:
         self.added = False
 
     def name(self) -> str:
-        import importlib.metadata
-
         return f"variants-opencc{importlib.metadata.version('OpenCC')}.json"
 
     def of(self, base: str) -> list[str]:
