@@ -15,15 +15,17 @@ from pathlib import Path
 from batchkit import article, outputs
 
 CLEANER = [str(Path(sys.executable).with_name("cleaner"))]  # the installed command
+RECORDS = 10_000
 
 
 def _corpus(root: Path) -> Path:
-    """Enough work for a few seconds on two cores: text files and a multi-chunk JSONL file."""
+    """Enough work for a few seconds on two cores (about 2 s after the first checkpoint, so the
+    signal lands mid-run even on a busy machine): text files and a multi-chunk JSONL file."""
     (root / "docs").mkdir(parents=True)
     for i in range(150):
         (root / "docs" / f"d{i:04d}.txt").write_text(article(i, 6), encoding="utf-8")
     with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
-        for i in range(4000):
+        for i in range(RECORDS):
             f.write(json.dumps({"id": i, "text": article(5000 + i, 3)}) + "\n")
     return root
 
@@ -50,7 +52,7 @@ def _interrupt(src: Path, out: Path, sig: int) -> subprocess.CompletedProcess[by
         )
     deadline = time.monotonic() + 120
     while _committed(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.01)
     if proc.poll() is not None:
         return None
     proc.send_signal(sig)
@@ -77,7 +79,7 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert killed.returncode == -signal.SIGKILL
     summary = _finish(src, tmp_path / "out")
     assert summary["timings"]["skipped_units"] > 0  # it resumed rather than starting over
-    assert summary["documents"] == 150 + 4000
+    assert summary["documents"] == 150 + RECORDS
     assert outputs(tmp_path / "out") == outputs(tmp_path / "whole")
 
 
