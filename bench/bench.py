@@ -31,6 +31,7 @@ import json
 import os
 import pstats
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -258,6 +259,10 @@ def main() -> int:
             f"{two['wall_s']:.1f} s ({total_mb / two['wall_s']:.2f} MB/s): {speedup:.2f}x  "
             f"[{verdict(speedup >= 1.7)}: >= 1.7x]"
         )
+        rounds = [r1["wall_s"] / r2["wall_s"] for r1, r2 in zip(runs[2::2], runs[3::2], strict=True)]
+        if rounds:  # each rerun round alone (--jobs 1 then --jobs 2, a minute apart at most)
+            print("  the reruns round by round: " + ", ".join(f"{r:.2f}x" for r in rounds)
+                  + f"; median {statistics.median(rounds):.2f}x")
         print(
             f"  inside the run (after interpreter start, imports and rule build): --jobs 1 {one['run_s']:.2f} s, "
             f"--jobs 2 {two['run_s']:.2f} s ({one['run_s'] / two['run_s']:.2f}x); the rest is the serial start"
