@@ -124,3 +124,19 @@ def test_llm_chatter_at_the_edges_is_removed(preamble, postscript):
 def test_an_article_quoting_chatter_in_its_body_is_untouched():
     text = f"{HOST[0]}\n\nThe bot replied: “Sure! Here is the translated article:” and stopped.\n\n{HOST[1]}"
     assert cleaner.clean(text).spans == ()
+
+
+@pytest.mark.parametrize("marker", ["V信", "微信", "VX"])
+def test_a_phone_number_behind_any_configured_marker_is_found(marker):
+    # a rule file may add markers that start with a Latin letter (V信): they must count as the
+    # bundled ones do
+    import dataclasses
+
+    from cleaner.rules import load_rules
+
+    (rule,) = [r for r in load_rules() if r.id == "spam.contact_drop"]
+    params = {**rule.params, "markers": [marker], "phone_markers": [marker]}
+    pipeline = cleaner.Pipeline([dataclasses.replace(rule, params=params)])
+    a, b, c = HOST
+    text = f"{a}\n{marker} 13800138000\n{b}\n\n{c}"
+    assert [s.text for s in pipeline.clean(text).spans] == [f"{marker} 13800138000"]

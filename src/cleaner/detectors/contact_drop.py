@@ -64,10 +64,12 @@ class ContactDropDetector(Detector):
             if alt else None
         self.cheap = {t.lower() for t in p.cheap_tlds}
         alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
-        # Latin markers are looked for in the lower-case text; the others only if their first
-        # character occurs at all (a set lookup spares a scan of the text for each)
+        # Latin markers are looked for in the lower-case text; the others only if one of their
+        # non-ASCII characters occurs at all (Analysis.chars holds those: one set test spares a scan
+        # of the text per marker, and a marker that starts with a Latin letter, V信, still counts)
         self.latin_markers = [m.lower() for m in p.phone_markers if m.isascii()]
         self.other_markers = [m.lower() for m in p.phone_markers if not m.isascii()]
+        self.other_chars = frozenset(c for m in self.other_markers for c in m + m.upper() if not c.isascii())
         self.phone_marker = regex.compile(rf"(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) if alt else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
@@ -91,7 +93,7 @@ class ContactDropDetector(Detector):
         """Does the text hold any phone marker (the regex decides where one stands before a number)?"""
         low = analysis.lower
         return (any(m in low for m in self.latin_markers)
-                or any(m[0] in analysis.chars and m in low for m in self.other_markers))
+                or (not analysis.chars.isdisjoint(self.other_chars) and any(m in low for m in self.other_markers)))
 
     def _score(self, text: str, analysis: Analysis, start: int, end: int,
                what: str) -> tuple[int, float, list[str]]:
