@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 import regex
@@ -41,6 +41,11 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
     while i >= 0:
         yield i
         i = text.find(needle, i + 1)
+
+
+def positions(text: str, needles: Iterable[str]) -> list[int]:
+    """Where any of ``needles`` starts in ``text``, in order, each offset once."""
+    return sorted({i for needle in set(needles) for i in occurrences(text, needle)})
 
 
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:

@@ -22,7 +22,7 @@ from ..document import Document
 from ..registry import register
 from ..spans import Span
 from .base import Detector
-from .common import occurrences
+from .common import positions
 
 # cp1252's view of the bytes 0x80-0xBF (UTF-8 continuation bytes), plus Latin-1's C1 controls
 _CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -81,7 +81,7 @@ class MojibakeDetector(Detector):
         text = doc.text
         done = 0
         # a pair starts at a lead character: try only where one stands (most texts hold a few é, ü…)
-        for i in sorted(i for ch in leads for i in occurrences(text, ch)):
+        for i in positions(text, leads):
             if i < done or (m := PAIR.match(text, i)) is None:  # PAIR is linear: no timeout to pay for
                 continue
             start, end = run_around(text, m, done)

@@ -22,7 +22,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, compile_patterns
-from .common import occurrences
+from .common import positions
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,13 @@ class PatternDetector(Detector):
             return
         for m in self.regex.finditer(doc.text, timeout=self.timeout):
             if m.end() > m.start():
-                repl = m.expand(p.replacement) if p.replacement is not None else None
-                yield self.span(doc, m.start(), m.end(), replacement=repl)
+                yield self._match(doc, m)
+
+    def _match(self, doc: Document, m: regex.Match[str]) -> Span:
+        """A pattern match as a finding, with the rule's replacement expanded (``\\1``…)."""
+        p: PatternParams = self.params
+        return self.span(doc, m.start(), m.end(),
+                         replacement=m.expand(p.replacement) if p.replacement is not None else None)
 
     def _regions(self, text: str) -> Iterator[regex.Match[str]]:
         """The non-empty matches of ``within``, left to right, as ``finditer`` gives them; with
@@ -94,7 +99,7 @@ class PatternDetector(Detector):
             yield from (m for m in self.within.finditer(text, timeout=self.timeout) if m.end() > m.start())
             return
         done = 0
-        for i in sorted(i for ch in set(starts) for i in occurrences(text, ch)):
+        for i in positions(text, starts):
             if i >= done and (m := self.within.match(text, i, timeout=self.timeout)) and m.end() > i:
                 done = m.end()
                 yield m
@@ -103,9 +108,8 @@ class PatternDetector(Detector):
         """Matches that start within ``reach`` characters before a required word, once each."""
         p: PatternParams = self.params
         text, low = doc.text, analysis.lower
-        anchors = sorted({i for w in p.requires_words for i in occurrences(low, w)})
         done = -1
-        for i in anchors:
+        for i in positions(low, p.requires_words):
             if i < done:
                 continue  # inside the last match (two required words in one sentence)
             line_end = text.find("\n", i)
@@ -115,6 +119,5 @@ class PatternDetector(Detector):
                     break  # the next anchor's business
                 if m.end() > m.start():
                     done = m.end()
-                    repl = m.expand(p.replacement) if p.replacement is not None else None
-                    yield self.span(doc, m.start(), m.end(), replacement=repl)
+                    yield self._match(doc, m)
 
