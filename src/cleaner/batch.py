@@ -471,7 +471,7 @@ class _FolderRun:
         parts = []
         for f, (start, end) in zip(self._earlier, (done.ann, done.err), strict=True):
             f.seek(start)
-            parts.append(f.read(end - start))
+            parts.append(f.read(end - start).decode("utf-8", "surrogateescape").split("\n"))
         self.tally.add_lines(*parts)
 
     def _write_clean(self, unit: Unit, output: Output) -> int:

@@ -26,7 +26,7 @@ import html
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,12 +110,12 @@ class Tally:
         self.errors += other.errors
         self.error_sample.extend(other.error_sample[: MAX_ERRORS_SHOWN - len(self.error_sample)])
 
-    def add_lines(self, annotations: bytes, errors: bytes) -> None:
-        """Add the journal lines of one unit (a unit finished by an earlier run)."""
-        for line in annotations.splitlines():
+    def add_lines(self, annotations: Iterable[str], errors: Iterable[str]) -> None:
+        """Add journal lines: records of ``annotations.jsonl`` and of ``errors.jsonl``."""
+        for line in annotations:
             if line.strip():
                 self.add(json.loads(line))
-        for line in errors.splitlines():
+        for line in errors:
             if line.strip():
                 self.add_error(json.loads(line))
 
@@ -193,23 +193,18 @@ def visible(text: str) -> str:
 _INVISIBLE = {"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn", "Cs"}
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    """The records of a journal; a last line without its newline (a run killed mid-write, not yet
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a journal; a last line without its newline (a run killed mid-write, not yet
     cut back by a resume) is not a record and is left out."""
     if not path.exists():
         return
     with path.open(encoding="utf-8", errors="surrogateescape", newline="\n") as f:
-        for line in f:
-            if line.strip() and line.endswith("\n"):
-                yield json.loads(line)
+        yield from (line for line in f if line.endswith("\n"))
 
 
 def tally(out: Path) -> Tally:
     t = Tally()
-    for rec in _records(out / "annotations.jsonl"):
-        t.add(rec)
-    for e in _records(out / "errors.jsonl"):
-        t.add_error(e)
+    t.add_lines(_lines(out / "annotations.jsonl"), _lines(out / "errors.jsonl"))
     return t
 
 
