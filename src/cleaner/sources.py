@@ -144,9 +144,15 @@ def _os_error(rel: str, e: OSError) -> InputError:
 
 
 # -- units ----------------------------------------------------------------------------------------
+def content_hash(data: bytes = b"") -> hashlib.blake2b:
+    """The hash behind every unit digest (the manifest compares digests made by the main process
+    and by workers, so there is one definition): BLAKE2b, 16 bytes."""
+    return hashlib.blake2b(data, digest_size=16)
+
+
 def file_digest(path: Path) -> str:
     """BLAKE2b of the file's bytes (as stored, compressed or not), read in blocks."""
-    h = hashlib.blake2b(digest_size=16)
+    h = content_hash()
     with path.open("rb") as f:
         while block := f.read(READ_BLOCK):
             h.update(block)
@@ -180,7 +186,7 @@ def read_once(unit: Unit, limit: int) -> tuple[bytes | None, str]:
         return None, digest_of(unit)
     if len(raw) > limit:
         return None, digest_of(unit)
-    return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return raw, content_hash(raw).hexdigest()
 
 
 def units(inputs: tuple[str, ...], opts: ReadOptions) -> Iterator[Unit]:
@@ -258,7 +264,7 @@ def _peek(stream: BinaryIO) -> bytes:
 
 
 def _chunk(rel: str, part: int, first: int, lines: list[bytes], size: int) -> Unit:
-    h = hashlib.blake2b(digest_size=16)
+    h = content_hash()
     for line in lines:
         h.update(line)
     return Unit(rel, part, h.hexdigest(), "jsonl", lines=tuple(lines), first_line=first, size=size)
