@@ -159,7 +159,6 @@ class Lexicon:
         # what uncommon() subtracts: the dict itself at first (a set difference with a dict runs at
         # set speed), later a set that adds the capitalised forms
         self._common: dict[str, int] | frozenset[str] = self.hot
-        self.capitalised = False  # does _common hold the hot words' capitalised forms too?
         self._uses = 0
         table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
         self._cold, self._suspect, self._deletes, self._anagrams, self._bigrams = (
@@ -181,11 +180,15 @@ class Lexicon:
             self.complete()
         return chunks.difference(self._common)
 
+    @property
+    def capitalised(self) -> bool:
+        """Does :meth:`uncommon` subtract the hot words' capitalised forms too?"""
+        return self._common is not self.hot
+
     def complete(self) -> None:
         """Add the capitalised forms now (a warm-up before the fork, so the workers share them)."""
         if not self.capitalised:
             self._common = frozenset(self.hot).union(map(str.capitalize, self.hot))
-            self.capitalised = True
 
     def known(self, word: str) -> bool:
         return word in self.hot or word in self._cold

@@ -3,8 +3,9 @@
 A word is a *candidate* when the language's :class:`~cleaner.dictionary.Lexicon` does not accept
 it. Most words never cost more than a set lookup: the text's distinct chunks (:attr:`Analysis.chunks`,
 split once per document and shared with language guessing) are filtered by the lexicon's fast set
-(common words, also capitalised), leaving a few dozen per article; names among them are screened out by a substring
-search. What is left is protected — or not — by what a copy editor would respect:
+(common words; capitalised too once a language is in use, see ``Lexicon.uncommon``), leaving a few
+dozen per article; names among them are screened out by a substring search. What is left is
+protected — or not — by what a copy editor would respect:
 
 * names and terms: a capital letter mid-sentence or before another capitalised word, CamelCase
   (``SenseTime``), ALL CAPS (``FTZ``), a word the document repeats, a word on the allow-list;
