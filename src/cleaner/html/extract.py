@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import regex
 from lxml import etree
@@ -178,12 +179,15 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None
     return text, hidden, tuple(links)
 
 
-_HOST = regex.compile(r"^(?:https?:)?//(?:[^/@]*@)?(?:www\.)?([^/:?#]+)", regex.IGNORECASE)
-
-
 def _host(url: str) -> str:
-    m = _HOST.match(url.strip())
-    return m.group(1).lower() if m else ""
+    """The lower-case host of an http(s) or scheme-relative URL, without ``www.``; "" otherwise."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[" and the like
+        return ""
+    if parts.scheme.lower() not in ("http", "https", "") or not parts.netloc:
+        return ""
+    return (parts.hostname or "").removeprefix("www.")
 
 
 def _external(href: str, home: str) -> bool:
