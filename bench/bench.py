@@ -244,13 +244,14 @@ def main() -> int:
             print(f"  {name:45s} {smb / sec if sec else float('inf'):9.2f} MB/s  {100 * sec / total:5.1f} %")
         runs = [cleaner_run(files, jobs, where) for _ in range(a.repeat) for jobs in (1, 2)]
         fresh1, fresh2 = runs[0], runs[1]  # into an empty OUT: every cleaned file is created
-        one = min(runs[0::2], key=lambda r: r["wall_s"])  # the least disturbed of each, alternated
-        two = min(runs[1::2], key=lambda r: r["wall_s"])
+        reruns = runs[2:] or runs  # the --force reruns (with --repeat 1, the only run)
+        one = min(reruns[0::2], key=lambda r: r["wall_s"])  # the least disturbed of each, alternated
+        two = min(reruns[1::2], key=lambda r: r["wall_s"])
         speedup = one["wall_s"] / two["wall_s"]
         print(
             f"\ncleaner run into an empty OUT: --jobs 1 {fresh1['wall_s']:.1f} s, --jobs 2 {fresh2['wall_s']:.1f} s "
             f"({fresh1['wall_s'] / fresh2['wall_s']:.2f}x); then --force reruns into the same OUT (unchanged "
-            f"cleaned files are left in place), fastest of {a.repeat}:"
+            f"cleaned files are left in place), fastest of {len(reruns) // 2}:"
         )
         print(
             f"cleaner run on {len(docs)} files: --jobs 1 {one['wall_s']:.1f} s "
@@ -259,8 +260,8 @@ def main() -> int:
             f"{two['wall_s']:.1f} s ({total_mb / two['wall_s']:.2f} MB/s): {speedup:.2f}x  "
             f"[{verdict(speedup >= 1.7)}: >= 1.7x]"
         )
-        rounds = [r1["wall_s"] / r2["wall_s"] for r1, r2 in zip(runs[2::2], runs[3::2], strict=True)]
-        if rounds:  # each rerun round alone (--jobs 1 then --jobs 2, a minute apart at most)
+        rounds = [r1["wall_s"] / r2["wall_s"] for r1, r2 in zip(reruns[0::2], reruns[1::2], strict=True)]
+        if len(rounds) > 1:  # each rerun round alone (--jobs 1 then --jobs 2, a minute apart at most)
             print("  the reruns round by round: " + ", ".join(f"{r:.2f}x" for r in rounds)
                   + f"; median {statistics.median(rounds):.2f}x")
         print(
