@@ -298,3 +298,31 @@ def test_batch_report_counted_during_the_run_equals_the_one_rebuilt_from_the_jou
     assert resumed.skipped > 0 and resumed.docs == 2  # type: ignore[attr-defined]
     summary, _ = _rebuilt(out)
     assert summary["documents"] == 12 + 1 + 300 + 1 and summary["errors"] == 2
+
+
+def test_forked_workers_start_with_the_parents_objects_frozen_and_the_parent_unfreezes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The garbage collector never walks what the workers inherited; afterwards nothing stays frozen
+    (garbage from before the run can still be collected)."""
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from cleaner import Pipeline
+
+    pipeline = Pipeline.default()
+    with pipeline.shared_with_workers(), ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+        assert gc.get_freeze_count() > 0 and pool.submit(gc.get_freeze_count).result() > 0
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KeyboardInterrupt), pipeline.shared_with_workers():
+        raise KeyboardInterrupt
+    assert gc.get_freeze_count() == 0
+
+    frozen: list[int] = []
+    real_freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (real_freeze(), frozen.append(gc.get_freeze_count())))
+    _run(write_corpus(tmp_path / "in", files=4, records=5), tmp_path / "out", jobs=2)
+    assert len(frozen) == 1 and frozen[0] > 0 and gc.get_freeze_count() == 0
+    assert [r.verdict for r in pipeline.clean_many(["a text", "another text"], jobs=2)] == ["clean", "clean"]
+    assert len(frozen) == 2 and gc.get_freeze_count() == 0

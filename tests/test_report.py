@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -161,3 +162,17 @@ def test_report_of_a_killed_run_ignores_the_torn_last_line(evil_run: Path) -> No
     with (evil_run / "annotations.jsonl").open("a", encoding="utf-8") as f:
         f.write('{"source": "half-writ')
     assert build_report(evil_run)["documents"] == 2
+
+
+def test_a_tally_travels_between_processes_whole(evil_run: Path) -> None:
+    """Workers send their tallies to the main process pickled, in a compact form of their own."""
+    import pickle
+
+    from cleaner.report import Tally, tally
+
+    counted = tally(evil_run)
+    assert counted.rules and counted.rule_actions and counted.samples and counted.error_codes  # all kinds of field
+    for t in (counted, Tally()):
+        back = pickle.loads(pickle.dumps(t))
+        assert back == t and all(type(getattr(back, k)) is type(v) for k, v in vars(t).items())
+        assert all(type(c) is Counter for c in back.rule_actions.values())

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.errors import UsageError
-from cleaner.writers import Journal, atomic_write_lines, confined, dumps, safe_name
+from cleaner.writers import Journal, atomic_write_lines, confined, dumps, jsonl_line, safe_name
 
 names = st.text(st.characters(exclude_categories=()), max_size=300) | st.sampled_from(
     ["..", ".", "/", "../../etc/passwd", "a/../../b", "\x00", "a\nb", "%2E%2E", "~", "a//b", "C:\\x"]
@@ -116,12 +116,12 @@ def test_a_temp_file_left_by_a_killed_writer_goes_with_the_rerun(tmp_path: Path,
 
 def test_journal_commits_and_truncates_whole_lines(tmp_path: Path) -> None:
     j = Journal(tmp_path / "j.jsonl")
-    j.append([dumps({"a": 1}) + "\n"])
+    j.append([jsonl_line({"a": 1})])
     committed = j.sync()
-    j.append([dumps({"a": 2}) + "\n", '{"torn'])
+    j.append([jsonl_line({"a": 2}), b'{"torn'])
     j.sync()
     j.truncate(committed)
-    j.append([dumps({"a": 3}) + "\n"])
+    j.append([jsonl_line({"a": 3})])
     j.close()
     assert [json.loads(x) for x in (tmp_path / "j.jsonl").read_text().splitlines()] == [{"a": 1}, {"a": 3}]
     reopened = Journal(tmp_path / "j.jsonl")

@@ -33,6 +33,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -45,7 +46,7 @@ from .pipeline import Options, Pipeline
 from .readers import ReadOptions, parse_jsonl_lines, read_input
 from .report import Tally, build_report, error_text
 from .sources import Unit, digest_of, read_once, units, walk
-from .writers import Journal, atomic_write_lines, confined, dumps, safe_name, sync_filesystem
+from .writers import Journal, atomic_write_lines, confined, dumps, jsonl_line, safe_name, sync_filesystem
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
 BATCH_UNITS = 16  # small files go to a worker 16 at a time (one pickle, one queue round trip) …
@@ -90,10 +91,11 @@ class RunReport:
 # -- worker side ------------------------------------------------------------------------------------
 @dataclass
 class Output:
-    """A finished unit: its annotation lines, error lines and cleaned-output chunks."""
+    """A finished unit: its annotation lines and error lines (UTF-8, encoded by the worker: the main
+    process only writes them) and cleaned-output chunks."""
 
-    records: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    records: list[bytes] = field(default_factory=list)
+    errors: list[bytes] = field(default_factory=list)
     clean: list[str] = field(default_factory=list)
     docs: int = 0
     nbytes: int = 0
@@ -145,12 +147,12 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tu
     try:
         for item in _documents(unit, read, raw):
             if isinstance(item, InputError):
-                out.errors.append(dumps(item.to_dict()) + "\n")
+                out.errors.append(jsonl_line(item.to_dict()))
             else:
                 _clean_one(item, unit, pipeline, out)
     except Exception as e:  # a reader bug must not stop the batch: report it for this input
         err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}")
-        out.errors.append(dumps(err.to_dict()) + "\n")
+        out.errors.append(jsonl_line(err.to_dict()))
     if clean_to is not None and out.clean:
         try:
             atomic_write_lines(confined(Path(clean_to[0]), clean_to[1]), out.clean, fsync=False, keep_same=True)
@@ -168,16 +170,16 @@ def _clean_one(doc: Document, unit: Unit, pipeline: Pipeline, out: Output) -> No
         result = pipeline.clean(doc)
     except Exception as e:  # a detector bug: this document is reported, the batch goes on
         err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}", line=line)
-        out.errors.append(dumps({**err.to_dict(), "id": doc.id}) + "\n")
+        out.errors.append(jsonl_line({**err.to_dict(), "id": doc.id}))
         return
     out.docs += 1
     out.nbytes += len(doc.text.encode("utf-8", "surrogatepass"))
     record = result.to_dict()
-    out.records.append(dumps(record) + "\n")
+    out.records.append(jsonl_line(record))
     out.tally.add(record)
     for t in result.errors:  # a rule that timed out: the document is cleaned without it
         where = {"source": unit.rel, "line": line, "code": t["code"], "reason": t["reason"]}
-        out.errors.append(dumps({**where, "id": doc.id, "rule": t["rule"]}) + "\n")
+        out.errors.append(jsonl_line({**where, "id": doc.id, "rule": t["rule"]}))
     out.clean.append(dumps({"id": doc.id, "text": result.text}) + "\n" if unit.fmt == "jsonl" else result.text)
 
 
@@ -210,22 +212,33 @@ class _Inline(Executor):
         return f
 
 
-def _executor(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Executor:
-    """The in-process executor for one job, else a process pool.
+@contextmanager
+def _pool(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Iterator[Executor]:
+    """The in-process executor for one job, else a process pool; on leaving, the pool is shut down
+    (or, on an exception or Ctrl-C, stopped at once: see :func:`_stop`).
 
     Where ``fork`` exists (Linux) the workers are forked from this process after it has built and
     warmed the pipeline (rules compiled, lexicons loaded): they start at once and share those pages
-    copy-on-write; the pool launches all workers before it starts any thread, so the fork is safe.
-    Elsewhere (``spawn``) each worker unpickles, i.e. rebuilds, the pipeline once."""
-    if jobs <= 1:
-        return _Inline(pipeline, read)
-    ctx: multiprocessing.context.BaseContext
-    if "fork" in multiprocessing.get_all_start_methods():
-        pipeline.warm()
-        ctx = multiprocessing.get_context("fork")
-    else:
-        ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, read, os.getpid()))
+    copy-on-write (:meth:`Pipeline.shared_with_workers`); the pool launches all workers before it
+    starts any thread, so the fork is safe. Elsewhere (``spawn``) each worker unpickles, i.e.
+    rebuilds, the pipeline once."""
+    with ExitStack() as stack:
+        ex: Executor
+        if jobs <= 1:
+            ex = _Inline(pipeline, read)
+        elif "fork" in multiprocessing.get_all_start_methods():
+            stack.enter_context(pipeline.shared_with_workers())
+            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+                                     initargs=(pipeline, read, os.getpid()))
+        else:
+            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_init_worker, initargs=(pipeline, read, os.getpid()))
+        try:
+            yield ex
+        except BaseException:
+            _stop(ex)
+            raise
+        ex.shutdown()
 
 
 def _stop(ex: Executor) -> None:
@@ -291,7 +304,7 @@ class _Batcher:
         unit = task.unit
         if unit.path is None and not unit.lines:  # an error found while walking: nothing to compute
             task.future = Future()
-            task.future.set_result([Output(errors=[dumps(e.to_dict()) + "\n" for e in unit.errors])])
+            task.future.set_result([Output(errors=[jsonl_line(e.to_dict()) for e in unit.errors])])
             return
         self.batch.append(task)
         self.size += unit.size
@@ -393,14 +406,12 @@ class _FolderRun:
 
     def run(self) -> RunReport:
         started = time.perf_counter()
-        ex = _executor(self.jobs, self.pipeline, self.opts.read)
         try:
-            for task, output in ordered(ex, self._tasks(), self.jobs * WINDOW_PER_JOB):
-                self._write(task, output)
-            ex.shutdown()
+            with _pool(self.jobs, self.pipeline, self.opts.read) as ex:
+                for task, output in ordered(ex, self._tasks(), self.jobs * WINDOW_PER_JOB):
+                    self._write(task, output)
             self._checkpoint()
         except BaseException:  # Ctrl-C or a crash: keep the last checkpoint, lose at most a second
-            _stop(ex)
             self.progress.close()
             self._close()
             self.manifest.abort()
@@ -524,21 +535,16 @@ def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO)
     """``-o -``: records to stdout in input order, error texts to stderr; no files, no manifest."""
     report = RunReport()
     started = time.perf_counter()
-    ex = _executor(jobs, pipeline, opts.read)
     tasks = (Task(u, i) for i, u in enumerate(units(opts.inputs, opts.read)))
-    try:
+    with _pool(jobs, pipeline, opts.read) as ex:
         for _task, output in ordered(ex, tasks, jobs * WINDOW_PER_JOB):
             assert output is not None
-            out.writelines(output.records)
+            out.writelines(line.decode("utf-8") for line in output.records)
             for line in output.errors:
                 print(f"cleaner: {error_text(json.loads(line))}", file=sys.stderr)
             report.docs += output.docs
             report.errors += len(output.errors)
             report.bytes_in += output.nbytes
-        ex.shutdown()
-    except BaseException:
-        _stop(ex)
-        raise
     out.flush()
     report.seconds = time.perf_counter() - started
     return report

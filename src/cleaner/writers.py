@@ -40,6 +40,11 @@ def dumps(record: Any) -> str:
     return _safe_json(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
+def jsonl_line(record: Any) -> bytes:
+    """:func:`dumps` as one UTF-8 line of a JSONL file (never holds a surrogate: see below)."""
+    return (dumps(record) + "\n").encode("utf-8")
+
+
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -216,11 +221,10 @@ class Journal:
         self._f = path.open("ab")
         self.size = self._f.tell()
 
-    def append(self, lines: Iterable[str]) -> None:
+    def append(self, lines: Iterable[bytes]) -> None:
         for line in lines:
-            data = line.encode("utf-8", "surrogateescape")
-            self._f.write(data)
-            self.size += len(data)
+            self._f.write(line)
+            self.size += len(line)
 
     def sync(self) -> int:
         self._f.flush()
