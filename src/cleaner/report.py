@@ -93,8 +93,8 @@ class Tally:
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         """Pickle only the fields that hold something, as plain values: a worker sends one tally per
-        unit, mostly one document with no findings, and the dataclass's default pickling (seven
-        counters, each rebuilt through ``Counter.update``) cost the main process 10-20 µs a unit."""
+        unit, mostly one document with no findings, and the dataclass's default pickling sent seven
+        ``Counter``s, each rebuilt by the main process (10 → 7 µs a unit, dumps and loads)."""
         return _restore_tally, ({name: _plain(value) for name, value in vars(self).items() if value},)
 
     def merge(self, other: Tally) -> None:
