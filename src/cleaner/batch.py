@@ -226,13 +226,12 @@ def _pool(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Iterator[Executor
         ex: Executor
         if jobs <= 1:
             ex = _Inline(pipeline, read)
-        elif "fork" in multiprocessing.get_all_start_methods():
-            stack.enter_context(pipeline.shared_with_workers())
-            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-                                     initargs=(pipeline, read, os.getpid()))
         else:
-            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_init_worker, initargs=(pipeline, read, os.getpid()))
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            if method == "fork":
+                stack.enter_context(pipeline.shared_with_workers())
+            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_init_worker,
+                                     initargs=(pipeline, read, os.getpid()))
         try:
             yield ex
         except BaseException:
