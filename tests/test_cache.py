@@ -75,3 +75,23 @@ def test_an_unusable_cache_folder_only_costs_the_builds(tmp_path, monkeypatch):
     finally:
         lang._factory.cache_clear()
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_a_lexicon_that_cannot_be_stored_is_built_once(tmp_path, monkeypatch):
+    # the cache folder works, but the lexicon file cannot be written (a folder stands in its place)
+    from cleaner import dictionary
+
+    built: list[str] = []
+
+    def tiny(lang):  # a one-word lexicon in the real section layout, instead of a 10 s build
+        built.append(lang)
+        sections = {"hot": b"cat", "hot_z": bytes([40])}
+        for name in ("cold", "suspect", "del", "ana", "big"):
+            sections[f"{name}_k"], sections[f"{name}_v"], sections[f"{name}_s"] = dictionary.HashIndex.pack([])
+        return sections
+
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(dictionary, "build", tiny)
+    dictionary._cache_path("en").mkdir(parents=True)
+    lex = dictionary._load("en")
+    assert built == ["en"] and lex.known("cat") and not lex.known("dog")

@@ -440,17 +440,21 @@ def _load(lang: str) -> Lexicon:
 
 def _build_once(path: Path, lang: str) -> dict[str, memoryview]:
     """Build under a lock file, so that parallel workers build a language once, not once each; a
-    cache folder that cannot be written only costs a build in every process."""
+    cache folder that cannot be written only costs a build in every process (one: a build that
+    cannot be stored is used from memory, not built again)."""
+    built = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with (path.parent / f".{lang}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             sections = _map_cache(path)
-            if sections is None:
-                write_sections(path, build(lang), {"format": FORMAT})
-                sections = _map_cache(path)
+            if sections is not None:
+                return sections
+            built = build(lang)
+            write_sections(path, built, {"format": FORMAT})
+            sections = _map_cache(path)
+            if sections is not None:
+                return sections
     except OSError:
-        sections = None
-    if sections is None:
-        return {name: memoryview(data) for name, data in build(lang).items()}
-    return sections
+        pass
+    return {name: memoryview(data) for name, data in (built or build(lang)).items()}
