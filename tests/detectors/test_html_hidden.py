@@ -133,12 +133,13 @@ def test_html_hidden_on_corpus_pages(corpus_html: Path, corpus_articles: Path) -
 
 def test_a_page_mostly_hidden_is_cleaned_not_rejected() -> None:
     """Hidden text is removed, but it does not make the page spam: a real article whose hidden
-    menus and video captions outweigh its visible text (a news site in the corpus did) keeps its
+    menus and video captions outweigh its visible text (a news site in the corpus did: a hidden menu of headline links) keeps its
     visible article as a cleaned document instead of being dropped."""
     article = " ".join(["The council voted on Tuesday to approve a new ferry route for the harbour."] * 3)
-    hidden = " ".join(f"Trending story number {i} about markets, tech, media and video." for i in range(40))
+    hidden = "".join(f'<li><a href="/t/{i}">Trending story number {i} about markets, tech, media and video.</a></li>'
+                     for i in range(40))
     page = (f"<html><body><article><h1>Ferry route</h1><p>{article}</p>"
-            f"<div style=\"display:none\"><p>{hidden}</p></div></article></body></html>")
+            f"<ul style=\"display:none\">{hidden}</ul></article></body></html>")
     result = Pipeline.default().clean(html_document(page, id="p", source="p.html"))
     assert [s.kind for s in result.spans] == ["hidden"]
     assert result.verdict == "cleaned" and "ferry route" in result.text and "Trending" not in result.text

@@ -35,6 +35,14 @@ BLOCK = frozenset({
     "picture",
 })
 SPACE = regex.compile(r"[ \t\n\r\f]+")
+# Hiding that pages use for their own content (tabs, accordions, React's streamed chunks
+# ``<div hidden id="S:0">``, forum threads served in ``<noscript>``): such an element holding prose
+# is content. Off-screen, zero size, font-size 0 and text coloured like its background are the
+# injector's techniques and always hide.
+BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:hidden", "opacity:0"})
+CONTENT_MIN_CHARS = 80  # text a benignly hidden element needs to count as content
+CONTENT_MAX_LINKS = 0.3  # ... with at most this share of it in links (a hidden link list is spam)
+SENTENCE = regex.compile(r"[.!?。！？]")
 WHITE = (255, 255, 255)
 Colour = tuple[int, int, int]
 HiddenSeg = tuple[int, int, "Node", str]  # start, end (in the block's text), hiding element, technique
@@ -165,9 +173,31 @@ def _hiding(el: Any, tag: str, sheet: StyleSheet, parent: Node | None) -> tuple[
     return None, bg
 
 
-def walk(root: Any, sheet: StyleSheet) -> list[Block]:
-    """The blocks of the page under ``root`` (usually ``<html>``), in document order."""
+class _ContentTest:
+    """Is a benignly hidden element the page's own content (prose, few links)? Each element's
+    text is read once; the total read is capped at a few times the page, so nested hidden
+    elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+
+    def __call__(self, el: Any, technique: str) -> bool:
+        if technique not in BENIGN or self.budget <= 0:
+            return False
+        text = "".join(el.itertext())
+        self.budget -= len(text)
+        words = " ".join(text.split())
+        if len(words) < CONTENT_MIN_CHARS or not SENTENCE.search(words):
+            return False
+        links = sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
+        return links <= CONTENT_MAX_LINKS * len(words)
+
+
+def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20) -> list[Block]:
+    """The blocks of the page under ``root`` (usually ``<html>``), in document order.
+    ``page_chars`` (the page's length) bounds the text read to judge hidden elements."""
     b = _Builder()
+    content = _ContentTest(4 * page_chars)
     stack: list[Node] = []
     hrefs: list[str] = []  # the open links' targets, innermost last
     pre_depth = 0
@@ -187,7 +217,7 @@ def walk(root: Any, sheet: StyleSheet) -> list[Block]:
             technique, node.background = _hiding(el, tag, sheet, parent)
             if parent is not None and parent.hidden is not None:
                 node.hidden = parent.hidden
-            elif technique is not None:
+            elif technique is not None and not content(el, technique):
                 node.hidden = (node, technique)
             if tag in BLOCK:
                 b.flush(parent or node)

@@ -226,7 +226,7 @@ def page_metadata(root: Any) -> dict[str, Any]:
 def extract(html: str) -> Extraction:
     """The article's text, its hidden regions and the page's metadata."""
     root = parse(html)
-    blocks = walk(root, stylesheet(root))
+    blocks = walk(root, stylesheet(root), len(html))
     chosen = _adjacent_hidden(blocks, select(blocks))
     meta = page_metadata(root)
     text, hidden, links = assemble(chosen, meta.get("url"))
