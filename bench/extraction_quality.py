@@ -12,6 +12,7 @@ removed by the ``hidden.html_hidden`` rule, as a user receives it); ``--raw`` sc
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import sys
 import unicodedata
@@ -92,12 +93,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{pid[:16]}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     for pid, p, r, f in sorted(rows, key=lambda x: x[3])[: a.worst]:
         print(f"worst {pid[:16]}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    print(f"pages: {len(rows)}")
-    print("            mean   median")
+    halves = {"all": rows, "dev": [r for r in rows if half(r[0]) == "dev"],
+              "held": [r for r in rows if half(r[0]) == "held"]}
+    print(f"pages: {len(rows)} (dev half {len(halves['dev'])}, held-out half {len(halves['held'])}; "
+          "the block model is fitted on the dev half)")
+    print("            " + "".join(f"{h + ' mean':>11s}{h + ' median':>13s}" for h in halves))
     for i, name in enumerate(("precision", "recall", "F1"), 1):
-        values = [row[i] for row in rows]
-        print(f"{name:10s}  {statistics.mean(values):.3f}  {statistics.median(values):.3f}")
+        print(f"{name:10s}  " + "".join(f"{statistics.mean(r[i] for r in got):11.3f}"
+                                        f"{statistics.median(r[i] for r in got):13.3f}" for got in halves.values()))
     return 0
+
+
+def half(pid: str) -> str:
+    """``dev`` or ``held``: the half a page belongs to (as ``train/html_blocks.py`` splits)."""
+    return "dev" if hashlib.sha1(pid.encode()).digest()[0] % 2 == 0 else "held"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,173 @@
+"""What content selection knows about each block: one row of numbers per block.
+
+The features describe a block by its own text (length, link share, punctuation), by the elements
+above it (``<nav>``, ``<footer>``, ``<main>``, ``<article>``, class names that say comment, footer or
+content…), by where it stands against the container that holds the page's most prose
+(:func:`.select.container`), and by its neighbours (a short line between two paragraphs is part of
+the article; a short line among links is navigation). A logistic model trained on pages of
+several types (``train/html_blocks.py``) weighs them: what makes a block content is learned from
+the structure of many sites, not written down per site.
+
+Each ancestor's flags are computed once and inherited down the tree (memoised per node), so the
+whole table costs one pass over the blocks and their unseen ancestors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import regex
+
+from .blocks import Block, Node
+
+# one bit per fact about an element, inherited by everything below it
+NAV, FOOTER, ASIDE, HEADER, FORM, MAIN, ARTICLE, FURN, BOILER, CONTENT, COMMENT, LIST, TABLE, HEADING_BOX = (
+    1 << i for i in range(14))
+ROLES = {"navigation": NAV, "menu": NAV, "menubar": NAV, "contentinfo": FOOTER, "complementary": ASIDE,
+         "banner": HEADER, "main": MAIN, "article": ARTICLE, "search": FORM, "dialog": FURN}
+TAGS = {"nav": NAV, "menu": NAV, "footer": FOOTER, "aside": ASIDE, "header": HEADER, "form": FORM,
+        "main": MAIN, "article": ARTICLE, "ul": LIST, "ol": LIST, "dl": LIST, "table": TABLE, "dialog": FURN,
+        "hgroup": HEADING_BOX}
+COMMENT_NAME = regex.compile(r"(?:^|[-_\s])(?:comments?|replies|reply|posts?|messages?|thread|answers?|reviews?|"
+                             r"topic|discussion|cooked)(?:$|[-_\s\d])", regex.I)
+ARTICLE_PROP = regex.compile(r"articleBody|text|reviewBody|description", regex.I)
+COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved", regex.I)
+SENTENCE_END = regex.compile(r"[.!?。！？…:\"”)]$")
+PUNCT = regex.compile(r"[,.;:!?，。、；：！？]")
+DIGIT = regex.compile(r"\d")
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+TAG_GROUPS = (("p",), ("h1",), ("h2", "h3"), ("h4", "h5", "h6"), ("li", "dt", "dd"), ("td", "th"),
+              ("pre", "code"), ("blockquote",))
+
+FEATURES = (
+    "length", "words", "link_share", "link_dense", "punct", "sentence_end", "digits", "copyright",
+    "tag_p", "tag_h1", "tag_h23", "tag_h456", "tag_li", "tag_td", "tag_pre", "tag_quote",
+    "in_nav", "in_footer", "in_aside", "in_header", "in_header_of_article", "in_form", "in_main",
+    "in_article", "furniture_name", "boiler_name", "content_name", "comment_name", "in_list", "in_table",
+    "in_container", "container_furniture", "outside_container", "card", "distance", "position",
+    "near_links", "near_prose", "page_container_share", "page_blocks", "repeated_text", "container_depth",
+    # the same facts weighed by how much of the page one container holds: on an article page, what
+    # lies outside it, link lists and reader comments are furniture; on a listing or a forum they
+    # are the content
+    "outside_x_share", "dense_x_share", "card_x_share", "comment_x_share", "inside_x_share",
+    # chosen by the container rule alone (the prose container's blocks less furniture, link lists
+    # and teaser cards: what selected article text before the model, F1 .966 on news pages)
+    "container_rule",
+)
+
+
+OUTSIDE_F, DENSE_F, CARD_F, COMMENT_F, INSIDE_F = (FEATURES.index(f) for f in (
+    "outside_container", "link_dense", "card", "comment_name", "in_container"))
+
+
+def _own_flags(node: Node, boiler: Any, furniture_name: Any, content: Any) -> int:
+    el = node.el
+    flags = TAGS.get(node.tag, 0)
+    role = el.get("role")
+    if role:
+        flags |= ROLES.get(role.strip().lower(), 0)
+    prop = el.get("itemprop")
+    if prop and ARTICLE_PROP.search(prop):
+        flags |= ARTICLE
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if names.strip() and node.tag not in ("html", "body"):
+        if content.search(names):
+            flags |= CONTENT
+        elif boiler(node):
+            flags |= BOILER
+        if furniture_name(node):
+            flags |= FURN
+        if COMMENT_NAME.search(names):
+            flags |= COMMENT
+    return flags
+
+
+class Flags:
+    """Inherited flags of nodes, memoised: a node's flags are its own ``|`` its parent's."""
+
+    def __init__(self) -> None:
+        from .select import CONTENT as content_names
+        from .select import _furniture_name, is_boiler
+
+        self.memo: dict[int, int] = {}
+        self._args = (lambda n: is_boiler(n) and n.tag not in TAGS, _furniture_name, content_names)
+
+    def __call__(self, node: Node | None) -> int:
+        path: list[Node] = []
+        flags = 0
+        while node is not None:
+            known = self.memo.get(id(node))
+            if known is not None:
+                flags = known
+                break
+            path.append(node)
+            node = node.parent
+        for n in reversed(path):
+            flags |= _own_flags(n, *self._args)
+            self.memo[id(n)] = flags
+        return flags
+
+
+def _text_features(text: str, link_chars: int) -> list[float]:
+    n = len(text)
+    weight = 3 if CJK.search(text[:200]) else 1
+    share = link_chars / n if n else 0.0
+    return [
+        math.log1p(n * weight), math.log1p(len(text.split()) * weight), share, float(share > 0.5),
+        min(len(PUNCT.findall(text)) * 100 / max(n * weight, 1), 10.0), float(bool(SENTENCE_END.search(text))),
+        len(DIGIT.findall(text)) / n if n else 0.0, float(n < 200 and bool(COPYRIGHT.search(text))),
+    ]
+
+
+def _tag_features(tag: str) -> list[float]:
+    return [float(tag in group) for group in TAG_GROUPS]
+
+
+def _flag_features(flags: int) -> list[float]:
+    header = bool(flags & HEADER)
+    in_body = bool(flags & (ARTICLE | MAIN))
+    return [float(bool(flags & NAV)), float(bool(flags & FOOTER)), float(bool(flags & ASIDE)),
+            float(header and not in_body), float(header and in_body), float(bool(flags & FORM)),
+            float(bool(flags & MAIN)), float(bool(flags & ARTICLE)), float(bool(flags & FURN)),
+            float(bool(flags & BOILER)), float(bool(flags & CONTENT)), float(bool(flags & COMMENT)),
+            float(bool(flags & LIST)), float(bool(flags & TABLE))]
+
+
+def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements: Sequence[int],
+          container_share: float, rule: set[int]) -> list[list[float]]:
+    """One feature row per block (``FEATURES`` order). ``placements``: each block's place against
+    the container (``select.KEPT`` / ``FURNITURE`` / ``OUTSIDE``); ``container_share``: the share of
+    the page's prose inside it; ``rule``: the blocks the container rule alone would keep."""
+    from .select import FURNITURE, KEPT, LINK_DENSE, OUTSIDE, prose_value
+
+    flags = Flags()
+    n = len(blocks)
+    visible = [b.visible for b in blocks]
+    dense = [len(v) > 0 and b.link_chars > LINK_DENSE * len(v) for b, v in zip(blocks, visible, strict=True)]
+    prose = [prose_value(b) > 0 for b in blocks]
+    seen: dict[str, int] = {}
+    for v in visible:
+        seen[v] = seen.get(v, 0) + 1
+    inside = [i for i, p in enumerate(placements) if p == KEPT]
+    first, last = (inside[0], inside[-1]) if inside else (n, -1)
+    depth = top.depth if top is not None else 0
+    rows = []
+    page = [container_share, math.log1p(n)]
+    for i, block in enumerate(blocks):
+        text = visible[i]
+        lo, hi = max(0, i - 2), min(n, i + 3)
+        near = [j for j in range(lo, hi) if j != i]
+        distance = 0 if first <= i <= last else min(abs(i - first), abs(i - last))
+        row = _text_features(text, block.link_chars) + _tag_features(block.node.tag)
+        row += _flag_features(flags(block.node))
+        row += [float(placements[i] == KEPT), float(placements[i] == FURNITURE), float(placements[i] == OUTSIDE),
+                float(i in cards), math.log1p(distance), i / max(n - 1, 1),
+                sum(dense[j] for j in near) / max(len(near), 1), sum(prose[j] for j in near) / max(len(near), 1)]
+        row += page + [float(seen[text] > 1), math.log1p(max(block.node.depth - depth, 0))]
+        row += [x * container_share for x in (row[OUTSIDE_F], row[DENSE_F], row[CARD_F], row[COMMENT_F],
+                                              row[INSIDE_F])]
+        row.append(float(i in rule))
+        rows.append(row)
+    return rows
