@@ -63,7 +63,7 @@ def test_readers_records_the_encoding_used(name: str, encoding: str) -> None:
 def test_readers_declared_charset_is_used_for_html_only() -> None:
     data = b'<meta charset="windows-1252"><p>caf\xe9 cr\xe8me, na\xefve</p>'
     expected = '<meta charset="windows-1252"><p>café crème, naïve</p>'
-    assert decode_text(data, "x.html", html=True) == (expected, "cp1252")
+    assert decode_text(data, "x.html", html=True)[:2] == (expected, "cp1252")
 
 
 def test_readers_binary_text_file_is_an_error(tmp_path: Path) -> None:

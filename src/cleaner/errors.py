@@ -30,6 +30,8 @@ MESSAGES: dict[str, str] = {
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
     "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
+    "C117": "the file declares no charset and its bytes read differently in more than one ({detail}); it was "
+            "cleaned as guessed: check its text, or re-save it as UTF-8",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
     "C201": "unknown key {detail}",

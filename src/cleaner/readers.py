@@ -94,8 +94,9 @@ def _gunzip(f: Any, rel: str, limit: int) -> bytes:
     return bytes(out)
 
 
-def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]:
-    """``(text, encoding)``: BOM, the declared charset (HTML only), UTF-8, then detection.
+def decode_text(data: bytes, rel: str, *, html: bool = False) -> charset.Decoded:
+    """The bytes decoded (:func:`charset.decode`): BOM, the declared charset (HTML only), UTF-8,
+    then detection; a few undecodable bytes are replaced and counted.
 
     Text with NUL bytes and no BOM, or that no encoding fits, is an error (binary data)."""
     if b"\x00" in data[:8192] and not charset.from_bom(data):
@@ -109,8 +110,24 @@ def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]
         except UnicodeDecodeError as e:
             raise InputError(rel, "C101", line=data[: e.start].count(b"\n") + 1) from None
         raise InputError(rel, "C101")
-    text, encoding, _how = decoded
-    return text, encoding
+    return decoded
+
+
+def encoding_facts(decoded: charset.Decoded) -> dict[str, Any]:
+    """What the record's ``metadata`` says of the decoding: ``encoding``, and when it applies
+    ``encoding_replaced`` (bytes read as U+FFFD) and ``encoding_uncertain`` (a guess, explained)."""
+    facts: dict[str, Any] = {"encoding": decoded.codec}
+    if decoded.replaced:
+        facts["encoding_replaced"] = decoded.replaced
+    if decoded.uncertain:
+        facts["encoding_uncertain"] = decoded.uncertain
+    return facts
+
+
+def _uncertain(decoded: charset.Decoded, rel: str) -> Iterator[InputError]:
+    """An ``errors.jsonl`` line (C117) for a guessed charset; the document is still cleaned."""
+    if decoded.uncertain:
+        yield InputError(rel, "C117", decoded.uncertain)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -129,12 +146,13 @@ def _check_not_blank(text: str, rel: str, line: int | None = None) -> None:
 def read_txt(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
-        text, encoding = decode_text(data, rel)
-        _check_not_blank(text, rel)
+        decoded = decode_text(data, rel)
+        _check_not_blank(decoded.text, rel)
     except InputError as e:
         yield e
         return
-    yield Document(text, id=rel, source=rel, format="txt", metadata=MappingProxyType({"encoding": encoding}))
+    yield from _uncertain(decoded, rel)
+    yield Document(decoded.text, id=rel, source=rel, format="txt", metadata=MappingProxyType(encoding_facts(decoded)))
 
 
 def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] | None = None,
@@ -169,10 +187,12 @@ def read_html(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None)
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
         if len(data) > opts.max_html_bytes:
             raise InputError(rel, "C116", str(opts.max_html_bytes))
-        page, encoding = decode_text(data, rel, html=True)
-        _check_not_blank(page, rel)
-        yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding},
+        decoded = decode_text(data, rel, html=True)
+        _check_not_blank(decoded.text, rel)
+        doc = html_document(decoded.text, id=rel, source=rel, metadata=encoding_facts(decoded),
                             limit=opts.max_html_bytes)
+        yield from _uncertain(decoded, rel)
+        yield doc
     except InputError as e:
         yield e
 
@@ -180,10 +200,12 @@ def read_html(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None)
 def read_jsonl(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
-        text, _ = decode_text(data, rel)
+        decoded = decode_text(data, rel)
     except InputError as e:
         yield e
         return
+    yield from _uncertain(decoded, rel)
+    text = decoded.text
     if not text.strip():
         yield InputError(rel, "C103")
         return
