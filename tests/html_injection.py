@@ -32,7 +32,9 @@ TECHNIQUES: dict[str, dict[str, str]] = {
     "noscript": {},
 }
 STYLE_RULES = ".promo-x7 { display: none !important }\n#seo-box-x7 { visibility: hidden; }\n"
-PLACEMENTS = ("inline", "between", "before", "after")
+# inside and around the article's paragraphs, then elsewhere on the page: the top of <body>, just
+# before the page footer (or the body's last element) and the bottom of <body>
+PLACEMENTS = ("inline", "between", "before", "after", "page-top", "before-footer", "page-bottom")
 SPACE = regex.compile(r"\s+")
 
 
@@ -78,6 +80,24 @@ def _split_inline(p: Any, el: Any) -> None:
     p.insert(0, el)
 
 
+def _place_on_page(root: Any, el: Any, placement: str) -> None:
+    body = root.find("body")
+    body = body if body is not None else root
+    if placement == "page-top":
+        body.insert(0, el)
+    elif placement == "page-bottom":
+        body.append(el)
+    else:
+        footer = next(iter(body.iter("footer")), None)
+        if footer is None:
+            children = [c for c in body if isinstance(c.tag, str)]
+            footer = children[-1] if children else None
+        if footer is None:
+            body.append(el)
+        else:
+            footer.addprevious(el)
+
+
 def inject(root: Any, paragraphs: Sequence[Any], techniques: Sequence[str], tag: str) -> list[Injection]:
     """Add one injection per technique and placement around ``paragraphs`` (edits ``root``)."""
     done: list[Injection] = []
@@ -96,8 +116,10 @@ def inject(root: Any, paragraphs: Sequence[Any], techniques: Sequence[str], tag:
                 middle.addnext(el)
             elif placement == "before":
                 first.addprevious(el)
-            else:
+            elif placement == "after":
                 last.addnext(el)
+            else:
+                _place_on_page(root, el, placement)
             if placement != "inline":
                 el.tail = "\n"
             done.append(Injection(marker, technique, placement))

@@ -70,8 +70,12 @@ def test_html_hidden_span_carries_locator_and_technique_that_find_the_element() 
     soup = BeautifulSoup(html, "lxml")
     spans = [s for s in result.spans if s.kind == "hidden"]
     assert len(spans) == len(PLACEMENTS)
+    outside = [s for s in spans if (s.detail or {}).get("outside_article")]
+    assert len(outside) == 3  # page top, before the footer, page bottom: page-level injections
     for span in spans:
-        assert span.detail == {"technique": "opacity:0"} and span.action == "remove"
+        assert span.detail in ({"technique": "opacity:0"}, {"technique": "opacity:0", "outside_article": True})
+        assert span.action == "remove"
+        assert ("outside the article" in span.message) == (span in outside)
         found = soup.select(span.locator or "")
         assert len(found) == 1 and " ".join(found[0].get_text().split()) == " ".join(span.text.split())
         assert "opacity:0" in span.message and span.locator in span.message

@@ -74,6 +74,7 @@ class Block:
     hidden: list[HiddenSeg] = field(default_factory=list)
     index: int = 0
     anchors: list[tuple[int, int, str]] = field(default_factory=list)  # visible link text: start, end, href
+    hidden_anchors: list[tuple[int, int, str]] = field(default_factory=list)  # the same for hidden links
 
     @property
     def visible(self) -> str:
@@ -109,6 +110,7 @@ class _Builder:
         parts: list[str] = []
         hidden: list[HiddenSeg] = []
         anchors: list[tuple[int, int, str]] = []
+        hidden_anchors: list[tuple[int, int, str]] = []
         link_chars = 0
         length = 0
         space = True  # collapse leading space
@@ -125,10 +127,9 @@ class _Builder:
             space = text.endswith((" ", "\n"))
             if href and hid is None:  # hidden links are judged by html_hidden, not as navigation
                 link_chars += len(text)
-                if anchors and anchors[-1][2] == href and anchors[-1][1] == start:
-                    anchors[-1] = (anchors[-1][0], length, href)
-                else:
-                    anchors.append((start, length, href))
+                _add_anchor(anchors, start, length, href)
+            elif href:
+                _add_anchor(hidden_anchors, start, length, href)
             if hid is not None:
                 _add_hidden(hidden, start, length, hid)
         text = "".join(parts)
@@ -137,7 +138,16 @@ class _Builder:
             return
         hidden = [(s, min(e, len(stripped)), r, t) for s, e, r, t in hidden if s < len(stripped)]
         anchors = [(s, min(e, len(stripped)), h) for s, e, h in anchors if s < len(stripped)]
-        self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks), anchors))
+        hidden_anchors = [(s, min(e, len(stripped)), h) for s, e, h in hidden_anchors if s < len(stripped)]
+        self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks), anchors,
+                                 hidden_anchors))
+
+
+def _add_anchor(anchors: list[tuple[int, int, str]], start: int, end: int, href: str) -> None:
+    if anchors and anchors[-1][2] == href and anchors[-1][1] == start:
+        anchors[-1] = (anchors[-1][0], end, href)
+    else:
+        anchors.append((start, end, href))
 
 
 def _add_hidden(hidden: list[HiddenSeg], start: int, end: int, hid: tuple[Node, str]) -> None:

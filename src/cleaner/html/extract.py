@@ -40,9 +40,14 @@ class HiddenRegion:
     end: int
     locator: str
     technique: str
+    outside: bool = False  # found outside the article (page top, footer, bottom): a page-level injection
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "locator": self.locator, "technique": self.technique}
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "locator": self.locator,
+                               "technique": self.technique}
+        if self.outside:
+            out["outside_article"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +143,50 @@ def _adjacent_hidden(blocks: Sequence[Block], chosen: list[Block]) -> list[Block
     return [blocks[i] for i in sorted(keep)]
 
 
+# Techniques only an injector uses on text with links: real pages hide menus and tabs with
+# display:none, but do not move a list of links off-screen, shrink it to nothing or paint it in
+# the background's colour.
+INJECTOR = frozenset({"off-screen", "zero-size", "font-size:0", "same-colour", "text-indent"})
+MIN_ANCHOR_WORDS = 2.0  # mean words per hidden off-site link (keyword anchors, not "Facebook")
+INJECTED_LINK_SHARE = 0.5  # share of an injector-hidden block's text in off-site links
+MENU_LINK_SHARE = 0.9  # ... of a block hidden like a menu, spaces left out
+
+
+def _injection(block: Block, home: str) -> bool:
+    """Is a wholly hidden block a hidden link injection? Links to other sites with keyword
+    anchors (``best casino bonus``, not the one-word labels of a hidden share menu or language
+    switcher), nearly all of the block's text, hidden with an injector's technique or, when
+    hidden like a menu (``display:none``), at least two of them and nothing but them."""
+    if not _whole_hidden(block):
+        return False
+    external = [(s, e) for s, e, href in block.hidden_anchors if _external(href, home)]
+    if not external:
+        return False
+    words = sum(len(block.text[s:e].split()) for s, e in external)
+    chars = sum(e - s for s, e in external)
+    if words < MIN_ANCHOR_WORDS * len(external):
+        return False
+    if any(t in INJECTOR for _s, _e, _r, t in block.hidden):
+        return chars >= INJECTED_LINK_SHARE * len(block.text)
+    return (len(external) >= 2 and len(external) == len(block.hidden_anchors)
+            and chars >= MENU_LINK_SHARE * len(block.text.replace(" ", "")))
+
+
+def page_injections(blocks: Sequence[Block], chosen: list[Block], home: str) -> tuple[list[Block], set[int]]:
+    """The chosen blocks plus the hidden link injections elsewhere on the page (page top, before
+    the footer, page bottom), in page order, and the indexes of the latter: kept in the text at
+    their place, they are reported with their locator and removed like any hidden text, so that a
+    compromised page shows as one even when the injection sits outside its article."""
+    have = {b.index for b in chosen}
+    extra = {b.index for b in blocks if b.index not in have and b.hidden and _injection(b, home)}
+    if not extra:
+        return chosen, extra
+    return [b for b in blocks if b.index in have or b.index in extra], extra
+
+
 def _whole_hidden(block: Block) -> bool:
-    covered = sum(e - s for s, e, _r, _t in block.hidden)
-    return covered >= len(block.text.strip())
+    """Is all of the block's text hidden (the spaces between its hidden elements aside)?"""
+    return bool(block.hidden) and not block.visible
 
 
 def _separator(prev: Block, block: Block) -> str:
@@ -149,13 +195,15 @@ def _separator(prev: Block, block: Block) -> str:
     return "\n\n"
 
 
-def assemble(blocks: Sequence[Block], page_url: str | None = None
+def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[int] | frozenset[int] = frozenset()
              ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[int, int, str], ...]]:
     """Join blocks into text; merge each hiding element's segments into one region; keep the text
-    offsets of links that leave the page's site (what a link-farm detector weighs)."""
+    offsets of links that leave the page's site (what a link-farm detector weighs). Regions of
+    the blocks in ``outside`` are marked as found outside the article."""
     parts: list[str] = []
     pos = 0
     regions: list[tuple[int, int, Node, str]] = []
+    away: set[int] = set()  # ids of the hiding elements of blocks outside the article
     links: list[tuple[int, int, str]] = []
     home = _host(page_url or "")
     prev: Block | None = None
@@ -165,6 +213,8 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None
             parts.append(sep)
             pos += len(sep)
         for s, e, root, technique in block.hidden:
+            if block.index in outside:
+                away.add(id(root))
             if regions and regions[-1][2] is root:
                 regions[-1] = (regions[-1][0], pos + e, root, technique)
             else:
@@ -175,8 +225,40 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None
         prev = block
     text = "".join(parts)
     locate = Locator()
-    hidden = tuple(HiddenRegion(s, e, locate(root.el), t) for s, e, root, t in regions if text[s:e].strip())
+    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away)
+                   for s, e, root, t in _edges(text, regions) if text[s:e].strip())
     return text, hidden, tuple(links)
+
+
+def _edges(text: str, regions: list[tuple[int, int, Node, str]]) -> list[tuple[int, int, Node, str]]:
+    """Hidden regions before the first visible character take the blank lines after them, those
+    after the last one the blank lines before them: removing a run of hidden elements at the top
+    or the bottom of the text (page-level injections) leaves no blank lines at its edges."""
+    first = last = None
+    cursor = 0
+    for s, e, _r, _t in regions:
+        if first is None and text[cursor:s].strip():
+            first = cursor + len(text[cursor:s]) - len(text[cursor:s].lstrip())
+        cursor = max(cursor, e)
+    if first is None and text[cursor:].strip():
+        first = cursor + len(text[cursor:]) - len(text[cursor:].lstrip())
+    cursor = len(text)
+    for s, e, _r, _t in reversed(regions):
+        if last is None and text[e:cursor].strip():
+            last = e + len(text[e:cursor].rstrip())
+        cursor = min(cursor, s)
+    if last is None and text[:cursor].strip():
+        last = len(text[:cursor].rstrip())
+    if first is None or last is None:
+        return regions
+    out = []
+    for s, e, root, technique in regions:
+        if e <= first:
+            e += len(text[e:first]) - len(text[e:first].lstrip())
+        elif s >= last:
+            s -= len(text[last:s]) - len(text[last:s].rstrip())
+        out.append((s, e, root, technique))
+    return out
 
 
 def _host(url: str) -> str:
@@ -227,9 +309,9 @@ def extract(html: str) -> Extraction:
     """The article's text, its hidden regions and the page's metadata."""
     root = parse(html)
     blocks = walk(root, stylesheet(root), len(html))
-    chosen = _adjacent_hidden(blocks, select(blocks))
     meta = page_metadata(root)
-    text, hidden, links = assemble(chosen, meta.get("url"))
+    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), _host(meta.get("url") or ""))
+    text, hidden, links = assemble(chosen, meta.get("url"), outside)
     return Extraction(text, hidden, meta, links)
 
 
