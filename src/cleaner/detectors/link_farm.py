@@ -5,13 +5,17 @@ site, the anchors reading like ads (``cheap viagra``, ``best casino bonus``, ``r
 HTML reader records where the text of each off-site link lies (``metadata["links"]``); a paragraph
 of the article whose characters are mostly such anchors, with enough of them carrying ad vocabulary,
 is spam. A "Related coverage" list of links to news sites is dominated by links too, but its anchors
-are headlines, not ads, so it stays.
+are headlines, not ads, so it stays. Inside a prose paragraph, a sentence made mostly of off-site
+links whose anchors are all ads is link spam too, and only that sentence goes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 
 from ..analysis import Analysis
 from ..document import Document
@@ -28,6 +32,16 @@ class LinkFarmParams:
     min_links: int = 3  # off-site links in the block
     min_link_share: float = 0.5  # share of the block's non-space characters inside those links
     min_ad_share: float = 0.3  # share of those links whose anchor text holds ad vocabulary
+    # a sentence of a prose paragraph made of off-site ad links ("Buy cheap viagra online and best
+    # casino bonus."): at least this share of its non-space characters in links, all of them ads
+    sentence_link_share: float = 0.5
+
+
+SENTENCE = regex.compile(r"[^\s.!?][^.!?]*(?:[.!?]+|$)")
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
 
 
 @register
@@ -53,13 +67,43 @@ class LinkFarmDetector(Detector):
             while j < len(links) and links[j]["end"] <= end:
                 j += 1
             inside, i = links[i:j], j
-            if len(inside) < p.min_links:
+            if not inside:
                 continue
-            block = doc.text[start:end]
-            linked = sum(len("".join(doc.text[x["start"]:x["end"]].split())) for x in inside)
-            if linked < p.min_link_share * len("".join(block.split())):
-                continue
-            ads = sum(1 for x in inside if self.ads.categories(doc.text[x["start"]:x["end"]]))
-            if ads >= max(1, p.min_ad_share * len(inside)):
-                yield self.span(doc, start, end, score=min(1.0, 0.6 + 0.4 * ads / len(inside)),
-                                detail={"links": len(inside), "ad_links": ads})
+            farm = self._farm(doc, start, end, inside) if len(inside) >= p.min_links else None
+            if farm is not None:
+                yield farm
+            else:
+                yield from self._sentences(doc, start, end, inside)
+
+    def _ads(self, doc: Document, links: list[Any]) -> int:
+        return sum(1 for x in links if self.ads.categories(doc.text[x["start"]:x["end"]]))
+
+    def _farm(self, doc: Document, start: int, end: int, inside: list[Any]) -> Span | None:
+        """The whole paragraph, when it is mostly off-site links with enough ad anchors."""
+        p: LinkFarmParams = self.params
+        linked = sum(_chars(doc.text[x["start"]:x["end"]]) for x in inside)
+        if linked < p.min_link_share * _chars(doc.text[start:end]):
+            return None
+        ads = self._ads(doc, inside)
+        if ads < max(1, p.min_ad_share * len(inside)):
+            return None
+        return self.span(doc, start, end, score=min(1.0, 0.6 + 0.4 * ads / len(inside)),
+                         detail={"links": len(inside), "ad_links": ads})
+
+    def _sentences(self, doc: Document, start: int, end: int, inside: list[Any]) -> Iterator[Span]:
+        """Sentences of a prose paragraph that are mostly off-site links, every one an ad."""
+        p: LinkFarmParams = self.params
+        k = 0
+        for m in SENTENCE.finditer(doc.text, start, end):
+            s, e = m.span()
+            while k < len(inside) and inside[k]["start"] < s:
+                k += 1
+            got = []
+            while k < len(inside) and inside[k]["end"] <= e:
+                got.append(inside[k])
+                k += 1
+            if not got or len(got) == len(inside) and s == start and e == end:
+                continue  # no link, or the sentence is the paragraph (the farm test judged it)
+            linked = sum(_chars(doc.text[x["start"]:x["end"]]) for x in got)
+            if linked >= p.sentence_link_share * _chars(doc.text[s:e]) and self._ads(doc, got) == len(got):
+                yield self.span(doc, s, e, score=0.8, detail={"links": len(got), "ad_links": len(got)})
