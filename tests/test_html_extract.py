@@ -190,3 +190,39 @@ def test_html_extract_quality_on_the_corpus(corpus_html: Path, corpus_articles: 
           file=sys.stderr)
     assert len(f1) == 181
     assert statistics.mean(f1) >= 0.90 and statistics.mean(recall) >= 0.97
+
+
+def _many_attributes(n: int) -> str:
+    attrs = " ".join(f'data-x{i}="v{i}"' for i in range(n))
+    return (f"<html><body><article><p {attrs}>The council approved the harbour budget on Tuesday after a long "
+            "debate about the sea wall.</p><p>Work starts in spring and takes two years.</p></article></body></html>")
+
+
+def test_html_extract_one_element_with_many_attributes_is_linear() -> None:
+    """Issue 14: libxml2 checks each attribute against all before it (N²); the reader cuts a tag
+    to its first thousand attributes first. Eight times the attributes may cost at most ~20x the
+    time (quadratic would be 64x), measured in one test on the same machine."""
+    import time
+
+    def seconds(n: int) -> float:
+        page = _many_attributes(n)
+        start = time.process_time()
+        text = extract(page).text
+        assert "approved the harbour budget" in text and "Work starts in spring" in text
+        return time.process_time() - start
+
+    seconds(2_000)  # warm up
+    small = min(seconds(12_000) for _ in range(2))
+    large = min(seconds(96_000) for _ in range(2))
+    assert large < 20 * max(small, 0.005), (small, large)
+
+
+def test_html_cap_attributes_keeps_the_first_thousand_and_the_text() -> None:
+    from cleaner.html.extract import MAX_ATTRIBUTES, cap_attributes
+
+    page = _many_attributes(5_000)
+    capped = cap_attributes(page)
+    assert capped.count("data-x") == MAX_ATTRIBUTES and 'data-x999="v999"' in capped and "data-x1000" not in capped
+    assert capped.endswith(page[page.index(">The council"):])
+    small = "<p class='a'>short page</p>"
+    assert cap_attributes(small) is small

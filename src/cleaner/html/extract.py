@@ -58,8 +58,47 @@ class Extraction:
     links: tuple[tuple[int, int, str], ...] = ()  # visible text of links to other sites: start, end, href
 
 
+# libxml2 compares each attribute of a start tag with all the ones before it (duplicates), so a
+# tag with N attributes costs N² (100,000 of them: 25 s). No real element has a thousand; past
+# MAX_ATTRIBUTES the rest of a tag's attributes are dropped before parsing. Only tags longer than
+# LONG_TAG characters are looked at: one linear scan of the page finds them.
+MAX_ATTRIBUTES = 1000
+LONG_TAG = 8192
+TAG_START = regex.compile(rf"<[A-Za-z][^\s/<>]*(?=[^<]{{{LONG_TAG}}})")
+ATTRIBUTE = regex.compile(r"""\s*[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def cap_attributes(html: str) -> str:
+    """The page with every start tag cut to its first ``MAX_ATTRIBUTES`` attributes (linear).
+
+    >>> cap_attributes("<p " + " ".join(f"a{i}=1" for i in range(5000)) + ">x</p>").count("=")
+    1000
+    """
+    if len(html) <= LONG_TAG:
+        return html
+    out: list[str] = []
+    pos = 0
+    for m in TAG_START.finditer(html):
+        if m.start() < pos:
+            continue
+        i, n, cut = m.end(), 0, -1
+        while (a := ATTRIBUTE.match(html, i)) is not None and a.end() > i:
+            n += 1
+            if n == MAX_ATTRIBUTES:
+                cut = a.end()
+            i = a.end()
+        if cut >= 0:
+            out.append(html[pos:cut])
+            pos = i
+    if not out:
+        return html
+    out.append(html[pos:])
+    return "".join(out)
+
+
 def parse(html: str) -> Any:
     """The page's root element; ``ExtractionError`` when libxml2 gives up (nesting past its limit)."""
+    html = cap_attributes(html)
     parser = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True,
                               no_network=True)
     try:
