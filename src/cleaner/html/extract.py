@@ -61,10 +61,10 @@ class Extraction:
 # libxml2 compares each attribute of a start tag with all the ones before it (duplicates), so a
 # tag with N attributes costs N² (100,000 of them: 25 s). No real element has a thousand; past
 # MAX_ATTRIBUTES the rest of a tag's attributes are dropped before parsing. Only tags longer than
-# LONG_TAG characters are looked at: one linear scan of the page finds them.
+# LONG_TAG characters (to the next "<") are looked at: one split of the page finds them.
 MAX_ATTRIBUTES = 1000
 LONG_TAG = 8192
-TAG_START = regex.compile(rf"<[A-Za-z][^\s/<>]*(?=[^<]{{{LONG_TAG}}})")
+TAG_NAME = regex.compile(r"<[A-Za-z][^\s/<>]*")
 ATTRIBUTE = regex.compile(r"""\s*[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 
 
@@ -77,17 +77,19 @@ def cap_attributes(html: str) -> str:
     if len(html) <= LONG_TAG:
         return html
     out: list[str] = []
-    pos = 0
-    for m in TAG_START.finditer(html):
-        if m.start() < pos:
+    pos = offset = 0
+    for segment in html.split("<"):  # C speed; a start tag is a segment's head
+        start, offset = offset, offset + len(segment) + 1
+        if len(segment) <= LONG_TAG or not segment[:1].isalpha() or start == 0:
             continue
-        i, n, cut = m.end(), 0, -1
+        m = TAG_NAME.match(html, start - 1)
+        i, n, cut = m.end() if m else start, 0, -1
         while (a := ATTRIBUTE.match(html, i)) is not None and a.end() > i:
             n += 1
             if n == MAX_ATTRIBUTES:
                 cut = a.end()
             i = a.end()
-        if cut >= 0:
+        if cut >= 0 and cut >= pos:
             out.append(html[pos:cut])
             pos = i
     if not out:

@@ -14,6 +14,7 @@ whole table costs one pass over the blocks and their unseen ancestors.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -62,7 +63,9 @@ OUTSIDE_F, DENSE_F, CARD_F, COMMENT_F, INSIDE_F = (FEATURES.index(f) for f in (
     "outside_container", "link_dense", "card", "comment_name", "in_container"))
 
 
-def _own_flags(node: Node, boiler: Any, furniture_name: Any, content: Any) -> int:
+def _own_flags(node: Node) -> int:
+    from .select import BOILER_TAGS, _names, name_facts
+
     el = node.el
     flags = TAGS.get(node.tag, 0)
     role = el.get("role")
@@ -71,28 +74,30 @@ def _own_flags(node: Node, boiler: Any, furniture_name: Any, content: Any) -> in
     prop = el.get("itemprop")
     if prop and ARTICLE_PROP.search(prop):
         flags |= ARTICLE
-    names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if names.strip() and node.tag not in ("html", "body"):
-        if content.search(names):
+    names = _names(node)
+    if node.tag not in ("html", "body") and names.strip():
+        content, boiler, furniture = name_facts(names)
+        if content:
             flags |= CONTENT
-        elif boiler(node):
+        elif (boiler or node.tag in BOILER_TAGS) and node.tag not in TAGS:
             flags |= BOILER
-        if furniture_name(node):
+        if furniture:
             flags |= FURN
-        if COMMENT_NAME.search(names):
+        if _comment_name(names):
             flags |= COMMENT
     return flags
+
+
+@functools.lru_cache(maxsize=8192)
+def _comment_name(names: str) -> bool:
+    return COMMENT_NAME.search(names) is not None
 
 
 class Flags:
     """Inherited flags of nodes, memoised: a node's flags are its own ``|`` its parent's."""
 
     def __init__(self) -> None:
-        from .select import CONTENT as content_names
-        from .select import _furniture_name, is_boiler
-
         self.memo: dict[int, int] = {}
-        self._args = (lambda n: is_boiler(n) and n.tag not in TAGS, _furniture_name, content_names)
 
     def __call__(self, node: Node | None) -> int:
         path: list[Node] = []
@@ -105,7 +110,7 @@ class Flags:
             path.append(node)
             node = node.parent
         for n in reversed(path):
-            flags |= _own_flags(n, *self._args)
+            flags |= _own_flags(n)
             self.memo[id(n)] = flags
         return flags
 

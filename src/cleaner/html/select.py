@@ -14,6 +14,7 @@ Recall comes first: when in doubt, a block stays.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,17 +54,24 @@ CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
 def _furniture_name(node: Node) -> bool:
-    if node.tag in ("html", "body"):
-        return False
-    names = _names(node)
-    if CONTENT.search(names):
-        return False
-    return any(FURNITURE_NAME.search(t) for t in CAMEL.sub("-", names).lower().split())
+    return node.tag not in ("html", "body") and name_facts(_names(node))[2]
 
 
 def _names(node: Node) -> str:
     el = node.el
     return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+@functools.lru_cache(maxsize=8192)
+def name_facts(names: str) -> tuple[bool, bool, bool]:
+    """``(content, boiler, furniture)``: what an element's class and id say. Cached by the
+    names: the elements of a page share few of them, and each is asked about many times."""
+    if not names.strip():
+        return False, False, False
+    if CONTENT.search(names):
+        return True, False, False
+    boiler = BOILER.search(names) is not None
+    return False, boiler, any(FURNITURE_NAME.search(t) for t in CAMEL.sub("-", names).lower().split())
 
 
 def prose_value(block: Block) -> float:
@@ -96,10 +104,7 @@ def furniture(node: Node, memo: dict[int, bool]) -> bool:
 
 
 def is_boiler(node: Node) -> bool:
-    if node.tag in BOILER_TAGS:
-        return True
-    names = _names(node)
-    return bool(names.strip()) and BOILER.search(names) is not None and not CONTENT.search(names)
+    return node.tag in BOILER_TAGS or name_facts(_names(node))[1]
 
 
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
