@@ -203,6 +203,12 @@ class _ContentTest:
         return links <= CONTENT_MAX_LINKS * len(words)
 
 
+def _holds_prose(el: Any) -> bool:
+    """Does a ``<button>`` hold paragraphs? Only after the parser's repair of an unclosed button,
+    which puts the rest of the page (the article too) inside it: then it is read like a ``<div>``."""
+    return el.find(".//p") is not None
+
+
 def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20) -> list[Block]:
     """The blocks of the page under ``root`` (usually ``<html>``), in document order.
     ``page_chars`` (the page's length) bounds the text read to judge hidden elements."""
@@ -218,7 +224,7 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20) -> list[Block]
             continue
         tag = tag.lower()
         if event == "start":
-            if tag in SKIP:
+            if tag in SKIP and not (tag == "button" and _holds_prose(el)):
                 walker.skip_subtree()
                 stack.append(Node(el, tag, stack[-1] if stack else None, len(stack)))
                 continue

@@ -1,0 +1,97 @@
+"""One small page per failure class of issue 13 (each written for the test): what a reader of the
+page calls its content is extracted, its chrome is not, and the hidden rule never empties a page
+whose content a site keeps hidden for its own reasons (React streaming, a forum thread served in
+``<noscript>``, a collapsed tab)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.pipeline import Pipeline
+from cleaner.readers import html_document
+
+CLASSES = Path(__file__).resolve().parent / "fixtures" / "html" / "classes"
+
+# page -> (sentences that must be in the cleaned text, sentences that must not)
+CASES: dict[str, tuple[list[str], list[str]]] = {
+    "react_streaming.html": (
+        ["A tide table lists the times and heights", "add an hour of margin"], ["Loading…", "© Coastwise"]),
+    "noscript_forum.html": (
+        ["smelled strongly of nail polish remover", "That smell is acetone from hungry yeast",
+         "it smells of yoghurt again"], []),
+    "tabs.html": (
+        ["a light trail shoe with a rock plate", "Rinse off mud with cold water"], ["Free returns within 30 days"]),
+    "button_repair.html": (
+        ["Compound interest is interest paid on interest", "unpaid credit-card balances grow faster"], ["© Ledgerly"]),
+    "press_release.html": (
+        ["today announced a five-year programme", "Replacing them will save enough water",
+         "funded by a bond approved"], ["Distributed by Newswire"]),
+    "mega_menu.html": (
+        ["walkers fall into step with the deck", "add damping where the two come close"],
+        ["Skyscrapers, masts and chimneys", "Boring machines, immersed tubes"]),
+    "promo_and_bio.html": (
+        ["Repot a moth orchid every two years", "Water it a week later"], ["Spring sale: twenty per cent off"]),
+    "forum_thread.html": (
+        ["Should the winter set be stored stacked flat", "stand them upright and turn them",
+         "Ozone and heat age the rubber"], ["Forum rules"]),
+    "listing.html": (
+        ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
+        ["Fellstay Ltd"]),
+}
+PIPELINE = Pipeline.default()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_html_page_type_content_is_kept_and_chrome_is_not(name: str) -> None:
+    page = (CLASSES / name).read_text(encoding="utf-8")
+    result = PIPELINE.clean(html_document(page, id=name, source=name))
+    must, must_not = CASES[name]
+    text = " ".join(result.text.split())
+    missing = [s for s in must if s not in text]
+    leaked = [s for s in must_not if s in text]
+    assert not missing and not leaked, (missing, leaked, result.text)
+
+
+@pytest.mark.parametrize("name", ["react_streaming.html", "noscript_forum.html", "tabs.html"])
+def test_html_page_hidden_by_the_site_for_its_own_reasons_is_not_a_finding(name: str) -> None:
+    page = (CLASSES / name).read_text(encoding="utf-8")
+    result = PIPELINE.clean(html_document(page, id=name, source=name))
+    assert [s for s in result.spans if s.kind == "hidden"] == []
+    assert result.verdict in ("clean", "flagged")
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a prose-like notice beside a noscript thread is kept")
+def test_html_page_noscript_notice_is_chrome() -> None:
+    page = (CLASSES / "noscript_forum.html").read_text(encoding="utf-8")
+    result = PIPELINE.clean(html_document(page, id="n", source="n"))
+    assert "Please enable JavaScript" not in result.text
+
+
+def test_html_page_level_injection_in_record_summary_and_report(tmp_path: Path) -> None:
+    """A hidden link injection at the top of the page, far from the article, is in the JSONL
+    record (with its locator and ``outside_article``), counted in summary.json and shown in
+    report.html, and absent from the cleaned text."""
+    import json
+
+    from cleaner import cli
+
+    page = (CLASSES / "promo_and_bio.html").read_text(encoding="utf-8").replace(
+        "<body>", '<body><div style="position:absolute;left:-9999px"><a href="https://spin.example/x">'
+                  'best online casino bonus spins</a> <a href="https://pills.example/y">cheap pills without '
+                  'prescription</a></div>')
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "page.html").write_text(page, encoding="utf-8")
+    assert cli.main(["run", str(src), "-o", str(out), "--quiet"]) == 0
+    [record] = [json.loads(line) for line in (out / "annotations.jsonl").read_text().splitlines()]
+    [finding] = [a for a in record["annotations"] if a["kind"] == "hidden"]
+    assert finding["detail"] == {"technique": "off-screen", "outside_article": True}
+    assert finding["locator"] == "html > body > div:nth-of-type(1)" and "casino" in finding["text"]
+    assert "casino" not in record["text"] and "Repot a moth orchid" in record["text"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert "hidden.html_hidden" in json.dumps(summary)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "best online casino bonus spins" in report
+    assert "outside the article" in report and "html &gt; body &gt; div:nth-of-type(1)" in report.replace("\\u003e", "&gt;")
