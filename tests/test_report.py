@@ -14,7 +14,8 @@ import pytest
 from batchkit import INVISIBLE, MOJIBAKE, lines, write_corpus
 from cleaner import Pipeline
 from cleaner.batch import RunOptions, run
-from cleaner.report import _json_for_script, build_report, findings, format_summary, visible
+from cleaner.report import build_report, findings, format_summary, visible
+from cleaner.report_page import _json_for_script
 
 EVIL = '</script><script>alert(1)</script> <img src=x onerror="alert(2)"> <!-- \u2028 & done'
 
@@ -105,7 +106,8 @@ def test_report_samples_per_rule_deterministically(tmp_path: Path, monkeypatch: 
     src = write_corpus(tmp_path / "in", files=10, records=60)
     for jobs, name in ((1, "one"), (2, "two")):
         run(RunOptions(inputs=(str(src),), out=str(tmp_path / name), jobs=jobs, quiet=True))
-    pages = [re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")]
+    pages = [re.sub(r'last run [0-9.]+ s|(?<="run":")[0-9a-f]+', "", (tmp_path / n / "report.html").read_text())
+             for n in ("one", "two")]  # the run key is the output folder's: one differs from two
     assert pages[0] == pages[1].replace(str(tmp_path / "two"), str(tmp_path / "one"))
     data = json.loads(pages[0].split('id="data">')[1].split("</script>")[0])
     per_rule: dict[str, int] = {}
@@ -172,7 +174,16 @@ def test_a_tally_travels_between_processes_whole(evil_run: Path) -> None:
 
     counted = tally(evil_run)
     assert counted.rules and counted.rule_actions and counted.samples and counted.error_codes  # all kinds of field
+    assert counted.docs and counted.doc_samples
+    lines = (evil_run / "annotations.jsonl").read_bytes().splitlines(keepends=True)
     for t in (counted, Tally()):
         back = pickle.loads(pickle.dumps(t))
-        assert back == t and all(type(getattr(back, k)) is type(v) for k, v in vars(t).items())
+        assert all(type(getattr(back, k)) is type(v) for k, v in vars(t).items())
+        assert {**vars(back), "docs": t.docs} == vars(t)
         assert all(type(c) is Counter for c in back.rule_actions.values())
+        # the documents travel as the place of their record among the unit's lines, which the main
+        # process has anyway; merged with those lines they are whole again
+        assert back.docs == {k: d["n"] for k, d in t.docs.items()}  # type: ignore[index]
+        merged = Tally()
+        merged.merge(back, lines)
+        assert merged.docs == t.docs and merged.sampled_docs() == t.sampled_docs()

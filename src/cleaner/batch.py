@@ -19,7 +19,6 @@ after a crash.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import hashlib
 import json
@@ -43,7 +42,7 @@ from .document import Document
 from .errors import InputError, UsageError
 from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
-from .readers import ReadOptions, parse_jsonl_lines, read_input
+from .readers import ReadOptions, jsonl_line_documents, read_input
 from .report import Tally, build_report, error_text
 from .sources import Unit, digest_of, read_once, units, walk
 from .writers import Journal, atomic_write_lines, confined, dumps, jsonl_line, safe_name, sync_filesystem
@@ -188,15 +187,7 @@ def _documents(unit: Unit, read: ReadOptions, raw: bytes | None) -> Iterator[Doc
     if unit.path is not None:
         yield from read_input(Path(unit.path), unit.rel, read, raw)
         return
-    for n, line in enumerate(unit.lines, unit.first_line):
-        if n == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8) :]
-        try:
-            yield from parse_jsonl_lines([line.decode("utf-8")], unit.rel, read, start=n)
-        except UnicodeDecodeError:
-            yield InputError(unit.rel, "C101", line=n)
-        except RecursionError:
-            yield InputError(unit.rel, "C105", "nested too deeply", line=n)
+    yield from jsonl_line_documents(unit.lines, unit.rel, read, unit.first_line)
 
 
 # -- executors ----------------------------------------------------------------------------------------
@@ -341,20 +332,26 @@ def run(opts: RunOptions, pipeline: Pipeline | None = None) -> RunReport:
 
 
 def fingerprint(pipeline: Pipeline, opts: RunOptions) -> str:
-    """What makes two runs' outputs comparable: version, rules (with params), options. Not ``jobs``."""
+    """What makes two runs' outputs comparable: version, rules (with params and allow-lists), options.
+    Not ``jobs``."""
     rules = [(r.id, r.version, r.detector, r.kind, r.action, r.score, r.params) for r in pipeline.rules]
     parts = [__version__, repr(rules), repr(pipeline.options), repr(opts.read)]
+    if pipeline.allow:
+        parts.append(repr(pipeline.allow))
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def check_out(inputs: tuple[str, ...], out: Path) -> None:
-    """Refuse an OUT that is a file, lies inside an input folder, or contains an input."""
+    """Refuse an OUT that is a file, lies inside an input folder, or contains an input; and inputs
+    that do not exist (before OUT is created, so a mistyped command leaves nothing behind)."""
     if out.exists() and not out.is_dir():
         raise UsageError("C301", f"{out} is a file; give a folder")
     real_out = os.path.realpath(out)
     for arg in inputs:
         if arg == "-":
             continue
+        if not os.path.lexists(arg):
+            raise UsageError("C300", arg)
         real_in = os.path.realpath(arg)
         if Path(arg).is_dir() and _inside(real_out, real_in):
             raise UsageError("C301", f"{out} is inside the input folder {arg}; choose a folder outside it")
@@ -466,7 +463,7 @@ class _FolderRun:
         r.worker_rss_mb = max(r.worker_rss_mb, output.rss_kb / 1024)
         if output.pid:
             r.worker_cpu_s[output.pid] = max(r.worker_cpu_s.get(output.pid, 0.0), output.cpu_s)
-        self.tally.merge(output.tally)
+        self.tally.merge(output.tally, output.records)
         for line in output.errors:
             error = json.loads(line)
             self.tally.add_error(error)
@@ -527,7 +524,7 @@ class _FolderRun:
             "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
             "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
         }
-        self.report.summary = build_report(self.out, timings, self.tally)
+        self.report.summary = build_report(self.out, timings, self.tally, self.pipeline.rules)
 
 
 def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO) -> RunReport:
