@@ -47,6 +47,13 @@ CONTEXT = 80  # characters of cleaned text shown on each side of a finding
 MAX_ERRORS_SHOWN = 1000
 
 
+def mb_per_s(text_bytes: int, seconds: float) -> float:
+    """The run's throughput as the summary and the progress bar both show it: MB (10^6 bytes) of
+    document text (UTF-8) per second, three significant digits."""
+    rate = text_bytes / 1e6 / max(seconds, 1e-9)
+    return float(f"{rate:.3g}")
+
+
 def error_text(e: dict[str, Any]) -> str:
     """One errors.jsonl record as a person reads it: ``source:line: [C1xx] reason``."""
     where = e.get("source", "?") + (f":{e['line']}" if e.get("line") else "")

@@ -96,7 +96,7 @@ def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], docs: list[dic
 
 def served_page(page: str) -> str:
     """The page as ``cleaner review serve`` sends it: allowed to talk to the server it came from."""
-    return page.replace(CONNECT, "connect-src 'self'", 1)
+    return page.replace(html.escape(CONNECT), html.escape("connect-src 'self'"), 1)
 
 
 # -- documents --------------------------------------------------------------------------------------

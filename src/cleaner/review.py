@@ -183,6 +183,15 @@ def _example_text(d: Decision) -> tuple[str, tuple[int, int]]:
     return left + d.text + right, (len(left), len(left) + len(d.text))
 
 
+def _neighbour(d: Decision) -> str:
+    """Text the reviewer left alone next to a missed span, for the literal rule's negative example:
+    the rest of its line, else the nearest line around it, else a sentence of our own."""
+    left, right = d.line
+    rest = (left.rstrip() + " " + right.lstrip()).strip()
+    around = [line.strip() for line in d.before.split("\n")[-2::-1] + d.after.split("\n")[1:] if line.strip()]
+    return rest or (around[0] if around else "A sentence of the article that nobody marked.")
+
+
 def _example(text: str, **keys: Any) -> dict[str, Any]:
     return {"text": text, **{k: v for k, v in keys.items() if v}}
 
@@ -277,13 +286,11 @@ def _write_reviewed_rule(folder: Path, kind: str, items: list[Decision], done: A
             continue
         patterns.append(literal)
         text, _ = _example_text(d)
-        left, right = d.line
         examples.append(_example(text, found=[d.text], lang=d.lang, note=f"review: missed in {d.where}"))
-        rest = (left.rstrip() + " " + right.lstrip()).strip()
-        if rest:
-            examples.append(_example(rest, cleaned=rest, lang=d.lang, note="the same line without it"))
+        near = _neighbour(d)
+        examples.append(_example(near, cleaned=near, lang=d.lang, note=f"review: next to a missed span in {d.where}"))
         added += 1
-        written += 1 + bool(rest)
+        written += 2
     if not added:
         return
     body = {k: v for k, v in data.items() if k not in ("params", "examples")}

@@ -176,9 +176,13 @@
     if (f.action === "replace") { return "replaced"; }
     return "flagged";
   }
+  function label(f) {
+    // what names a document for a person: its title, else its file (and record id)
+    return f.title || (f.id !== f.source ? f.source + " #" + f.id : f.source);
+  }
   function whoLine(f) {
     var line = el("div", "who");
-    line.appendChild(el("span", "title", f.title || f.source));
+    line.appendChild(el("span", "title", label(f)));
     if (f.url) {
       line.appendChild(document.createTextNode(" \u00b7 "));
       line.appendChild(el("span", "url", f.url));  // text, never a link: nothing leaves the page
@@ -292,7 +296,7 @@
       mine.forEach(function (i) {
         var d = docs[i];
         var row = t.appendChild(el("tr"));
-        var a = row.appendChild(el("td")).appendChild(el("a", null, d.title || d.source));
+        var a = row.appendChild(el("td")).appendChild(el("a", null, label(d)));
         a.href = "#doc=" + i;
         row.appendChild(el("td", null, d.id));
         row.appendChild(el("td", "n", d.a.length));
@@ -408,7 +412,7 @@
       .disabled = next < 0;
     nav.appendChild(el("span", "meta", at >= 0 ? "document " + (at + 1) + " of " + withFindings.length +
       " with findings in this page" : "a document without findings"));
-    view.appendChild(el("h2", null, d.title || d.source));
+    view.appendChild(el("h2", null, label(d)));
     var info = {source: d.source, id: d.id, title: "", url: d.url, verdict: d.verdict};
     view.appendChild(whoLine(info));
     view.appendChild(el("div", "meta", "language " + d.lang + " \u00b7 format " + d.format + " \u00b7 " +
@@ -484,7 +488,7 @@
       row.appendChild(el("td", null, o.kind));
       row.appendChild(el("td", null, o.rule || ""));
       row.appendChild(el("td", "ctx", o.text));
-      row.appendChild(el("td", null, o.title || o.source));
+      row.appendChild(el("td", null, label(o)));
       row.appendChild(el("td")).appendChild(button("remove", function () { delete decisions[k]; save(); }));
     });
   }
