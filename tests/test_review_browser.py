@@ -24,7 +24,8 @@ from conftest import SAMPLES
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright comes with the dev extra")
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
+         "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # nothing leaves this machine
 PAYLOADS = [
     "<script>document.documentElement.setAttribute('data-pwned','script')</script>",
     "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','onerror')\">",
@@ -226,3 +227,34 @@ def test_review_page_draws_chinese_with_a_cjk_font(browser: Any, first_run: tupl
     page.screenshot(path=str(shots / "review-findings.png"))
     assert page.errors == []
     page.close()
+
+
+def test_served_page_saves_each_decision_to_review_jsonl(browser: Any, first_run: tuple[Path, Path],
+                                                         tmp_path: Path) -> None:
+    import threading
+
+    from cleaner.review import load_decisions
+    from cleaner.review_server import make_server
+
+    _, first = first_run
+    out = tmp_path / "out"
+    shutil.copytree(first, out)
+    server = make_server(out, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = _page(browser, server.url + "#rule=encoding.mojibake")
+        page.locator(".f").first.locator("button.wrong").click()
+        page.wait_for_function("document.getElementById('save').textContent === 'saved to review.jsonl'")
+        [saved] = load_decisions(out / "review.jsonl")
+        assert (saved.decision, saved.rule, saved.source) == ("wrong", "encoding.mojibake", "evil.txt")
+        page.close()
+        # a new browser profile (nothing in its storage) gets the decisions back from the server
+        fresh = browser.new_context()
+        again = fresh.new_page()
+        again.goto(server.url + "#view=decisions")
+        again.wait_for_function("document.documentElement.getAttribute('data-decisions') === '1'")
+        assert "0 correct, 1 wrong, 0 missed" in again.locator("#decisionlist").inner_text()
+        fresh.close()
+    finally:
+        server.shutdown()
+        server.server_close()
