@@ -66,6 +66,7 @@ def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], docs: list[dic
     findings = [{**f, "d": index.get(f["doc"], -1)} for f in sampled]
     info = s.get("rule_info") or {}
     data = {"run": run_key(out, info), "out": str(out), "kinds": list(KINDS), "findings": findings,
+            "rules": {rule: meta.get("description", "") for rule, meta in info.items()},
             "docs": page_docs, "verdicts": s["verdicts"], "total": s["rules"], "sample": report.SAMPLE_PER_RULE}
     script = asset("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -88,6 +89,7 @@ def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], docs: list[dic
         ),
         counts=counts,
         rules=_rules_table(s, info),
+        rule_count=len(set(s["rules"]) | set(info)),
         errors=_errors_table(errors, s["errors"]),
         sample=report.SAMPLE_PER_RULE,
         doc_sample=report.DOCS_PER_VERDICT,

@@ -197,7 +197,7 @@
     if (dec) { c.className += " d-" + dec; }
     var meta = c.appendChild(el("div", "meta"));
     meta.appendChild(el("span", "tag k-" + f.kind, f.kind));
-    meta.appendChild(el("b", null, f.rule));
+    meta.appendChild(el("b", null, f.rule)).title = data.rules[f.rule] || "";
     meta.appendChild(document.createTextNode("  " + what(f) + " \u00b7 score " + f.score));
     c.appendChild(whoLine(f));
     if (f.before !== undefined) {
