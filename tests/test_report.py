@@ -230,7 +230,8 @@ def test_report_lists_documents_by_verdict_and_rebuilds_their_original_text(tmp_
     assert docs["junk.txt"]["guessed"] == 1 and docs["clean.txt"]["a"] == []
 
 
-def test_report_samples_documents_per_verdict_deterministically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_samples_documents_per_verdict_deterministically(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import cleaner.report
 
     monkeypatch.setattr(cleaner.report, "DOCS_PER_VERDICT", 3)
