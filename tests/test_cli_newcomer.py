@@ -17,16 +17,9 @@ from cleaner.cli import main
 from cleaner.errors import RuleError, UsageError
 from cleaner.pipeline import Options
 from cleaner.rules import load_rules
+from test_rules import GOOD
 
-RULE = '''detector    = "pattern"
-kind        = "spam"
-description = "A footer line."
-message     = "Footer: {match}"
-action      = "remove"
-
-[params]
-patterns = ['Visit our store!']
-'''
+RULE = GOOD[: GOOD.index("[[examples]]")]  # the footer rule of test_rules.py, without its examples
 
 
 def test_issue_15_jsonl_without_the_text_field_lists_its_fields_and_names_the_option(
