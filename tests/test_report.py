@@ -183,7 +183,7 @@ def test_a_tally_travels_between_processes_whole(evil_run: Path) -> None:
         assert all(type(c) is Counter for c in back.rule_actions.values())
         # the documents travel as the place of their record among the unit's lines, which the main
         # process has anyway; merged with those lines they are whole again
-        assert back.docs == {k: d["n"] for k, d in t.docs.items()}  # type: ignore[index]
+        assert back.docs == {k: d[0] for k, d in t.docs.items()}  # type: ignore[index]
         merged = Tally()
         merged.merge(back, lines)
         assert merged.docs == t.docs and merged.sampled_docs() == t.sampled_docs()

@@ -79,9 +79,9 @@ class Tally:
     error_sample: list[dict[str, Any]] = field(default_factory=list)
     samples: dict[str, list[tuple[int, int, dict[str, Any]]]] = field(default_factory=dict)
     doc_samples: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # per verdict
-    # the documents the samples point at, by doc_key: their page record (doc_record), or, in a
-    # tally that crossed from a worker, the place of their line among the unit's records (from 1)
-    docs: dict[str, dict[str, Any] | int] = field(default_factory=dict)
+    # the documents the samples point at, by doc_key: (their place in the run, their record), or,
+    # in a tally that crossed from a worker, the place of their line among the unit's records (from 1)
+    docs: dict[str, tuple[int, dict[str, Any]] | int] = field(default_factory=dict)
     refs: Counter[str] = field(default_factory=Counter)  # sample entries pointing at each document
 
     def add(self, rec: dict[str, Any]) -> None:
@@ -92,7 +92,7 @@ class Tally:
         self.chars_in += int(stats.get("chars_in", 0))
         self.chars_out += int(stats.get("chars_out", 0))
         key = doc_key(rec)
-        for finding in findings(rec):
+        for finding in findings(rec, key):
             rule = finding["rule"]
             self.kinds[finding["kind"]] += 1
             self.rules[rule] += 1
@@ -101,7 +101,7 @@ class Tally:
             self._sample(rule, finding)
         self._keep_doc(rec.get("verdict", "?"), (-_hash(key), self.documents, key))
         if self.refs[key] and key not in self.docs:
-            self.docs[key] = doc_record(rec, self.documents)
+            self.docs[key] = (self.documents, rec)  # the record itself: made into the page's form if it stays
 
     def _sample(self, rule: str, finding: dict[str, Any]) -> None:
         h = _hash(f"{finding['source']}\0{finding['id']}\0{finding['start']}")
@@ -139,7 +139,7 @@ class Tally:
         documents go as the place of their record among the unit's lines, which travel anyway."""
         fields = {name: _plain(value) for name, value in vars(self).items() if value}
         if self.docs:
-            fields["docs"] = {k: v if isinstance(v, int) else v["n"] for k, v in self.docs.items()}
+            fields["docs"] = {k: v if isinstance(v, int) else v[0] for k, v in self.docs.items()}
         return _restore_tally, (fields,)
 
     def merge(self, other: Tally, lines: Sequence[bytes | str] = ()) -> None:
@@ -171,13 +171,13 @@ class Tally:
         if key in self.docs or key not in self.refs:
             return
         mine = other.docs[key]
-        if isinstance(mine, int):  # crossed from a worker: parse its line now that it is kept
-            mine = doc_record(json.loads(lines[mine - 1]), mine)
-        self.docs[key] = {**mine, "n": self.documents + mine["n"]}
+        n, rec = (mine, json.loads(lines[mine - 1])) if isinstance(mine, int) else mine  # parsed once kept
+        self.docs[key] = (self.documents + n, rec)
 
     def sampled_docs(self) -> list[dict[str, Any]]:
-        """The documents the page shows, in input order."""
-        return sorted((d for d in self.docs.values() if isinstance(d, dict)), key=lambda d: d["n"])
+        """The documents the page shows, in input order, as the page takes them."""
+        kept = sorted((d for d in self.docs.values() if isinstance(d, tuple)), key=lambda d: d[0])
+        return [doc_record(rec, n) for n, rec in kept]
 
     def add_lines(self, annotations: Iterable[str], errors: Iterable[str]) -> None:
         """Add journal lines: records of ``annotations.jsonl`` and of ``errors.jsonl``."""
@@ -278,14 +278,15 @@ def _restore_tally(fields: dict[str, Any]) -> Tally:
     return t
 
 
-def findings(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def findings(rec: dict[str, Any], key: str | None = None) -> Iterator[dict[str, Any]]:
     """Each annotation of a record with the context a reviewer needs: the cleaned text around
-    where it was (earlier edits already applied), what was done, and the replacement."""
+    where it was (earlier edits already applied), what was done, and the replacement; ``key``:
+    the record's :func:`doc_key`, when the caller has it."""
     text = rec.get("text") or ""
     shift = 0  # cleaned position minus original position, from the edits before this one
     meta = rec.get("metadata") or {}
     meta = meta if isinstance(meta, dict) else {}
-    key = doc_key(rec)
+    key = doc_key(rec) if key is None else key
     for a in rec.get("annotations") or ():
         edits = a.get("action") in ("remove", "replace")
         at = a.get("edit_start", a["start"]) + shift
