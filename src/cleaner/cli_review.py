@@ -20,7 +20,9 @@ exit codes: 0 done; 2 usage error, unreadable decisions, or a rule folder that w
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("review", help="turn review decisions into rules, labels, or serve the review page",
-                       description=__doc__.split("\n\n")[0], epilog=EPILOG,
+                       description="The reviewer's decisions back into rules (apply), as labelled data "
+                                   "(labels), and a local server that saves them as they are made (serve).",
+                       epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     rs = p.add_subparsers(dest="review_command", required=True, metavar="SUBCOMMAND")
     a = rs.add_parser("apply", help="write allow entries, examples and a rule of missed spans into a rule folder")
