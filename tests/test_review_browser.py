@@ -244,7 +244,8 @@ def test_served_page_saves_each_decision_to_review_jsonl(browser: Any, first_run
     try:
         page = _page(browser, server.url + "#rule=encoding.mojibake")
         page.locator(".f").first.locator("button.wrong").click()
-        page.wait_for_function("document.getElementById('save').textContent === 'saved to review.jsonl'")
+        # (expect polls from outside: the page's CSP forbids evaluating strings inside it)
+        playwright.expect(page.locator("#save")).to_have_text("saved to review.jsonl")
         [saved] = load_decisions(out / "review.jsonl")
         assert (saved.decision, saved.rule, saved.source) == ("wrong", "encoding.mojibake", "evil.txt")
         page.close()
@@ -252,7 +253,7 @@ def test_served_page_saves_each_decision_to_review_jsonl(browser: Any, first_run
         fresh = browser.new_context()
         again = fresh.new_page()
         again.goto(server.url + "#view=decisions")
-        again.wait_for_function("document.documentElement.getAttribute('data-decisions') === '1'")
+        playwright.expect(again.locator("html")).to_have_attribute("data-decisions", "1")
         assert "0 correct, 1 wrong, 0 missed" in again.locator("#decisionlist").inner_text()
         fresh.close()
     finally:
