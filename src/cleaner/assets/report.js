@@ -202,12 +202,14 @@
     c.appendChild(whoLine(f));
     if (f.before !== undefined) {
       var ctx = c.appendChild(el("div", "ctx"));
-      ctx.appendChild(document.createTextNode((f.before.length >= 80 ? "\u2026" : "") + f.before));
+      ctx.appendChild(document.createTextNode((f.before.length >= 60 ? "\u2026" : "") + f.before));
       ctx.appendChild(el("span", "hit " + f.action, f.text));
       if (f.action === "replace") { ctx.appendChild(el("span", "new", f.replacement)); }
-      ctx.appendChild(document.createTextNode(f.after + (f.after.length >= 80 ? "\u2026" : "")));
+      ctx.appendChild(document.createTextNode(f.after + (f.after.length >= 60 ? "\u2026" : "")));
     } else {
-      c.appendChild(el("div", "ctx")).appendChild(el("span", "hit " + f.action, f.text));
+      var only = c.appendChild(el("div", "ctx"));
+      only.appendChild(el("span", "hit " + f.action, f.text));
+      if (f.action === "replace") { only.appendChild(el("span", "new", f.replacement)); }
     }
     var msg = f.message;
     if (f.suggestions && f.suggestions.length) { msg += "  (suggestions: " + f.suggestions.join(", ") + ")"; }
@@ -310,9 +312,14 @@
   var docMode = "edits";
   var lastView = "findings";
   function docFinding(d, di, a) {
-    return {d: di, key: d.k, source: d.source, id: d.id, title: d.title, url: d.url, verdict: d.verdict,
+    var f = {d: di, key: d.k, source: d.source, id: d.id, title: d.title, url: d.url, verdict: d.verdict,
       lang: d.lang, kind: a.kind, rule: a.rule, action: a.action, score: a.score, start: a.start, end: a.end,
       text: a.text, replacement: a.replacement, suggestions: a.suggestions, message: a.message};
+    if (d.o !== null) {  // in its document the card shows the original around it
+      f.before = slice(d, a.start - 60, a.start);
+      f.after = slice(d, a.end, a.end + 60);
+    }
+    return f;
   }
   function missedIn(d) {
     return Object.keys(decisions).map(function (k) { return decisions[k]; }).filter(function (o) {
