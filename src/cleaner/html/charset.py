@@ -65,7 +65,7 @@ def declared(data: bytes) -> str | None:
 
 class Decoded(NamedTuple):
     """Decoded bytes: the text, the codec, how it was chosen (``bom``, ``declared``, ``utf-8``,
-    ``detected``), how many undecodable bytes were replaced by U+FFFD, and, when the choice of
+    ``detected``, or ``given`` by the user's ``--encoding``), how many undecodable bytes were replaced by U+FFFD, and, when the choice of
     codec was a guess between readings that differ, a note saying so (for the record and
     ``errors.jsonl``)."""
 
@@ -166,7 +166,7 @@ def detect(data: bytes) -> Decoded | None:
     sample = data[: 1 << 20]
     matches = list(charset_normalizer.from_bytes(sample, cp_isolation=list(LIKELY)))
     if not matches:
-        return _damaged_cjk(data)
+        return None
     best = matches[0]
     high = sum(1 for b in sample if b > 127)
     if (codec_name(best.encoding) or best.encoding) not in WORD_LANGS and high >= CJK_MIN_BYTES:
@@ -201,23 +201,6 @@ def _mostly_valid(text: str, bad: int) -> bool:
     (by four to one, and at least three), which chance does not produce in another charset."""
     valid = sum(1 for c in text if ord(c) > 127) - text.count("\ufffd")
     return valid >= max(3, 4 * bad)
-
-
-CJK_CODECS = ("gb18030", "big5hkscs", "cp932", "cp949", "euc_jp")
-
-
-def _damaged_cjk(data: bytes) -> Decoded | None:
-    """Undeclared CJK bytes with a few bad bytes, which no detector accepts: the CJK codec that
-    needs the fewest replacements (when they are few), as a browser would read it."""
-    best: tuple[int, int, str, str] | None = None
-    for rank, codec in enumerate(CJK_CODECS):
-        got = _lenient(data, codec)
-        if got is not None and (best is None or (got[1], rank) < best[:2]):
-            best = (got[1], rank, codec, got[0])
-    if best is None:
-        return None
-    bad, _rank, codec, text = best
-    return Decoded(text, codec, "detected", bad, f"guessed {codec} for undeclared bytes with {bad} bad byte(s)")
 
 
 def decode(data: bytes, *, html: bool = True) -> Decoded | None:

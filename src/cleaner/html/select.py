@@ -345,8 +345,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     removes them in place. So do runs of link blocks inside the prose container that lead to other
     sites, so that the ``link_farm`` rule can judge them (an SEO link farm is spam, a list of related
     stories is not) instead of them vanishing unreported. When nothing is chosen, the container
-    rule's blocks are, else every block outside furniture, else every block: a page with visible
-    text never comes out empty."""
+    rule's blocks are, else every block outside furniture (nav, footer, asides): a page with text
+    beyond its navigation never comes out empty."""
     from .model import shipped
 
     seen = [b for b in blocks if b.visible]
@@ -375,8 +375,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     close_run()
     if not chosen:  # never empty a page that has text: the container rule, else all but furniture
         memo: dict[int, bool] = {}
-        chosen = {seen[i].index for i in rule} or {b.index for b in seen if not furniture(b.node, memo)} or {
-            b.index for b in seen}
+        chosen = {seen[i].index for i in rule} or {b.index for b in seen if not furniture(b.node, memo)}
+        if not chosen:
+            return []
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
 
