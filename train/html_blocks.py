@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import importlib.util
 import json
 import statistics
@@ -35,16 +34,17 @@ OUT = ROOT / "src" / "cleaner" / "html" / "blocks_model.json"
 THRESHOLDS = [round(0.2 + 0.025 * i, 3) for i in range(21)]
 
 
-def half(pid: str) -> str:
-    return "dev" if hashlib.sha1(pid.encode()).digest()[0] % 2 == 0 else "held"
-
-
-def scorer() -> Any:
-    spec = importlib.util.spec_from_file_location("web_eval_score", WEB_EVAL / "score.py")
+def _bench() -> Any:
+    """``bench/web_eval.py``, whose split (``half``) and scorer (``scorer``) the training shares."""
+    spec = importlib.util.spec_from_file_location("web_eval_bench", ROOT / "bench" / "web_eval.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+BENCH = _bench()
+half, scorer = BENCH.half, BENCH.scorer
 
 
 def label(score: Any, text: str, truth_squashed: str, truth_bigrams: set[tuple[str, str]]) -> int:
