@@ -4,7 +4,7 @@
 
 Data: ``../shared/web-eval`` (pages of every type with a reviewed main text) and the news pages
 of ``../shared/corpus``, only the pages whose id hashes to the ``dev`` half (``bench/web_eval.py``'s
-split): the other half of each stays unseen for the held-out figures. Each block of a page (``cleaner.html.blocks.walk``) is labelled content when
+split): the other half of each stays unseen for the held-out figures. Each block of a page (``cleaner.html.blocks.read_blocks``) is labelled content when
 its text is in the page's true main text: for blocks of four tokens or more, at least half of its
 token bigrams occur in the truth; shorter ones must occur whole. Each block weighs by its token
 count (the score is token F1), square-rooted so that long blocks do not drown the short lines
@@ -58,7 +58,7 @@ def label(score: Any, text: str, truth_squashed: str, truth_bigrams: set[tuple[s
 
 
 def page_rows(score: Any, raw: bytes, truth: str) -> tuple[list[Any], list[list[float]], list[int], list[float]]:
-    from cleaner.html.blocks import walk
+    from cleaner.html.blocks import read_blocks
     from cleaner.html.charset import decode
     from cleaner.html.extract import ExtractionError, parse, stylesheet
     from cleaner.html.select import context
@@ -71,7 +71,7 @@ def page_rows(score: Any, raw: bytes, truth: str) -> tuple[list[Any], list[list[
         root = parse(html)
     except ExtractionError:
         return [], [], [], []
-    blocks = [b for b in walk(root, stylesheet(root), len(html)) if b.visible]
+    blocks = [b for b in read_blocks(root, stylesheet(root), len(html)) if b.visible]
     rows = context(blocks)[0]
     toks = score.TOKEN.findall(score.unicodedata.normalize("NFKC", truth).lower())
     bigrams = set(zip(toks, toks[1:], strict=False))

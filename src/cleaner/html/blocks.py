@@ -188,12 +188,15 @@ class _ContentTest:
     text is read once; the total read is capped at a few times the page, so nested hidden
     elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, benign_is_content: bool = False) -> None:
         self.budget = budget
+        self.benign_is_content = benign_is_content
 
     def __call__(self, el: Any, technique: str) -> bool:
         if technique not in BENIGN or self.budget <= 0:
             return False
+        if self.benign_is_content:
+            return True
         text = "".join(el.itertext())
         self.budget -= len(text)
         words = " ".join(text.split())
@@ -209,11 +212,13 @@ def _holds_prose(el: Any) -> bool:
     return el.find(".//p") is not None
 
 
-def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20) -> list[Block]:
+def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_content: bool = False) -> list[Block]:
     """The blocks of the page under ``root`` (usually ``<html>``), in document order.
-    ``page_chars`` (the page's length) bounds the text read to judge hidden elements."""
+    ``page_chars`` (the page's length) bounds the text read to judge hidden elements;
+    ``benign_is_content`` reads everything hidden the way pages hide their own content
+    (display:none, opacity:0…) as visible."""
     b = _Builder()
-    content = _ContentTest(4 * page_chars)
+    content = _ContentTest(4 * page_chars, benign_is_content)
     stack: list[Node] = []
     hrefs: list[str] = []  # the open links' targets, innermost last
     pre_depth = 0
@@ -260,6 +265,22 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20) -> list[Block]
     if stack:
         b.flush(stack[0])
     return b.blocks
+
+
+SHOWN_PROSE = 80  # characters of visible text in one block from which a page shows its content
+
+
+def read_blocks(root: Any, sheet: StyleSheet, page_chars: int) -> list[Block]:
+    """The page's blocks; when it shows no block of text at all but hides some the way a page hides
+    its own content (the whole page at ``opacity:0`` until a script fades it in), that text is read
+    as visible: the hidden rule never empties a page. A page that shows its article keeps its
+    hidden menus hidden, however long they are."""
+    blocks = walk(root, sheet, page_chars)
+    if any(len(b.visible) >= SHOWN_PROSE for b in blocks):
+        return blocks
+    if any(t in BENIGN for b in blocks for _s, _e, _r, t in b.hidden):
+        return walk(root, sheet, page_chars, benign_is_content=True)
+    return blocks
 
 
 def ancestors(node: Node | None) -> Iterator[Node]:

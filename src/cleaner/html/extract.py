@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import regex
 from lxml import etree
 
-from .blocks import Block, Node, ancestors, walk
+from .blocks import Block, Node, ancestors, read_blocks
 from .select import select
 from .style import StyleSheet, parse_stylesheet
 
@@ -349,7 +349,7 @@ def page_metadata(root: Any) -> dict[str, Any]:
 def extract(html: str) -> Extraction:
     """The article's text, its hidden regions and the page's metadata."""
     root = parse(html)
-    blocks = walk(root, stylesheet(root), len(html))
+    blocks = read_blocks(root, stylesheet(root), len(html))
     meta = page_metadata(root)
     chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), _host(meta.get("url") or ""))
     text, hidden, links = assemble(chosen, meta.get("url"), outside)

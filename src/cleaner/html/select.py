@@ -299,6 +299,7 @@ def link_dense(blocks: Sequence[Block]) -> set[int]:
 # forums, product and service pages) the model decides alone. Values chosen on the dev halves of
 # web-eval and the corpus: without the article test, related stories and reader comments cost
 # the news pages 0.03 F1; with it on every page, listings and forums lose 0.05-0.10.
+MIN_PAGE_TEXT = 200
 ARTICLE_SHARE = 0.3
 ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
@@ -345,8 +346,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     removes them in place. So do runs of link blocks inside the prose container that lead to other
     sites, so that the ``link_farm`` rule can judge them (an SEO link farm is spam, a list of related
     stories is not) instead of them vanishing unreported. When nothing is chosen, the container
-    rule's blocks are, else every block outside furniture (nav, footer, asides): a page with text
-    beyond its navigation never comes out empty."""
+    rule's blocks are, else every block outside furniture (nav, footer, asides), else, on a page
+    with ``MIN_PAGE_TEXT`` characters or more, every block: such a page never comes out empty (a
+    page of a few navigation links is still a page without text)."""
     from .model import shipped
 
     seen = [b for b in blocks if b.visible]
@@ -376,6 +378,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     if not chosen:  # never empty a page that has text: the container rule, else all but furniture
         memo: dict[int, bool] = {}
         chosen = {seen[i].index for i in rule} or {b.index for b in seen if not furniture(b.node, memo)}
+        if not chosen and sum(len(b.visible) for b in seen) >= MIN_PAGE_TEXT:
+            chosen = {b.index for b in seen}
         if not chosen:
             return []
     first, last = min(chosen), max(chosen)
