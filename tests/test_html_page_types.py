@@ -96,4 +96,5 @@ def test_html_page_level_injection_in_record_summary_and_report(tmp_path: Path) 
     assert "hidden.html_hidden" in json.dumps(summary)
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "best online casino bonus spins" in report
-    assert "outside the article" in report and "html &gt; body &gt; div:nth-of-type(1)" in report.replace("\\u003e", "&gt;")
+    locator = "html &gt; body &gt; div:nth-of-type(1)"
+    assert "outside the article" in report and locator in report.replace("\\u003e", "&gt;")

@@ -4,7 +4,8 @@
 
 Data: ``../shared/web-eval`` (pages of every type with a reviewed main text) and the news pages
 of ``../shared/corpus``, only the pages whose id hashes to the ``dev`` half (``bench/web_eval.py``'s
-split): the other half of each stays unseen for the held-out figures. Each block of a page (``cleaner.html.blocks.read_blocks``) is labelled content when
+split): the other half of each stays unseen for the held-out figures. Each block of a page
+(``cleaner.html.blocks.read_blocks``) is labelled content when
 its text is in the page's true main text: for blocks of four tokens or more, at least half of its
 token bigrams occur in the truth; shorter ones must occur whole. Each block weighs by its token
 count (the score is token F1), square-rooted so that long blocks do not drown the short lines
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import importlib.util
+import itertools
 import json
 import statistics
 import sys
@@ -53,7 +55,7 @@ def label(score: Any, text: str, truth_squashed: str, truth_bigrams: set[tuple[s
         return 0
     if len(toks) < 4:
         return int(score.squash(text) in truth_squashed)
-    grams = list(zip(toks, toks[1:], strict=False))
+    grams = list(itertools.pairwise(toks))
     return int(sum(g in truth_bigrams for g in grams) >= 0.5 * len(grams))
 
 
@@ -74,7 +76,7 @@ def page_rows(score: Any, raw: bytes, truth: str) -> tuple[list[Any], list[list[
     blocks = [b for b in read_blocks(root, stylesheet(root), len(html)) if b.visible]
     rows = context(blocks)[0]
     toks = score.TOKEN.findall(score.unicodedata.normalize("NFKC", truth).lower())
-    bigrams = set(zip(toks, toks[1:], strict=False))
+    bigrams = set(itertools.pairwise(toks))
     squashed = score.squash(truth)
     labels = [label(score, b.visible, squashed, bigrams) for b in blocks]
     weights = [max(1, len(score.TOKEN.findall(b.visible.lower()))) ** 0.5 for b in blocks]
@@ -137,12 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     model = BlockModel(tuple(coef), bias, 0.5)
     scored = [(blocks, [model.probability(r) for r in rs], truth) for (blocks, rs, _l, _w), truth in data]
     threshold, f1 = best_threshold(score, scored)
-    print(f"{len(data)} dev pages ({corpus_pages} of the corpus), {len(rows)} blocks ({sum(labels)} content); threshold {threshold}: "
-          f"mean page F1 {f1:.3f} (block text only, before the pipeline)")
+    print(f"{len(data)} dev pages ({corpus_pages} of the corpus), {len(rows)} blocks ({sum(labels)} content); "
+          f"threshold {threshold}: mean page F1 {f1:.3f} (block text only, before the pipeline)")
     for name, w in sorted(zip(FEATURES, coef, strict=True), key=lambda x: -abs(x[1])):
         print(f"  {name:24s} {w:+.3f}")
     out = {"features": list(FEATURES), "weights": coef, "bias": bias, "threshold": threshold,
-           "trained_on": "dev halves (sha1(page id)[0] even) of web-eval and the corpus", "pages": len(data), "blocks": len(rows)}
+           "trained_on": "dev halves (sha1(page id)[0] even) of web-eval and the corpus", "pages": len(data),
+           "blocks": len(rows)}
     text = json.dumps(out, indent=1) + "\n"
     if a.check:
         same = OUT.exists() and OUT.read_text(encoding="utf-8") == text

@@ -137,8 +137,8 @@ def test_html_hidden_on_corpus_pages(corpus_html: Path, corpus_articles: Path) -
 
 def test_a_page_mostly_hidden_is_cleaned_not_rejected() -> None:
     """Hidden text is removed, but it does not make the page spam: a real article whose hidden
-    menus and video captions outweigh its visible text (a news site in the corpus did: a hidden menu of headline links) keeps its
-    visible article as a cleaned document instead of being dropped."""
+    menus and video captions outweigh its visible text (a news site in the corpus did: a hidden
+    menu of headline links) keeps its visible article as a cleaned document instead of being dropped."""
     article = " ".join(["The council voted on Tuesday to approve a new ferry route for the harbour."] * 3)
     hidden = "".join(f'<li><a href="/t/{i}">Trending story number {i} about markets, tech, media and video.</a></li>'
                      for i in range(40))

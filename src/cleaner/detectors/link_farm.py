@@ -102,7 +102,7 @@ class LinkFarmDetector(Detector):
             while k < len(inside) and inside[k]["end"] <= e:
                 got.append(inside[k])
                 k += 1
-            if not got or len(got) == len(inside) and s == start and e == end:
+            if not got or (len(got) == len(inside) and s == start and e == end):
                 continue  # no link, or the sentence is the paragraph (the farm test judged it)
             linked = sum(_chars(doc.text[x["start"]:x["end"]]) for x in got)
             if linked >= p.sentence_link_share * _chars(doc.text[s:e]) and self._ads(doc, got) == len(got):

@@ -267,16 +267,16 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
     return b.blocks
 
 
-SHOWN_PROSE = 80  # characters of visible text in one block from which a page shows its content
+SHOWN_TEXT = 40  # characters of visible text from which a page shows something of its own
 
 
 def read_blocks(root: Any, sheet: StyleSheet, page_chars: int) -> list[Block]:
-    """The page's blocks; when it shows no block of text at all but hides some the way a page hides
+    """The page's blocks; when it shows next to no text at all but hides some the way a page hides
     its own content (the whole page at ``opacity:0`` until a script fades it in), that text is read
-    as visible: the hidden rule never empties a page. A page that shows its article keeps its
-    hidden menus hidden, however long they are."""
+    as visible: the hidden rule never empties a page. A page that shows text of its own keeps its
+    hidden menus and link lists hidden, however long they are."""
     blocks = walk(root, sheet, page_chars)
-    if any(len(b.visible) >= SHOWN_PROSE for b in blocks):
+    if sum(len(b.visible) for b in blocks) >= SHOWN_TEXT:
         return blocks
     if any(t in BENIGN for b in blocks for _s, _e, _r, t in b.hidden):
         return walk(root, sheet, page_chars, benign_is_content=True)

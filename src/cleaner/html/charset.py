@@ -65,9 +65,9 @@ def declared(data: bytes) -> str | None:
 
 class Decoded(NamedTuple):
     """Decoded bytes: the text, the codec, how it was chosen (``bom``, ``declared``, ``utf-8``,
-    ``detected``, or ``given`` by the user's ``--encoding``), how many undecodable bytes were replaced by U+FFFD, and, when the choice of
-    codec was a guess between readings that differ, a note saying so (for the record and
-    ``errors.jsonl``)."""
+    ``detected``, or ``given`` by the user's ``--encoding``), how many undecodable bytes were
+    replaced by U+FFFD, and, when the choice of codec was a guess between readings that differ, a
+    note saying so (for the record and ``errors.jsonl``)."""
 
     text: str
     codec: str

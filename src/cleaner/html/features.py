@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import regex
 
@@ -170,7 +169,7 @@ def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements
         row += [float(placements[i] == KEPT), float(placements[i] == FURNITURE), float(placements[i] == OUTSIDE),
                 float(i in cards), math.log1p(distance), i / max(n - 1, 1),
                 sum(dense[j] for j in near) / max(len(near), 1), sum(prose[j] for j in near) / max(len(near), 1)]
-        row += page + [float(seen[text] > 1), math.log1p(max(block.node.depth - depth, 0))]
+        row += [*page, float(seen[text] > 1), math.log1p(max(block.node.depth - depth, 0))]
         row += [x * container_share for x in (row[OUTSIDE_F], row[DENSE_F], row[CARD_F], row[COMMENT_F],
                                               row[INSIDE_F])]
         row.append(float(i in rule))

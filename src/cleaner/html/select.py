@@ -308,11 +308,9 @@ NEAR = 3
 
 
 def _article_page(blocks: Sequence[Block], rule: set[int], share: float) -> bool:
-    """Is this an article page (or one too small for the model to judge: a snippet, a test page)?"""
+    """Is this an article page?"""
     if not rule:
         return False
-    if sum(len(b.visible) for b in blocks) < ARTICLE_CHARS:
-        return True
     chars = sum(len(blocks[i].visible) for i in rule)
     in_p = sum(len(blocks[i].visible) for i in rule if blocks[i].node.tag == "p")
     return share > ARTICLE_SHARE and chars >= ARTICLE_CHARS and in_p >= PARAGRAPH_SHARE * chars
@@ -356,7 +354,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         return []
     model = shipped()
     rows, places, rule, share = context(seen)
-    if _article_page(seen, rule, share):  # its container, plus what the model is sure of nearby
+    if sum(len(b.visible) for b in seen) < ARTICLE_CHARS:  # a snippet: the container and the model's choice
+        keep = [i in rule or model.content(row) for i, row in enumerate(rows)]
+    elif _article_page(seen, rule, share):  # its container, plus what the model is sure of nearby
         lo, hi = min(rule) - NEAR, max(rule) + NEAR
         keep = [i in rule or (lo <= i <= hi and model.probability(row) >= SURE) for i, row in enumerate(rows)]
     else:
