@@ -92,20 +92,40 @@ class CodePages:
     leads: tuple[frozenset[str], ...]
     cont_bits: dict[str, int]
     lead_bits: dict[str, int]
+    needs: dict[str, tuple[tuple[int, int], ...]]  # lead → (bits, continuations it takes), per length
 
     @classmethod
     def build(cls) -> CodePages:
         halves = [high_half(encoding) for encoding in ENCODINGS]
-        conts = tuple(frozenset(high[:0x40]) for high in halves)
+        conts = tuple(frozenset(high[:0x40] + LOSSY) for high in halves)
         leads = tuple(frozenset(high[0x42:0x75]) for high in halves)
-        cont_bits: dict[str, int] = {LOSSY: (1 << len(ENCODINGS)) - 1}
+        cont_bits: dict[str, int] = {}
         lead_bits: dict[str, int] = {}
-        for k in range(len(ENCODINGS)):
+        needs: dict[str, dict[int, int]] = {}
+        for k, high in enumerate(halves):
             for ch in conts[k]:
                 cont_bits[ch] = cont_bits.get(ch, 0) | 1 << k
             for ch in leads[k]:
                 lead_bits[ch] = lead_bits.get(ch, 0) | 1 << k
-        return cls(conts, leads, cont_bits, lead_bits)
+            for need, (lo, hi) in ((1, (0x42, 0x60)), (2, (0x60, 0x70)), (3, (0x70, 0x75))):
+                for ch in high[lo:hi]:
+                    needs.setdefault(ch, {})[need] = needs.get(ch, {}).get(need, 0) | 1 << k
+        return cls(conts, leads, cont_bits, lead_bits,
+                   {ch: tuple((bits, need) for need, bits in sorted(by.items())) for ch, by in needs.items()})
+
+    def sequence_covers(self, text: str, p: int, active: int) -> bool:
+        """Does a whole lead+continuation sequence of an active code page cover offset ``p``?"""
+        cont_bits, needs = self.cont_bits, self.needs
+        for s in range(max(0, p - 3), p + 1):
+            for bits, need in needs.get(text[s], ()):
+                mask = bits & active
+                if not mask or s + need < p or s + need >= len(text):
+                    continue
+                for c in text[s + 1:s + 1 + need]:
+                    mask &= cont_bits.get(c, 0)
+                if mask:
+                    return True
+        return False
 
     def truncated_at(self, text: str, s: int) -> bool:
         """``â€`` at ``s`` with no continuation after it: ``”`` that lost its last byte."""
@@ -166,24 +186,47 @@ def candidates(text: str, chars: frozenset[str]) -> list[int]:
     present = chars & RELEVANT
     if not present:
         return []
+    active, any_lead, anchors = _kinds(present)
+    if active:
+        anchors = anchors | _rarer_sides(text[:SAMPLE], present, active)
+    if any_lead and "&" in text:
+        anchors = anchors | {"&"}
+    if not anchors:
+        return []
+    return [p for p in positions(text, anchors) if _suspect(text, p, active)]
+
+
+def _rarer_sides(sample: str, present: frozenset[str], active: int) -> set[str]:
+    """For each active code page, the side (its leads or its continuations in the text) whose
+    characters a sample of the text holds fewer of: a Russian text's continuations, not its letters."""
+    counts = {ch: sample.count(ch) for ch in present}
+    out: set[str] = set()
+    seen = set()
+    for k in range(len(ENCODINGS)):
+        if active >> k & 1:
+            leads, conts = present & PAGES.leads[k], present & PAGES.conts[k]
+            if (leads, conts) in seen:
+                continue
+            seen.add((leads, conts))
+            n_leads, n_conts = sum(counts[c] for c in leads), sum(counts[c] for c in conts)
+            out |= leads if (n_leads, len(leads)) <= (n_conts, len(conts)) else conts
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _kinds(present: frozenset[str]) -> tuple[int, bool, frozenset[str]]:
+    """For the characters a text holds: the code pages of which it holds both a lead and a
+    continuation (bits), whether it holds any lead, and the characters always worth a look (C1
+    controls; ``Ã``/``Â``, which before a space are a no-break space made plain; ``€`` with ``â``,
+    ``â€`` without its last byte). Texts share their sets of such characters: cached."""
     leads = conts = 0
     for ch in present:
         leads |= PAGES.lead_bits.get(ch, 0)
         conts |= PAGES.cont_bits.get(ch, 0)
-    active = leads & conts
-    anchors = set(present & C1) | (present & {"\u00c2", "\u00c3"})  # "Ã ", "Â ": a no-break space made plain
-    sample = text[:SAMPLE]
-    for k in range(len(ENCODINGS)):
-        if active >> k & 1:  # the rarer side in a sample: a Russian text's conts, not its letters
-            sides = (present & PAGES.leads[k], present & (PAGES.conts[k] | {LOSSY}))
-            anchors |= min(sides, key=lambda side: (sum(map(sample.count, side)), len(side)))
+    always = (present & C1) | (present & {"\u00c2", "\u00c3"})
     if "\u00e2" in present and "\u20ac" in present:
-        anchors.add("\u20ac")  # "â€" without its last byte
-    if leads and "&" in text:
-        anchors.add("&")
-    if not anchors:
-        return []
-    return [p for p in positions(text, anchors) if _suspect(text, p, active)]
+        always |= {"\u20ac"}
+    return leads & conts, bool(leads), always
 
 
 def _suspect(text: str, p: int, active: int) -> bool:
@@ -196,25 +239,7 @@ def _suspect(text: str, p: int, active: int) -> bool:
         return True
     if ch == "\u20ac" and p > 0 and PAGES.truncated_at(text, p - 1):
         return True
-    return any(m.start() <= p < m.end()
-               for m in _sequences(active).finditer(text, max(0, p - 3), p + 4, overlapped=True))
-
-
-@functools.lru_cache(maxsize=64)
-def _sequences(active: int) -> regex.Pattern[str]:
-    """A whole lead+continuation sequence of any code page whose bit is set in ``active``."""
-    alternatives = []
-    for k, encoding in enumerate(ENCODINGS):
-        if active >> k & 1:
-            high = high_half(encoding)
-            cont = _class(high[:0x40] + LOSSY)
-            alternatives.append(f"{_class(high[0x42:0x60])}{cont}|{_class(high[0x60:0x70])}{cont}{{2}}"
-                                f"|{_class(high[0x70:0x75])}{cont}{{3}}")
-    return regex.compile("|".join(alternatives) or "(?!)")
-
-
-def _class(chars: str) -> str:
-    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
+    return PAGES.sequence_covers(text, p, active)
 
 
 def segments(text: str, spots: list[int], limit: int) -> list[tuple[int, int]]:
