@@ -382,9 +382,10 @@ def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int])
 def run_together(word: str, first: str, second: str, lex: Lexicon) -> bool:
     """Is ``word`` ``first second`` with the space lost, by the measure that made :func:`build` reject
     such words (``alot``: ``a lot`` is far more frequent than ``alot``)? Needs bigram counts."""
-    pair_zipf = lex.bigram(first, second) - BIGRAM_ZIPF_OFFSET / 10
-    return (word == first + second and min(lex.freq(first), lex.freq(second)) >= RUN_TOGETHER_MIN / 10 and lex.bigram(first, second) > 0
-            and pair_zipf - lex.suspect_freq(word) >= RUN_TOGETHER_GAP / 10)
+    count = lex.bigram(first, second)
+    common = min(lex.freq(first), lex.freq(second)) >= RUN_TOGETHER_MIN / 10
+    lopsided = count - BIGRAM_ZIPF_OFFSET / 10 - lex.suspect_freq(word) >= RUN_TOGETHER_GAP / 10
+    return word == first + second and common and count > 0 and lopsided
 
 
 def _inflected(word: str, base: str, lang: str) -> bool:

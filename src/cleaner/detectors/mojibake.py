@@ -170,7 +170,7 @@ class MojibakeDetector(Detector):
             text, replacement = doc.text[a:b], finish(replacement)
             if text == replacement:
                 continue
-            restored = any(a <= start + e.start <= b and e.text == "\x9d" for e in edits)
+            restored = any(a <= start + at <= b and new == "\x9d" for at, _, new in edits)
             steps = _local_plan(text, replacement, plan) if not edits else None
             yield self.span(doc, a, b, replacement=replacement,
                             score=self.params.truncated_score if restored else None,
@@ -270,13 +270,8 @@ def segments(text: str, spots: list[int], limit: int) -> list[tuple[int, int]]:
 # -- what ftfy makes of a segment ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """A change made before ftfy looks: ``[start, end)`` of the segment becomes ``text``."""
-
-    start: int
-    end: int
-    text: str
+# a change made before ftfy looks: [start, end) of the segment becomes the text
+Edit = tuple[int, int, str]
 
 
 def repair(src: str) -> tuple[str, list[tuple[str, str]], list[Edit]]:
@@ -289,12 +284,12 @@ def repair(src: str) -> tuple[str, list[tuple[str, str]], list[Edit]]:
     from ftfy.badness import is_bad
     from ftfy.fixes import unescape_html
 
-    edits = [Edit(i + 2, i + 2, "\x9d") for i in range(len(src) - 1)
+    edits: list[Edit] = [(i + 2, i + 2, "\x9d") for i in range(len(src) - 1)
              if src[i] == "\u00e2" and PAGES.truncated_at(src, i)]
-    edits += [Edit(m.start(), m.end(), unescape_html(m.group())) for m in ENTITY.finditer(src)
+    edits += [(m.start(), m.end(), unescape_html(m.group())) for m in ENTITY.finditer(src)
               if m.start() and src[m.start() - 1] in ALL_LEADS and unescape_html(m.group()) != m.group()]
     if edits:
-        edits.sort(key=lambda e: e.start)
+        edits.sort()
         fixed, plan = _ftfy(apply_edits(src, edits))
         if not is_bad(fixed):
             return fixed, plan, edits
@@ -311,9 +306,9 @@ def _ftfy(src: str) -> tuple[str, list[tuple[str, str]]]:
 
 def apply_edits(src: str, edits: list[Edit]) -> str:
     parts, pos = [], 0
-    for e in edits:
-        parts += [src[pos:e.start], e.text]
-        pos = e.end
+    for start, end, text in edits:
+        parts += [src[pos:start], text]
+        pos = end
     parts.append(src[pos:])
     return "".join(parts)
 
@@ -322,13 +317,13 @@ def unshift(pos: int, edits: list[Edit]) -> int:
     """An offset in the edited segment, as an offset in the segment (an offset inside an edit's text
     maps to the edit's end)."""
     shift = 0
-    for e in edits:
-        at = e.start + shift
+    for start, end, text in edits:
+        at = start + shift
         if pos <= at:
             break
-        if pos < at + len(e.text):
-            return e.end
-        shift += len(e.text) - (e.end - e.start)
+        if pos < at + len(text):
+            return end
+        shift += len(text) - (end - start)
     return pos - shift
 
 
