@@ -6,7 +6,8 @@ counts and spelling (``signiﬁcant`` is no English word to a lexicon); the Croa
 single-character digraphs are compatibility characters that Unicode advises against. The rule lists
 the characters (``characters``, ftfy's ``fix_latin_ligatures`` table: a test checks they match) so a
 document without any costs one set intersection; ftfy's own function makes the replacement.
-Ligatures of other scripts, and ``æ``/``œ``, are letters in their own right and never touched.
+Ligatures of other scripts, and ``æ``/``œ``, are letters in their own right and never touched; a
+ligature between quotes is named, not used (a text about Unicode), and stays too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from ..document import Document
 from ..registry import register
 from ..spans import Span
 from .base import Detector
+
+QUOTES = frozenset("'\"‘’“”«»‹›`")
 
 
 @dataclass(frozen=True)
@@ -42,5 +45,8 @@ class LigatureDetector(Detector):
             return
         from ftfy.fixes import fix_latin_ligatures
 
-        for m in regex.finditer(f"[{''.join(sorted(present))}]+", doc.text):
+        text = doc.text
+        for m in regex.finditer(f"[{''.join(sorted(present))}]+", text):
+            if text[m.start() - 1:m.start()] in QUOTES and text[m.end():m.end() + 1] in QUOTES:
+                continue  # the character named, not used: 'ﬃ' U+FB03 in a text about ligatures
             yield self.span(doc, m.start(), m.end(), replacement=fix_latin_ligatures(m.group()))
