@@ -176,6 +176,19 @@ def test_mojibake_spans_replay_to_the_cleaned_text(text):
             assert ftfy.apply_plan(s["text"], plan) == s["replacement"]
 
 
+def test_mojibake_spans_replay_on_a_long_text():
+    """About 130 k characters of prose, mojibake of four code pages mixed in, lines of every length."""
+    import random
+
+    rng = random.Random(14)
+    words = [*WORDS, *(garble(w, e) for w in MOJIBAKE_OF for e in ("sloppy-windows-1252", "macroman"))]
+    text = "".join(rng.choice(words) + rng.choice(SEPARATORS + [" "] * 20) for _ in range(15_000))
+    record = ENCODING_ONLY.clean(text).to_dict()
+    assert rebuild(text, record["annotations"]) == record["text"]
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in record["annotations"])
+    assert sum(s["rule"] == "encoding.mojibake" for s in record["annotations"]) > 300
+
+
 ALPHABET = ["Ã", "©", "â", "€", "™", "Â", "é", "’", "“", "\x81", "\x9d", "x", " ", "don", "\n", "Ã©", "â€™",
             "Р", "С", "ѕ", "ё", "√", "ü", "Ξ", "¬", "&frac14;", "\ufffd", "ô", "╨", "┐"]
 
