@@ -91,3 +91,21 @@ def test_offset_map_moves_positions_after_an_edit():
     assert cleaned == "Rest of text"
     assert cleaned[m.to_cleaned(text.index("Rest")):].startswith("Rest")
     assert m.to_cleaned(2) == 0  # inside the removed range: where the edit ends in the cleaned text
+
+
+def _one_character_removals(n: int) -> tuple[str, list[Span]]:
+    """``a\\x01`` n times, then n lines holding only ``\\x01``: every control character a removal."""
+    text = "a\x01" * n + "\n" + "\x01\n" * n
+    spans = [Span("encoding", "t.c", 1, i, i + 1, "\x01", "remove", "") for i, c in enumerate(text) if c == "\x01"]
+    return text, spans
+
+
+def test_plan_time_grows_with_the_number_of_edits_not_its_square():
+    from shapes import growth
+
+    def run(case: tuple[str, list[Span]]) -> None:
+        text, spans = case
+        out = replay(text, plan(text, spans))
+        assert out.startswith("a" * (len(spans) // 2) + "\n") and "\x01" not in out
+
+    assert growth(run, _one_character_removals, 1000) < 24

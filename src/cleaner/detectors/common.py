@@ -108,6 +108,7 @@ class LinkFinder:
 
     def __init__(self, tlds: list[str]) -> None:
         self.tlds = frozenset(t.lower() for t in tlds)
+        self.longest = max(map(len, self.tlds), default=0)
         # a dot between a letter or digit and letters: a literal-led pattern the engine scans fast;
         # whether the letters start with a known TLD is checked in Python on the few candidates
         self.anchor = regex.compile(r"(?<=[A-Za-z0-9])\.[A-Za-z]{2,}")
@@ -118,7 +119,7 @@ class LinkFinder:
     def _tld_end(self, text: str, dot: int, end: int) -> int | None:
         """End of the TLD after the dot at ``dot``: the longest known TLD that no lower-case letter,
         digit or hyphen continues ("site.comThe" is glued text: the TLD is "com")."""
-        word = text[dot + 1:end]
+        word = text[dot + 1:min(end, dot + 2 + self.longest)]  # no TLD is longer: a long word costs no more
         if word[0].isupper() and not word[1:2].isupper():
             return None  # "Corp.SpaceX", "Inc.Today": a capitalised word after a dot is not a TLD
         for n in range(len(word), 1, -1):
