@@ -48,6 +48,24 @@ def positions(text: str, needles: Iterable[str]) -> list[int]:
     return sorted({i for needle in set(needles) for i in occurrences(text, needle)})
 
 
+_NONSPACE = regex.compile(r"[^\s\x1c-\x1f]")  # what str.strip() keeps (it strips U+001C-U+001F too)
+_NONSPACE_BACK = regex.compile(r"(?r)[^\s\x1c-\x1f]")
+
+
+def char_before(text: str, line_start: int, pos: int) -> str:
+    """The last character of ``text[line_start:pos].rstrip()`` (``""`` if none), found by looking
+    back from ``pos`` only as far as the white space there goes: stripping a copy of the line for
+    each finding is quadratic on a long line full of them."""
+    m = _NONSPACE_BACK.search(text, line_start, pos)
+    return "" if m is None else str(m.group())
+
+
+def char_after(text: str, pos: int, line_end: int) -> str:
+    """The first character of ``text[pos:line_end].lstrip()`` (``""`` if none)."""
+    m = _NONSPACE.search(text, pos, line_end)
+    return "" if m is None else str(m.group())
+
+
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:
     """The first non-space character from ``i`` going ``step`` (±1) on the same line, or ``""``."""
     while 0 <= i < len(text) and text[i] in " \t\u3000":

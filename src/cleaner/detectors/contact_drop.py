@@ -23,7 +23,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder
+from .common import LinkFinder, char_after, char_before
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
@@ -140,8 +140,7 @@ def _split_glued_www(text: str, start: int) -> int:
 def _standalone(text: str, analysis: Analysis, start: int, end: int) -> bool:
     """No sentence holds it: line or sentence edge on both sides."""
     line_start, line_end = analysis.line_at(start)
-    before = text[line_start:start].rstrip()
-    after = text[end:line_end].lstrip()
-    left_ok = not before or before[-1] in _SENTENCE_EDGE
-    right_ok = not after or after[0].isupper() or after[0] in "\"“"
+    before, after = char_before(text, line_start, start), char_after(text, end, line_end)
+    left_ok = not before or before in _SENTENCE_EDGE
+    right_ok = not after or after.isupper() or after in "\"“"
     return left_ok and right_ok

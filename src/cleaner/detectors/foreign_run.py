@@ -29,7 +29,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import CONTACT_TAIL, Gloss, load_lexicon, nearest_nonspace
+from .common import CONTACT_TAIL, Gloss, char_after, char_before, load_lexicon, nearest_nonspace
 
 SCRIPT_CLASSES = {
     "Han": r"\p{Han}々〆", "Kana": r"\p{Hiragana}\p{Katakana}ー", "Hangul": r"\p{Hangul}",
@@ -134,11 +134,11 @@ class ForeignRunDetector(Detector):
         score += w.get("bare", 0)
         evidence.append("bare")
         line_start, line_end = analysis.line_at(start)
-        before, after = text[line_start:start].strip(), text[end:line_end].strip()
+        before, after = char_before(text, line_start, start), char_after(text, end, line_end)
         if not before or not after:
             score += w.get("edge", 0)
             evidence.append("edge")
-        elif before[-1] in ".!?。！？”\"" and after[:1].isupper():
+        elif before in ".!?。！？”\"" and after.isupper():
             score += w.get("between_sentences", 0)  # a sentence of its own between two others
             evidence.append("between_sentences")
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
