@@ -26,10 +26,13 @@ MESSAGES: dict[str, str] = {
     "C110": "unsupported input format {detail}; use .txt, .html, .htm or .jsonl (optionally .gz)",
     "C111": "cannot parse the HTML: {detail}",
     "C112": "the pipeline failed on this document: {detail}",
-    "C113": "rule {detail} timed out on this document; the other rules still ran",
+    "C113": "rule {detail} ran past its time budget on this document (--rule-timeout); its findings were "
+            "dropped and the other rules still ran",
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
     "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
+    "C117": "the document ran past its time budget of {detail}; the findings of the rules that finished "
+            "were applied, the others are missing: raise --doc-timeout to allow more",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
     "C201": "unknown key {detail}",
@@ -40,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "C206": "the regular expression does not compile: {detail}",
     "C207": "duplicate rule id {detail}",
     "C208": "no such rule file or folder",
+    "C209": "the regular expression is too big to compile: {detail}",
     # usage (C3xx)
     "C300": "no such input: {detail}",
     "C301": "the output folder {detail}",

@@ -184,8 +184,12 @@ class Lexicon:
             return
         ftext, where = folded or fold(text, separators=self._cjk)
         stop = len(text) if end is None else end
-        span = (start, stop) if where is None else (bisect.bisect_left(where, start), bisect.bisect_left(where, stop))
-        for last, (term, category, latin) in self._auto.iter(ftext, *span):
+        fs, fe = (start, stop) if where is None else (bisect.bisect_left(where, start), bisect.bisect_left(where, stop))
+        # pyahocorasick copies the whole string it is handed, whatever range it is told to scan: hand
+        # it only the range (a search per sentence of a long document cost the document each time)
+        piece = ftext if fs == 0 and fe >= len(ftext) else ftext[fs:fe]
+        for last, (term, category, latin) in self._auto.iter(piece):
+            last += fs
             first = last - len(term) + 1
             if latin and not _bounded(ftext, first, last + 1):
                 continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import Hit, fold
 from ..registry import register
@@ -67,7 +68,8 @@ class AdLexiconDetector(Detector):
         if analysis.script not in p.doc_scripts:
             return
         text = doc.text
-        for chain in self._chains(text, sorted(self.lexicon.find(text, fold(text)), key=lambda h: (h.start, -h.end))):
+        hits = sorted(self.lexicon.find(text, fold(text)), key=lambda h: (h.start, -h.end))
+        for chain in checked(self._chains(text, hits)):
             start, end = chain[0].start, max(h.end for h in chain)
             tail = CONTACT_TAIL.match(text, end)
             if tail and tail.end() > end:

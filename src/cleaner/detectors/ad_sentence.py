@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import CJK, Hit, Lexicon
 from ..registry import register
@@ -100,7 +101,7 @@ class AdSentenceDetector(Detector):
         if page is None:
             return
         done = -1
-        for pos in sorted({h.start for h in page.hits} | {s for s, _ in page.links}):
+        for pos in checked(sorted({h.start for h in page.hits} | {s for s, _ in page.links})):
             if pos < done:
                 continue
             start, end, ev = self._unit(page, pos)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import regex
 
+from ..budget import checked
 from ..lexicon import Lexicon
 from ..rules import Rule
 from .base import read_word_list
@@ -151,7 +152,7 @@ class LinkFinder:
         """``(start, end)`` of every URL or domain in ``text[start:end]``."""
         end = len(text) if end is None else end
         out: list[tuple[int, int]] = []
-        for m in self.anchor.finditer(text, start, end, timeout=timeout):
+        for m in checked(self.anchor.finditer(text, start, end, timeout=timeout)):
             if out and m.start() < out[-1][1]:
                 continue
             tld_end = self._tld_end(text, m.start(), m.end())

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import CJK
 from ..registry import register
@@ -83,7 +84,7 @@ class ContactDropDetector(Detector):
         if self.phone_marker is not None and self._marked(analysis):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
-        for start, end, what in sorted(found):
+        for start, end, what in checked(sorted(found)):
             start = _split_glued_www(text, start)
             start, score, evidence = self._score(text, analysis, start, end, what)
             if score >= self.params.threshold:

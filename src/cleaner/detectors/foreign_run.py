@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import Lexicon
 from ..registry import register
@@ -88,7 +89,7 @@ class ForeignRunDetector(Detector):
         if foreign > p.bilingual_chars and foreign > p.bilingual_share * sum(analysis.scripts.values()):
             return  # a bilingual text, not an article with something injected into it
         text = doc.text
-        for m in self.run_re.finditer(text, timeout=self.timeout):
+        for m in checked(self.run_re.finditer(text, timeout=self.timeout)):
             start, end = self._extend(text, m.start(), m.end())
             if sum(1 for c in text[start:end] if c.isalpha()) < p.min_chars:
                 continue

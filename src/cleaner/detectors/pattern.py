@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..rules import Rule
@@ -82,7 +83,7 @@ class PatternDetector(Detector):
                 if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
-        for m in self.regex.finditer(doc.text, timeout=self.timeout):
+        for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)):
             if m.end() > m.start():
                 yield self._match(doc, m)
 
@@ -99,10 +100,10 @@ class PatternDetector(Detector):
         assert self.within is not None
         starts = self.params.within_starts
         if not starts:
-            yield from (m for m in self.within.finditer(text, timeout=self.timeout) if m.end() > m.start())
+            yield from (m for m in checked(self.within.finditer(text, timeout=self.timeout)) if m.end() > m.start())
             return
         done = 0
-        for i in positions(text, starts):
+        for i in checked(positions(text, starts)):
             if i >= done and (m := self.within.match(text, i, timeout=self.timeout)) and m.end() > i:
                 done = m.end()
                 yield m
@@ -116,7 +117,7 @@ class PatternDetector(Detector):
         text = doc.text
         done = 0
         tried, tried_line = 0, -1  # positions before `tried` on line `tried_line` start no match
-        for i in positions(analysis.lower, p.requires_words):
+        for i in checked(positions(analysis.lower, p.requires_words)):
             line_end = analysis.line_at(i)[1]
             pos = max(i - p.reach, done, tried if line_end == tried_line else 0)
             while pos <= i:
