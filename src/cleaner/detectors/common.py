@@ -23,8 +23,13 @@ _MARKER = r"(?:qq|vx|wx|tg|wechat|weixin|whatsapp|telegram|line|kakao|tel|phone|
 _TOKEN = (r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
           r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
           r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})")
+# Bare letters (a marker alone, or "vip" in "娱乐场vip") count only where no Latin prose goes on after
+# them (another marker or a handle is no prose: "约茶vx vx: abc12345"): in "The 上海龙凤base is near"
+# the letters are the article's word the injection was glued to.
+_NO_PROSE_AFTER = rf"(?![ \t]*(?!(?i:{_MARKER})(?![a-z])|{_TOKEN})[A-Za-z]|[.,;:!?'\")\]])"
 CONTACT_TAIL = regex.compile(
-    rf"(?:[ \t]?(?i:{_MARKER})[ \t]?[:：]?[ \t]?{_TOKEN}|[ \t]?[:：]?[ \t]?{_TOKEN}|(?i:{_MARKER})|[a-z]{{1,6}})"
+    rf"(?:[ \t]?(?i:{_MARKER})[ \t]?[:：]?[ \t]?{_TOKEN}|[ \t]?[:：]?[ \t]?{_TOKEN}"
+    rf"|(?:(?i:{_MARKER})|[a-z]{{1,6}})(?![a-z0-9]){_NO_PROSE_AFTER})"
     r"(?![a-z0-9])"
 )
 
