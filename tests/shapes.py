@@ -81,24 +81,32 @@ def _attribute_page(size: int) -> str:
     return f"<html><body><article><p{attrs}>The ferry runs on Mondays.</p></article></body></html>"
 
 
+# Each edit is an annotation (~250 bytes of JSON, a few hundred bytes of objects): 25 MB of one-character
+# edits would be 12.5 million of them, gigabytes of output. Shapes made of edits stop at this size.
+EDITS_CAP = 5 * MB
+
+
 @dataclass(frozen=True)
 class Shape:
     name: str
     make: Callable[[int], str]
     stresses: str  # the code whose time grew faster than the input
     html: bool = False  # the text is a page, read by the HTML reader
+    cap: int | None = None  # largest size worth measuring (see EDITS_CAP)
 
 
 SHAPES: tuple[Shape, ...] = (
     Shape("corpus_joined", prose, "size alone: every per-document structure"),
     Shape("prose_one_line", one_line, "pattern._near_words, ad_sentence._sentence"),
-    Shape("control_edits", lambda n: fill("a\x01", n), "spans.resolve, actions.plan"),
-    Shape("zwsp_edits", lambda n: fill("a\u200b", n), "spans.resolve, actions.plan"),
-    Shape("fffd_edits", lambda n: fill("ab\ufffd", n), "spans.resolve, actions.plan"),
-    Shape("mojibake_edits", lambda n: fill("donâ€™t ", n), "actions.plan (mojibake.py: engineer encoding)"),
-    Shape("mojibake_dense", lambda n: fill("cafÃ© dÃ©jÃ  vu â€œquotedâ€\x9d ", n), "mojibake (engineer encoding)"),
+    Shape("control_edits", lambda n: fill("a\x01", n), "spans.resolve, actions.plan", cap=EDITS_CAP),
+    Shape("zwsp_edits", lambda n: fill("a\u200b", n), "spans.resolve, actions.plan", cap=EDITS_CAP),
+    Shape("fffd_edits", lambda n: fill("ab\ufffd", n), "spans.resolve, actions.plan", cap=EDITS_CAP),
+    Shape("mojibake_edits", lambda n: fill("donâ€™t ", n), "actions.plan (mojibake.py: engineer encoding)",
+          cap=EDITS_CAP),
+    Shape("mojibake_dense", lambda n: fill("cafÃ© dÃ©jÃ  vu â€œquotedâ€\x9d ", n), "mojibake (engineer encoding)",
+          cap=EDITS_CAP),
     Shape("bracket_notes", lambda n: fill("Prices rose. [TN: “规划” literally means “planning”.] ", n),
-          "translator_note frame, actions.plan"),
+          "translator_note frame, actions.plan", cap=EDITS_CAP),
     Shape("tld_run", lambda n: "Visit x." + "a" * max(1, n - 8), "LinkFinder._tld_end"),
     Shape("sorry_run", lambda n: fill("sorry i can ", n), "the disclaimer rule's reach scan"),
     Shape("many_links", lambda n: fill(lambda i: f"see a{i}.com ", n), "ad_sentence, contact_drop"),
@@ -113,7 +121,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape("cjk_runs_in_prose", lambda n: fill(lambda i: f"The city 上海{'会所' if i % 3 else ''} grew. ", n),
           "foreign_run"),
     Shape("glued_glosses", lambda n: fill("academic研究成果(成果)(achievements) and the market【市场】 ", n),
-          "mt_gloss, actions.plan"),
+          "mt_gloss, actions.plan", cap=EDITS_CAP),
     Shape("open_brackets", lambda n: fill("( [ （ 【 ", n), "translator_note frame, mt_gloss groups"),
     Shape("short_lines", lambda n: fill("Line.\n", n), "Analysis.paragraphs, line look-ups"),
     Shape("unknown_words", lambda n: fill(lambda i: f"wrd{_letters(i)}x ", n), "typos (engineer encoding)"),
