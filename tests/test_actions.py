@@ -6,6 +6,7 @@ import pytest
 
 from cleaner.actions import OffsetMap, plan, replay
 from cleaner.spans import Span
+from oracle import rebuild
 
 
 def _apply(text: str, target: str, action: str = "remove", replacement: str | None = None) -> str:
@@ -14,6 +15,7 @@ def _apply(text: str, target: str, action: str = "remove", replacement: str | No
                 "" if action == "remove" else replacement)
     planned = plan(text, [span])
     out = replay(text, planned)
+    assert rebuild(text, [s.to_dict() for s in planned]) == out
     assert text[planned[0].start:planned[0].end] == target  # the finding itself is unchanged
     assert planned[0].edit_start <= planned[0].start and planned[0].end <= planned[0].edit_end
     return out
