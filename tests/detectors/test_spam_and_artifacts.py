@@ -150,3 +150,13 @@ def test_a_phone_number_behind_any_configured_marker_is_found(marker):
     a, b, c = HOST
     text = f"{a}\n{marker} 13800138000\n{b}\n\n{c}"
     assert [s.text for s in pipeline.clean(text).spans] == [f"{marker} 13800138000"]
+
+
+def test_a_handle_keeps_its_start_when_www_follows_it():
+    """``_split_glued_www`` looked 40 characters past a handle's start, past its end: the span started
+    after it ended and the record's replay doubled the text in between (found by the second-pass
+    property)."""
+    text = "?\t) @energy\n\n（\r\n【 419www.\n）\n"
+    r = cleaner.clean(text)
+    assert all(s.start <= s.end for s in r.spans)
+    assert len(r.text) <= len(text)

@@ -85,7 +85,7 @@ class ContactDropDetector(Detector):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
         for start, end, what in checked(sorted(found)):
-            start = _split_glued_www(text, start)
+            start = _split_glued_www(text, start, end)
             start, score, evidence = self._score(text, analysis, start, end, what)
             if score >= self.params.threshold:
                 yield self.span(doc, start, end, score=min(1.0, score), detail={"evidence": evidence})
@@ -131,9 +131,10 @@ def _glued(text: str, start: int, end: int) -> bool:
     return any(0 <= i < len(text) and _SPACED.match(text[i]) is not None for i in (start - 1, end))
 
 
-def _split_glued_www(text: str, start: int) -> int:
-    """``willwww.site.cn`` → the link starts at ``www``."""
-    head = text[start:start + 40].lower()
+def _split_glued_www(text: str, start: int, end: int) -> int:
+    """``willwww.site.cn`` → the link starts at ``www`` (looked for inside the finding only: a ``www.``
+    after a handle once moved its start past its end, and the record's replay doubled the text)."""
+    head = text[start:min(end, start + 40)].lower()
     cuts = [x for x in (head.find("www."), head.find("http")) if x > 0]
     return start + min(cuts) if cuts else start
 
