@@ -1,5 +1,5 @@
-"""Time budgets (issue 14): per rule per document (C113), per document (C117), bounded rule
-compilation (C209), and output that does not depend on threads or load for inputs well within them."""
+"""Time budgets (issue 14): per rule per document (C113), per document (C119), bounded rule
+compilation (C212), and output that does not depend on threads or load for inputs well within them."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_document_past_its_budget_keeps_what_finished_and_says_what_did_not(tm
     pipeline = cleaner.Pipeline.from_rules(rules, doc_timeout=0.5, rule_timeout=0)
     text = "PROMO Intro with a hidden\u200bspace.\n" + "x" * 200_000 + "\n"
     r = pipeline.clean(text)
-    assert [(e["code"], e["rule"]) for e in r.errors] == [("C117", "zz.slow")]
+    assert [(e["code"], e["rule"]) for e in r.errors] == [("C119", "zz.slow")]
     assert "0.5 s at rule zz.slow" in r.errors[0]["reason"]
     assert [s.rule for s in r.spans] == ["aa.fine", "encoding.invisible_chars"]  # finished before: applied
     assert r.text.startswith("Intro with a hiddenspace.\n")
@@ -85,7 +85,7 @@ def test_a_document_past_its_budget_keeps_what_finished_and_says_what_did_not(tm
     r = first.clean(text)
     (error,) = r.errors
     left = len(first.detectors) - 1
-    assert error["code"] == "C117" and f"({left} more rules did not run)" in error["reason"]
+    assert error["code"] == "C119" and f"({left} more rules did not run)" in error["reason"]
     assert r.spans == () and r.text == text  # nothing finished, nothing changed
 
 
@@ -100,12 +100,12 @@ def test_cli_doc_timeout_reports_the_document_and_goes_on(tmp_path, capsys):
                      "--rule-timeout", "0", "--jobs", "1", "--quiet"])
     assert code == 1
     (err,) = lines(out / "errors.jsonl")
-    assert (err["source"], err["code"], err["rule"]) == ("slow.txt", "C117", "zz.slow")
+    assert (err["source"], err["code"], err["rule"]) == ("slow.txt", "C119", "zz.slow")
     records = {r["source"]: r for r in lines(out / "annotations.jsonl")}
-    assert records["slow.txt"]["errors"][0]["code"] == "C117"
+    assert records["slow.txt"]["errors"][0]["code"] == "C119"
     assert records["fine.txt"]["text"] == "Nothing to see with a hiddenspace.\n"
     assert "errors" not in records["fine.txt"]
-    assert "C117" in capsys.readouterr().err
+    assert "C119" in capsys.readouterr().err
 
 
 def test_a_rule_that_would_take_gigabytes_to_compile_is_a_located_rule_error(tmp_path, capsys):
@@ -114,10 +114,10 @@ def test_a_rule_that_would_take_gigabytes_to_compile_is_a_located_rule_error(tmp
     with pytest.raises(RuleError) as e:
         cleaner.Pipeline.from_rules(rules)
     assert time.process_time() - t < 1.0  # refused before compiling (compiling takes seconds)
-    assert e.value.code == "C209"
-    assert str(e.value).startswith(f"{rules / 'spam' / 'huge.toml'}:8: [C209] the regular expression is too big")
+    assert e.value.code == "C212"
+    assert str(e.value).startswith(f"{rules / 'spam' / 'huge.toml'}:8: [C212] the regular expression is too big")
     assert cli.main(["run", str(tmp_path), "-o", str(tmp_path / "out"), "--rules", str(rules)]) == 2
-    assert "[C209]" in capsys.readouterr().err
+    assert "[C212]" in capsys.readouterr().err
 
 
 def test_the_bundled_rules_are_far_from_the_compile_bound():

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import actions, registry
+from .allow import AllowList, load_allow
 from .analysis import Analysis
 from .budget import Budget
 from .detectors.base import Detector
@@ -50,9 +51,13 @@ class Options:
     doc_timeout: float = 60.0
 
     def __post_init__(self) -> None:
+        for name in ("typo_threshold", "reject_ratio"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise UsageError("C302", f"{name} must be a number from 0 to 1, not {value!r}")
         for name in ("rule_timeout", "doc_timeout"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise UsageError("C302", f"{name} must be a number of seconds >= 0 (0: no limit), not {value!r}")
         for kind, action in self.actions.items():
             if kind not in KINDS or action not in ACTIONS:
@@ -113,9 +118,10 @@ class Pipeline:
     """The detectors of a set of rules plus the options that turn their findings into edits."""
 
     def __init__(self, rules: Sequence[Rule], options: Options | None = None,
-                 _origin: tuple[tuple[str, ...], bool] | None = None) -> None:
+                 _origin: tuple[tuple[str, ...], bool] | None = None, allow: AllowList | None = None) -> None:
         self.rules = tuple(r for r in rules if r.enabled)
         self.options = options or Options()
+        self.allow = allow or AllowList()  # findings reviewers marked wrong (allow.toml of the rule folders)
         self.detectors: tuple[Detector, ...] = tuple(
             registry.get(r)(r, self.options.rule_timeout) for r in self.rules
         )
@@ -130,15 +136,17 @@ class Pipeline:
     @classmethod
     def from_rules(cls, paths: str | Path | Sequence[str | Path] | None = None, *, bundled: bool = True,
                    **options: Any) -> Pipeline:
-        """Bundled rules (unless ``bundled=False``) plus the rule files/folders in ``paths``."""
+        """Bundled rules (unless ``bundled=False``) plus the rule files/folders in ``paths``, with
+        the allow-lists of those folders."""
         if isinstance(paths, str | Path):
             paths = [paths]
         dirs = tuple(str(p) for p in paths or ())
-        return cls(load_rules(dirs, bundled=bundled), Options.make(**options), _origin=(dirs, bundled))
+        return cls(load_rules(dirs, bundled=bundled), Options.make(**options), _origin=(dirs, bundled),
+                   allow=load_allow(dirs, bundled=bundled))
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._origin is None:
-            return (Pipeline, (list(self.rules), self.options))
+            return (Pipeline, (list(self.rules), self.options, None, self.allow))
         dirs, bundled = self._origin
         return (_rebuild, (dirs, bundled, self.options))
 
@@ -146,7 +154,7 @@ class Pipeline:
     def find(self, doc: Document, analysis: Analysis,
              budget: Budget | None = None) -> tuple[list[Span], list[dict[str, str]]]:
         """Run every detector. A rule that runs past its budget (C113) gives no findings and the
-        others still run; once the document is past its own (C117), the rules left do not run. A
+        others still run; once the document is past its own (C119), the rules left do not run. A
         rule's findings count only if it finished: a document is never half-edited by a rule."""
         budget = budget or Budget(None, None, len(doc.text))
         found: list[Span] = []
@@ -162,7 +170,7 @@ class Pipeline:
                 left = len(self.detectors) - i - 1
                 detail = (f"{_seconds(budget.doc_seconds)} at rule {det.rule.id}"
                           + (f" ({left} more rule{'s' * (left != 1)} did not run)" if left else ""))
-                errors.append(_timeout_error("C117", det.rule.id, detail))
+                errors.append(_timeout_error("C119", det.rule.id, detail))
                 break
         return found, errors
 
@@ -175,6 +183,8 @@ class Pipeline:
             span = span.with_(action="replace", replacement=span.suggestions[0])
         if span.action == "replace" and span.replacement is None:
             span = span.with_(action="flag")
+        if span.action == "flag" and span.replacement is not None:  # a flag replaces nothing: null, whatever the kind
+            span = span.with_(replacement=None)
         return span
 
     def warm(self) -> None:
@@ -208,14 +218,21 @@ class Pipeline:
         with budget.active():
             analysis = Analysis(doc, lang=lang)
             found, errors = self.find(doc, analysis, budget)
+        allowed = 0
+        if self.allow:
+            found, allowed = self.allow.split(found, doc.text)
         kept, dropped = resolve(self._policy(s) for s in found)
         planned = actions.plan(doc.text, kept)
         text = actions.replay(doc.text, planned)
         return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
-                      analysis.lang, _stats(doc.text, text, planned, dropped), tuple(errors))
+                      analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors))
 
     def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:
-        """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes."""
+        """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes.
+
+        A text (not a Document) gets its position as id and source, as :meth:`clean_batch` gives a
+        record without an id, so results stay told apart."""
+        items = (i if isinstance(i, Document) else Document(i, id=str(n), source=str(n)) for n, i in enumerate(items))
         if jobs <= 1:
             yield from (self.clean(i) for i in items)
             return
@@ -291,13 +308,17 @@ def _verdict(original: str, spans: Sequence[Span], reject_ratio: float) -> str:
     return "cleaned"
 
 
-def _stats(original: str, cleaned: str, spans: Sequence[Span], dropped: Sequence[Span]) -> dict[str, Any]:
+def _stats(original: str, cleaned: str, spans: Sequence[Span], dropped: Sequence[Span],
+           allowed: int = 0) -> dict[str, Any]:
     kinds = Counter(s.kind for s in spans)
-    return {
+    stats = {
         "chars_in": len(original), "chars_out": len(cleaned),
         "findings": {k: kinds[k] for k in KINDS if kinds[k]},
         "edits": sum(1 for s in spans if s.edits), "overlaps_dropped": len(dropped),
     }
+    if allowed:  # findings an allow-list entry dropped (see cleaner.allow)
+        stats["allowed"] = allowed
+    return stats
 
 
 @functools.cache
@@ -308,7 +329,8 @@ def _default() -> Pipeline:
 def _rebuild(dirs: tuple[str, ...], bundled: bool, options: Options) -> Pipeline:
     if not dirs and bundled and options == Options():
         return _default()
-    return Pipeline(load_rules(dirs, bundled=bundled), options, _origin=(dirs, bundled))
+    return Pipeline(load_rules(dirs, bundled=bundled), options, _origin=(dirs, bundled),
+                    allow=load_allow(dirs, bundled=bundled))
 
 
 _WORKER: Pipeline | None = None

@@ -101,7 +101,7 @@ def compile_patterns(rule: Rule, key: str, patterns: tuple[str, ...], flags: int
         size = unrolled_size(pattern)
         total += size
         if size > MAX_UNROLLED or total > MAX_UNROLLED:
-            raise rule.error("C209", f"pattern {i} ({pattern[:80]!r}) repeats to about {total:,} elements",
+            raise rule.error("C212", f"pattern {i} ({pattern[:80]!r}) repeats to about {total:,} elements",
                              key=key, hint=f"the limit is {MAX_UNROLLED:,}: use smaller counts, or a range "
                                            "such as {1,50} where a fixed count {50} is nested in another")
         try:
