@@ -23,30 +23,27 @@ EN_SPAM = [
 ]
 
 
+# where scraped spam lands in a text, and the text exactly as it reads once the spam is gone:
+# paragraphs, line breaks and single spaces where they were (compared as is, so a broken paragraph
+# or a doubled space fails)
+PLACES = {
+    "para_start_space": ("{a}\n\n{spam} {b}\n\n{c}", "{a}\n\n{b}\n\n{c}"),
+    "para_start_glued": ("{a}\n\n{spam}{b}\n\n{c}", "{a}\n\n{b}\n\n{c}"),
+    "own_line_blank": ("{a}\n\n{spam}\n\n{b}\n\n{c}", "{a}\n\n{b}\n\n{c}"),
+    "own_line_tight": ("{a}\n{spam}\n{b}\n\n{c}", "{a}\n{b}\n\n{c}"),
+    "end_of_line": ("{a} {spam}\n\n{b}\n\n{c}", "{a}\n\n{b}\n\n{c}"),
+    "between_sentences": ("{a} {spam} {b}\n\n{c}", "{a} {b}\n\n{c}"),
+}
+
+
 def placements(spam: str) -> dict[str, str]:
     a, b, c = HOST
-    return {
-        "para_start_space": f"{a}\n\n{spam} {b}\n\n{c}",
-        "para_start_glued": f"{a}\n\n{spam}{b}\n\n{c}",
-        "own_line_blank": f"{a}\n\n{spam}\n\n{b}\n\n{c}",
-        "own_line_tight": f"{a}\n{spam}\n{b}\n\n{c}",
-        "end_of_line": f"{a} {spam}\n\n{b}\n\n{c}",
-        "between_sentences": f"{a} {spam} {b}\n\n{c}",
-    }
+    return {place: text.format(a=a, b=b, c=c, spam=spam) for place, (text, _) in PLACES.items()}
 
 
 def cleaned(place: str) -> str:
-    """The host text exactly as it reads once the spam at ``place`` is gone: paragraphs, line breaks
-    and single spaces where they were (compared as is, so a broken paragraph or a doubled space fails)."""
     a, b, c = HOST
-    return {
-        "para_start_space": f"{a}\n\n{b}\n\n{c}",
-        "para_start_glued": f"{a}\n\n{b}\n\n{c}",
-        "own_line_blank": f"{a}\n\n{b}\n\n{c}",
-        "own_line_tight": f"{a}\n{b}\n\n{c}",
-        "end_of_line": f"{a}\n\n{b}\n\n{c}",
-        "between_sentences": f"{a} {b}\n\n{c}",
-    }[place]
+    return PLACES[place][1].format(a=a, b=b, c=c)
 
 
 @pytest.mark.parametrize("spam", ZH_SPAM)
