@@ -21,7 +21,7 @@ def write_rule(root: Path, rule_id: str, params: str) -> Path:
     folder = root / kind
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.toml").write_text(
-        f'detector = "pattern"\nkind = "spam"\ndescription = "A test rule."\nmessage = "{{match}}"\n'
+        f'detector = "pattern"\nkind = "{kind}"\ndescription = "A test rule."\nmessage = "{{match}}"\n'
         f'action = "remove"\n\n[params]\n{params}\n', encoding="utf-8")
     return root
 
@@ -69,18 +69,18 @@ def test_a_rule_is_timed_over_all_its_calls_not_per_call(tmp_path):
 
 
 def test_a_document_past_its_budget_keeps_what_finished_and_says_what_did_not(tmp_path):
-    rules = write_rule(tmp_path / "rules", "zz.slow", "patterns = ['x+(?=y)']")  # quadratic on a run of x
-    write_rule(tmp_path / "rules", "aa.fine", "patterns = ['PROMO']")
+    rules = write_rule(tmp_path / "rules", "typo.zz_slow", "patterns = ['x+(?=y)']")  # quadratic on a run of x
+    write_rule(tmp_path / "rules", "artifact.aa_fine", "patterns = ['PROMO']")
     pipeline = cleaner.Pipeline.from_rules(rules, doc_timeout=0.5, rule_timeout=0)
     text = "PROMO Intro with a hidden\u200bspace.\n" + "x" * 200_000 + "\n"
     r = pipeline.clean(text)
-    assert [(e["code"], e["rule"]) for e in r.errors] == [("C119", "zz.slow")]
-    assert "0.5 s at rule zz.slow" in r.errors[0]["reason"]
-    assert [s.rule for s in r.spans] == ["aa.fine", "encoding.invisible_chars"]  # finished before: applied
+    assert [(e["code"], e["rule"]) for e in r.errors] == [("C119", "typo.zz_slow")]
+    assert "0.5 s at rule typo.zz_slow" in r.errors[0]["reason"]
+    assert [s.rule for s in r.spans] == ["artifact.aa_fine", "encoding.invisible_chars"]  # finished before: applied
     assert r.text.startswith("Intro with a hiddenspace.\n")
     assert r.to_dict()["errors"] == list(r.errors)
 
-    first = cleaner.Pipeline.from_rules(write_rule(tmp_path / "first", "aa.slow", "patterns = ['x+(?=y)']"),
+    first = cleaner.Pipeline.from_rules(write_rule(tmp_path / "first", "artifact.aa_slow", "patterns = ['x+(?=y)']"),
                                         doc_timeout=0.5, rule_timeout=0)
     r = first.clean(text)
     (error,) = r.errors
@@ -90,7 +90,7 @@ def test_a_document_past_its_budget_keeps_what_finished_and_says_what_did_not(tm
 
 
 def test_cli_doc_timeout_reports_the_document_and_goes_on(tmp_path, capsys):
-    rules = write_rule(tmp_path / "rules", "zz.slow", "patterns = ['x+(?=y)']")
+    rules = write_rule(tmp_path / "rules", "typo.zz_slow", "patterns = ['x+(?=y)']")
     src = tmp_path / "in"
     src.mkdir()
     (src / "slow.txt").write_text("Intro line.\n" + "x" * 200_000 + "\n", encoding="utf-8")
@@ -100,7 +100,7 @@ def test_cli_doc_timeout_reports_the_document_and_goes_on(tmp_path, capsys):
                      "--rule-timeout", "0", "--jobs", "1", "--quiet"])
     assert code == 1
     (err,) = lines(out / "errors.jsonl")
-    assert (err["source"], err["code"], err["rule"]) == ("slow.txt", "C119", "zz.slow")
+    assert (err["source"], err["code"], err["rule"]) == ("slow.txt", "C119", "typo.zz_slow")
     records = {r["source"]: r for r in lines(out / "annotations.jsonl")}
     assert records["slow.txt"]["errors"][0]["code"] == "C119"
     assert records["fine.txt"]["text"] == "Nothing to see with a hiddenspace.\n"
