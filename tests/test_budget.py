@@ -36,19 +36,21 @@ class FakeClock:
 
 def test_budget_deadlines_on_the_threads_clock():
     clock = FakeClock()
-    b = Budget(doc_seconds=5.0, rule_seconds=2.0, size=500_000, clock=clock)
-    with b.rule():
-        clock.now += 1.9
+    b = Budget(doc_seconds=5.0, rule_seconds=2.0, size=500_000, clock=clock, wall=clock)
+    b.start_rule()
+    clock.now += 1.9
+    b.check()
+    clock.now += 0.2
+    with pytest.raises(RuleTimeoutError):
         b.check()
-        clock.now += 0.2
-        with pytest.raises(RuleTimeoutError):
-            b.check()
-    with b.rule():  # a new rule has its own two seconds, but not past the document's five
-        clock.now += 1.0
+    b.start_rule()  # a new rule has its own two seconds, but not past the document's five
+    clock.now += 1.0
+    b.check()
+    clock.now += 2.0  # 5.1 s since the document started
+    with pytest.raises(DocumentTimeoutError):
         b.check()
-        clock.now += 2.0  # 5.1 s since the document started
-        with pytest.raises(DocumentTimeoutError):
-            b.check()
+    with pytest.raises(DocumentTimeoutError):
+        b.start_rule()
     assert Budget(None, 2.0, 3_000_000).rule_seconds == 6.0  # per million characters
     assert Budget(0, 0, 10).left() == float("inf")  # 0: no limit
 
