@@ -88,4 +88,4 @@ def test_charset_uncertain_guess_is_in_the_record_and_errors_jsonl(tmp_path: Pat
     note = record["metadata"]["encoding_uncertain"]
     assert "guessed" in note and record["metadata"]["encoding"] in note
     [error] = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
-    assert error["code"] == "C119" and error["source"] == "odd.txt" and note in error["reason"]
+    assert error["code"] == "C120" and error["source"] == "odd.txt" and note in error["reason"]

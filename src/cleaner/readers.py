@@ -143,9 +143,9 @@ def encoding_facts(decoded: charset.Decoded) -> dict[str, Any]:
 
 
 def _uncertain(decoded: charset.Decoded, rel: str) -> Iterator[InputError]:
-    """An ``errors.jsonl`` line (C119) for a guessed charset; the document is still cleaned."""
+    """An ``errors.jsonl`` line (C120) for a guessed charset; the document is still cleaned."""
     if decoded.uncertain:
-        yield InputError(rel, "C119", decoded.uncertain)
+        yield InputError(rel, "C120", decoded.uncertain)
 
 
 def decode_as(data: bytes, rel: str, encoding: str, line: int = 0) -> str:
