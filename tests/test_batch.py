@@ -11,7 +11,7 @@ import pytest
 
 from batchkit import INVISIBLE, article, lines, outputs, write_corpus
 from cleaner.batch import RunOptions, clean_target, run
-from cleaner.errors import UsageError
+from cleaner.errors import OutputError, UsageError
 from cleaner.pipeline import Options
 
 
@@ -84,9 +84,8 @@ def test_batch_resume_after_inputs_changed_equals_a_fresh_run(tmp_path: Path) ->
     resumed = _run(src, out, jobs=2)
     assert resumed.docs == 2  # type: ignore[attr-defined]
     _run(src, tmp_path / "fresh", jobs=1)
-    got, want = outputs(out), outputs(tmp_path / "fresh")
-    del got["clean/news/a003.txt"]  # a deleted input's old cleaned file stays (documented)
-    assert got == want
+    assert outputs(out) == outputs(tmp_path / "fresh")  # the deleted input's cleaned file went too
+    assert resumed.removed == [("news/a003.txt", "clean/news/a003.txt")]  # type: ignore[attr-defined]
 
 
 def test_batch_refuses_a_run_with_other_rules_without_force(tmp_path: Path) -> None:
@@ -122,8 +121,9 @@ def test_batch_refuses_out_overlapping_an_input_folder(tmp_path: Path, where: st
 def test_batch_refuses_out_that_is_a_file(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", files=1, records=1)
     (tmp_path / "out").write_text("x")
-    with pytest.raises(UsageError, match="is a file; give a folder"):
+    with pytest.raises(OutputError, match="out: a file is where the output folder should be") as e:
         _run(src, tmp_path / "out", jobs=1)
+    assert e.value.code == "C304"
 
 
 def test_batch_output_names_never_escape_out(tmp_path: Path) -> None:
@@ -181,8 +181,9 @@ def test_batch_refuses_to_write_through_a_symlink_planted_in_out(tmp_path: Path)
     (out / "clean").mkdir(parents=True)
     elsewhere.mkdir()
     (out / "clean" / "sub").symlink_to(elsewhere)
-    with pytest.raises(UsageError, match="would be written outside it"):
+    with pytest.raises(OutputError) as e:
         _run(src, out, jobs=1)
+    assert (e.value.code, e.value.detail) == ("C305", str(out / "clean" / "sub"))
     assert list(elsewhere.iterdir()) == []
 
 

@@ -30,6 +30,8 @@ MESSAGES: dict[str, str] = {
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
     "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
+    "C118": "the worker process cleaning this input died ({detail}), and died again when the input was retried "
+            "alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to try again",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
     "C201": "unknown key {detail}",
@@ -45,6 +47,10 @@ MESSAGES: dict[str, str] = {
     "C301": "the output folder {detail}",
     "C302": "{detail}",
     "C303": "{detail} is not installed; it comes with the optional extra: pip install \"cleaner[ray]\"",
+    # the output folder's file system (C304, C305): exit code 3; what is finished stays finished
+    "C304": "cannot write the output: {detail}; fix that and rerun the same command to finish the rest",
+    "C305": "{detail} is a symbolic link inside the output folder, and nothing is written through one; "
+            "remove the link or choose another output folder",
 }
 
 
@@ -101,3 +107,9 @@ class RuleError(CleanerError):
 
 class UsageError(CleanerError):
     """A command line that cannot run (exit code 2)."""
+
+
+class OutputError(CleanerError):
+    """The output folder cannot be written (exit code 3): read-only, full, a file, or holding a
+    symbolic link. Not the inputs' fault and not the command line's: a rerun once it is fixed
+    finishes the rest."""
