@@ -64,13 +64,19 @@ class Manifest:
                 raise
             path.unlink()
             self._open()
+        try:
+            self._start(fingerprint, force)
+        except BaseException:
+            self.db.close()  # nothing of this run is kept, and no file is left open in OUT
+            raise
+
+    def _start(self, fingerprint: str, force: bool) -> None:
         self.fresh = self._meta("fingerprint") is None
         old = self._meta("fingerprint")
         if old is not None and old != fingerprint and not force:
-            self.db.close()
             raise UsageError(
                 "C301",
-                f"{path.parent} holds the results of a run with other rules, options or "
+                f"{self.path.parent} holds the results of a run with other rules, options or "
                 "version; pass --force to redo everything, or choose another output folder",
             )
         if force:  # redo everything: no unit is done, the journals start empty; the names stay

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .writers import atomic_write_json, atomic_write_text, dumps
+from .writers import atomic_write_json, atomic_write_text, dumps, refuse_links
 
 SAMPLE_PER_RULE = 200
 CONTEXT = 80  # characters of cleaned text shown on each side of a finding
@@ -243,6 +243,7 @@ def build_report(out: Path, timings: dict[str, Any] | None = None, counted: Tall
     so the end of a big run does not read its journals again); without it the journals are read."""
     if not (out / "annotations.jsonl").exists():
         raise UsageError("C301", f"{out} holds no annotations.jsonl; run `cleaner run INPUT -o {out}` first")
+    refuse_links(out)  # nothing read or written through a link planted in OUT (C305)
     if timings is None:
         old = out / "summary.json"
         timings = json.loads(old.read_text(encoding="utf-8")).get("timings", {}) if old.exists() else {}

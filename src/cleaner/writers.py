@@ -125,7 +125,10 @@ def atomic_write_lines(
 def _write_at(folder: int, path: Path, data: bytes, fsync: bool, keep_same: bool) -> None:
     name, tmp = path.name, _temp_name(path.name)
     if keep_same and _holds(folder, path, data):
-        _unlink(tmp, folder)  # left by a writer killed before its rename
+        if (mode := _lstat(tmp, folder)) and stat.S_ISLNK(mode):
+            raise _link(path.with_name(tmp))
+        if mode:
+            os.unlink(tmp, dir_fd=folder)  # left by a writer killed before its rename
         return
     if not keep_same and stat.S_ISLNK(_lstat(name, folder)):  # the rename would replace the link
         raise _link(path)
