@@ -242,3 +242,16 @@ def test_a_rerun_removes_the_cleaned_files_of_inputs_that_are_gone_and_nothing_e
     assert cli.main([*argv, "--force", "--quiet"]) == 0
     assert not (out / "clean" / "blog" / "a002.txt").exists() and (out / "clean" / "blog" / "a000.txt").exists()
     assert json.loads((out / "summary.json").read_text())["timings"]["removed_clean_files"] == 1
+
+
+def test_records_to_a_full_standard_output_exit_3(tmp_path: Path) -> None:
+    """``cleaner run - -o - > file`` on a full disk: /dev/full answers every write with ENOSPC."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    feed = "".join(json.dumps({"id": f"r{i}", "text": article(i)}) + "\n" for i in range(50))
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run([CLEANER, "run", "-", "-o", "-", "--jobs", "2"], input=feed.encode(), stdout=full,
+                              stderr=subprocess.PIPE, timeout=120, check=False)
+    assert done.returncode == 3
+    assert done.stderr.decode() == (
+        f"cleaner: [C304] cannot write the output: standard output: No space left on device; {FIX}\n")

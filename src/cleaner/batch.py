@@ -750,15 +750,29 @@ def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO)
     with _pool(jobs, pipeline, opts.read) as ex:
         for _task, output in ordered(ex, tasks, jobs * WINDOW_PER_JOB):
             assert output is not None
-            out.writelines(line.decode("utf-8") for line in output.records)
+            _write_records(out, output.records)
             for line in output.errors:
                 print(f"cleaner: {error_text(json.loads(line))}", file=sys.stderr)
             report.docs += output.docs
             report.errors += len(output.errors)
             report.bytes_in += output.nbytes
-    out.flush()
+    _write_records(out, [])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_records(out: TextIO, records: list[bytes]) -> None:
+    """Records to the output stream (then flushed when there are none); a stream that cannot take
+    them (a full disk behind ``> file``) is an OutputError, a reader that went away is not."""
+    try:
+        if records:
+            out.writelines(line.decode("utf-8") for line in records)
+        else:
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise output_error("standard output", e) from None
 
 
 # -- progress --------------------------------------------------------------------------------------------

@@ -346,13 +346,16 @@ def open_below(root: Path, name: str, mode: str) -> IO[bytes]:
 
 def remove_output(root: Path, name: str) -> bool:
     """Delete the file ``root/name`` that a run wrote (never a link, a folder or anything reached
-    through a link), then the folders between that it leaves empty; whether a file was deleted."""
+    through a link: those are someone else's), then the folders between that it leaves empty;
+    whether a file was deleted."""
     parts = check_name(name)
     with out_failure(root / name):
         try:
             fd = folder_fd(root, "/".join(parts[:-1]), create=False)
-        except FileNotFoundError:
-            return False
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ELOOP, errno.ENOTDIR):
+                return False
+            raise
         try:
             if not stat.S_ISREG(_lstat(parts[-1], fd)):
                 return False
