@@ -255,3 +255,11 @@ def test_records_to_a_full_standard_output_exit_3(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert done.stderr.decode() == (
         f"cleaner: [C304] cannot write the output: standard output: No space left on device; {FIX}\n")
+
+
+def test_run_help_documents_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    assert " ".join(capsys.readouterr().out.split()).endswith(
+        "3 the output folder cannot be written (read-only, full, a file, or holding a symbolic link): fix it and "
+        "rerun the same command to finish the rest.")
