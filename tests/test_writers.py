@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cleaner.errors import OutputError
 from cleaner.writers import (
+    Folders,
     Journal,
     atomic_write_lines,
     check_name,
@@ -20,6 +21,7 @@ from cleaner.writers import (
     refuse_links,
     remove_output,
     safe_name,
+    write_below,
 )
 
 names = st.text(st.characters(exclude_categories=()), max_size=300) | st.sampled_from(
@@ -165,7 +167,7 @@ def test_atomic_write_refuses_a_link_at_the_target_or_its_temp_name(
         link = out / "clean" / planted
         link.symlink_to(victim)
         with pytest.raises(OutputError) as e:
-            atomic_write_lines(out / "clean" / "a.txt", ["new\n"], keep_same=keep_same, root=out)
+            write_below(out, "clean/a.txt", ["new\n"], keep_same=keep_same)
         assert (e.value.code, e.value.detail) == ("C305", str(link))
         assert victim.read_text() == "precious\n" and link.is_symlink()
         link.unlink()
@@ -179,13 +181,16 @@ def test_folders_below_the_root_are_never_followed_but_the_root_may_be_a_link(tm
     out = tmp_path / "out"
     out.symlink_to(real_out)  # the folder the user named may itself be a link
     with pytest.raises(OutputError) as e:
-        atomic_write_lines(out / "clean" / "a" / "b" / "c" / "x.txt", ["x"], root=out)
+        write_below(out, "clean/a/b/c/x.txt", ["x"])
     assert (e.value.code, e.value.detail) == ("C305", str(out / "clean" / "a" / "b"))
     with pytest.raises(OutputError) as e:
         open_below(out, "clean/a/b/x.jsonl", "r+b")
     assert e.value.detail == str(out / "clean" / "a" / "b")
     assert list(elsewhere.iterdir()) == []
-    atomic_write_lines(out / "clean" / "a" / "new" / "x.txt", ["fine"], root=out)
+    with Folders() as folders:  # the same through folders kept open
+        write_below(out, "clean/a/new/x.txt", ["fine"], folders=folders)
+        with pytest.raises(OutputError, match="is a symbolic link"):
+            write_below(out, "clean/a/b/y.txt", ["x"], folders=folders)
     assert (real_out / "clean" / "a" / "new" / "x.txt").read_text() == "fine"
 
 
@@ -193,7 +198,7 @@ def test_a_file_where_a_folder_should_be_is_named(tmp_path: Path) -> None:
     (tmp_path / "clean").mkdir()
     (tmp_path / "clean" / "a").write_text("a file")
     with pytest.raises(OutputError) as e:
-        atomic_write_lines(tmp_path / "clean" / "a" / "b.txt", ["x"], root=tmp_path)
+        write_below(tmp_path, "clean/a/b.txt", ["x"])
     assert e.value.code == "C304"
     assert e.value.detail == f"{tmp_path / 'clean' / 'a'}: a file is where a folder should be"
 
@@ -217,8 +222,8 @@ def test_refuse_links_looks_at_the_top_level(tmp_path: Path, victim: Path) -> No
 
 
 def test_remove_output_deletes_only_a_file_and_the_folders_it_empties(tmp_path: Path, victim: Path) -> None:
-    atomic_write_lines(tmp_path / "clean" / "a" / "b" / "x.txt", ["x"], root=tmp_path)
-    atomic_write_lines(tmp_path / "clean" / "a" / "y.txt", ["y"], root=tmp_path)
+    write_below(tmp_path, "clean/a/b/x.txt", ["x"])
+    write_below(tmp_path, "clean/a/y.txt", ["y"])
     assert remove_output(tmp_path, "clean/a/b/x.txt")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "clean", "clean/a", "clean/a/y.txt", "victim.txt"]  # b went empty and went; a holds y.txt

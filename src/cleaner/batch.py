@@ -54,8 +54,8 @@ from .readers import ReadOptions, parse_jsonl_lines, read_input
 from .report import Tally, build_report, error_text
 from .sources import Unit, digest_of, read_once, units, walk
 from .writers import (
+    Folders,
     Journal,
-    atomic_write_lines,
     dumps,
     jsonl_line,
     open_below,
@@ -65,6 +65,7 @@ from .writers import (
     remove_output,
     safe_name,
     sync_filesystem,
+    write_below,
 )
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
@@ -155,10 +156,18 @@ def _watch_parent(pid: int) -> None:
 
 def _work(items: list[tuple[Unit, tuple[str, str] | None]]) -> list[Output]:
     assert _WORKER is not None
-    return [process_unit(unit, *_WORKER, clean_to=clean_to) for unit, clean_to in items]
+    return _clean_units(items, *_WORKER)
 
 
-def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None) -> Output:
+def _clean_units(items: list[tuple[Unit, tuple[str, str] | None]], pipeline: Pipeline, read: ReadOptions
+                 ) -> list[Output]:
+    """One worker call: the units, with the folders of their cleaned files opened once for all."""
+    with Folders() as folders:
+        return [process_unit(unit, pipeline, read, clean_to, folders) for unit, clean_to in items]
+
+
+def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None,
+                 folders: Folders | None = None) -> Output:
     """Read and clean one unit; every failure becomes an error line, never an exception.
 
     ``clean_to`` (OUT, sanitised name under ``clean/``) makes the worker write a text or HTML
@@ -175,9 +184,8 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tu
         err = InputError(unit.rel, "C112", f"{type(e).__name__}: {e}")
         out.errors.append(jsonl_line(err.to_dict()))
     if clean_to is not None and out.clean:
-        out_dir = Path(clean_to[0])
         try:
-            atomic_write_lines(out_dir / "clean" / clean_to[1], out.clean, fsync=False, keep_same=True, root=out_dir)
+            write_below(clean_to[0], f"clean/{clean_to[1]}", out.clean, fsync=False, keep_same=True, folders=folders)
         except OutputError as e:
             out.fatal = (e.code, e.detail)
         out.clean = []
@@ -230,7 +238,7 @@ class _Inline(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         f: Future[Any] = Future()
-        f.set_result([process_unit(unit, *self.args, clean_to=clean_to) for unit, clean_to in args[0]])
+        f.set_result(_clean_units(args[0], *self.args))
         return f
 
 
