@@ -235,3 +235,14 @@ def test_remove_output_deletes_only_a_file_and_the_folders_it_empties(tmp_path: 
     assert not remove_output(tmp_path, "clean/d.txt")  # nor is a folder
     assert not remove_output(tmp_path, "clean/link/y.txt")  # nor anything reached through a link
     assert (tmp_path / "clean" / "a" / "y.txt").exists() and victim.read_text() == "precious\n"
+
+
+def test_a_full_disk_under_a_journal_is_an_output_error_naming_it() -> None:
+    """ENOSPC in Journal.append, for real: /dev/full answers every write with it."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    journal = Journal(Path("/dev/full"))
+    with pytest.raises(OutputError) as e:
+        journal.append([jsonl_line({"text": "x" * 1000})] * 100)  # more than the buffer: written now
+    assert (e.value.code, e.value.detail) == ("C304", "/dev/full: No space left on device")
+    journal.abandon()  # and closing after the failure raises nothing more
