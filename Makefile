@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   - create .venv, install cleaner, clean samples/ into out/demo and print a summary
-#   make test   - create .venv, install cleaner with its test tools and the Ray extra, run the whole suite
+#   make test   - create .venv, install cleaner with its test tools and the Ray extra, the Debian packages the
+#                 browser tests need (only what is missing, upgrading nothing), and run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -24,16 +25,27 @@ demo: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest -q
 
-# Debian's chromium for the browser test of report.html (tests/test_report_browser.py); where it
-# cannot be installed (not root, no apt-get, no network) the test skips and says why.
+# Debian packages for the browser tests (tests/test_report_browser.py, tests/test_review_browser.py):
+# chromium, and fonts-wqy-microhei, a small CJK font (one 5 MB file) so that the review page's Chinese
+# evidence is drawn as glyphs, not empty boxes. Only missing packages are installed, without their
+# recommended extras (--no-install-recommends); when installing them would upgrade a package already
+# on the machine, nothing is installed (the apt-get simulation says so) and the tests that need them
+# skip. Without root or apt-get they skip too, and say why.
+DEBS = chromium fonts-wqy-microhei
+
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "make: installing Debian's chromium for the report.html browser test"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "make: chromium could not be installed; the browser test will be skipped"; \
-	  else echo "make: no chromium and no root apt-get; the browser test will be skipped"; fi; \
-	fi
+	@missing=""; for p in $(DEBS); do dpkg -s $$p 2>/dev/null | grep -q "^Status: install ok installed" || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make: missing:$$missing; no root apt-get here, so the browser tests will be skipped"; exit 0; fi; \
+	apt-get update -qq || { echo "make: apt-get update failed; the browser tests will be skipped"; exit 0; }; \
+	upgrades=$$(apt-get install -s --no-install-recommends $$missing | grep "^Inst [^ ]* \["); \
+	if [ -n "$$upgrades" ]; then \
+	  echo "make: installing$$missing would upgrade packages already on this machine:"; echo "$$upgrades"; \
+	  echo "make: nothing installed; the browser tests will be skipped"; exit 0; fi; \
+	echo "make: installing Debian's$$missing for the browser tests (no recommended packages)"; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-upgrade $$missing >/dev/null \
+	  || echo "make:$$missing could not be installed; the browser tests will be skipped"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -1,7 +1,7 @@
 """A real ``cleaner run`` killed with SIGKILL (and one stopped with Ctrl-C), then rerun: the result
 holds every document exactly once, no torn line, byte-identical to an uninterrupted run. And a
 worker process killed under a running batch (by hand, or by the document it cleans): the run goes
-on, the units it held are retried, one that kills its worker every time is reported (C118)."""
+on, the units it held are retried, one that kills its worker every time is reported (C121)."""
 
 from __future__ import annotations
 
@@ -239,10 +239,10 @@ def test_a_document_that_kills_its_worker_every_time_is_reported_and_the_rest_is
     out = tmp_path / "out"
     assert _cli_run(src, out, _deadly_rule(deadly / "kills", MARKER)) == 1
     errors = lines(out / "errors.jsonl")
-    assert [(e["source"], e["line"], e["code"]) for e in errors] == [("docs/d021.txt", None, "C118"),
-                                                                      ("feed.jsonl", 13, "C118")]
+    assert [(e["source"], e["line"], e["code"]) for e in errors] == [("docs/d021.txt", None, "C121"),
+                                                                      ("feed.jsonl", 13, "C121")]
     assert errors[0]["reason"] == (
-        "[C118] the worker process cleaning this input died (killed by SIGKILL), and died again when the input "
+        "[C121] the worker process cleaning this input died (killed by SIGKILL), and died again when the input "
         "was retried alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to "
         "try again")
     assert capsys.readouterr().err == "".join(f"cleaner: {e['source']}:{e['line'] or ''}".rstrip(":")

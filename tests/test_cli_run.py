@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -160,6 +161,10 @@ def test_cli_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path: Path) -> No
     assert done.returncode == 0
     text = screen.decode("utf-8", "replace")
     assert "cleaning: 100%" in text and "28 docs" in text and "docs/s" in text and "B/s" in text
+    # the bar's last rate is the summary's: the same megabytes of text over the same seconds
+    bar_rate = re.findall(r"docs/s, ([0-9.e+]+) MB/s\]", text)[-1]
+    summary_rate = re.search(r"docs in [0-9.]+ s, ([0-9.e+]+) MB/s", done.stdout.decode()).group(1)  # type: ignore[union-attr]
+    assert bar_rate == summary_rate and float(bar_rate) > 0
     piped = subprocess.run(
         [CLEANER, "run", str(src), "-o", str(tmp_path / "pipe"), "--jobs", "2"],
         capture_output=True,

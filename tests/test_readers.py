@@ -115,8 +115,9 @@ def test_readers_jsonl_html_field_extracts_and_keeps_other_fields(tmp_path: Path
 def test_readers_jsonl_record_with_neither_field_names_both(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "x.jsonl", [{"id": 1, "other": "x"}])
     [err] = list(read_input(path, "x.jsonl", ReadOptions(html_field="html")))
-    assert isinstance(err, InputError) and err.code == "C106" and err.line == 1
-    assert "'text' (or 'html')" in err.text
+    assert isinstance(err, InputError) and err.code == "C117" and err.line == 1
+    assert err.text == ("x.jsonl:1: [C117] the record has no field 'text' (or 'html'); its fields are 'id', "
+                        "'other'; name the field that holds the text with --text-field")
 
 
 def test_readers_jsonl_html_record_without_text_is_an_error_for_that_line(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ import pytest
 from batchkit import INVISIBLE, MOJIBAKE, lines, write_corpus
 from cleaner import Pipeline
 from cleaner.batch import RunOptions, run
-from cleaner.report import _json_for_script, build_report, findings, format_summary, visible
+from cleaner.report import build_report, findings, format_summary, visible
+from cleaner.report_page import _json_for_script
 
 EVIL = '</script><script>alert(1)</script> <img src=x onerror="alert(2)"> <!-- \u2028 & done'
 
@@ -105,7 +106,8 @@ def test_report_samples_per_rule_deterministically(tmp_path: Path, monkeypatch: 
     src = write_corpus(tmp_path / "in", files=10, records=60)
     for jobs, name in ((1, "one"), (2, "two")):
         run(RunOptions(inputs=(str(src),), out=str(tmp_path / name), jobs=jobs, quiet=True))
-    pages = [re.sub(r"last run [0-9.]+ s", "", (tmp_path / n / "report.html").read_text()) for n in ("one", "two")]
+    pages = [re.sub(r'last run [0-9.]+ s|(?<="run":")[0-9a-f]+', "", (tmp_path / n / "report.html").read_text())
+             for n in ("one", "two")]  # the run key is the output folder's: one differs from two
     assert pages[0] == pages[1].replace(str(tmp_path / "two"), str(tmp_path / "one"))
     data = json.loads(pages[0].split('id="data">')[1].split("</script>")[0])
     per_rule: dict[str, int] = {}
@@ -172,7 +174,73 @@ def test_a_tally_travels_between_processes_whole(evil_run: Path) -> None:
 
     counted = tally(evil_run)
     assert counted.rules and counted.rule_actions and counted.samples and counted.error_codes  # all kinds of field
+    assert counted.docs and counted.doc_samples
+    lines = (evil_run / "annotations.jsonl").read_bytes().splitlines(keepends=True)
     for t in (counted, Tally()):
         back = pickle.loads(pickle.dumps(t))
-        assert back == t and all(type(getattr(back, k)) is type(v) for k, v in vars(t).items())
+        assert all(type(getattr(back, k)) is type(v) for k, v in vars(t).items())
+        assert {**vars(back), "docs": t.docs} == vars(t)
         assert all(type(c) is Counter for c in back.rule_actions.values())
+        # the documents travel as the place of their record among the unit's lines, which the main
+        # process has anyway; merged with those lines they are whole again
+        assert back.docs == {k: d[0] for k, d in t.docs.items()}  # type: ignore[index]
+        merged = Tally()
+        merged.merge(back, lines)
+        assert merged.docs == t.docs and merged.sampled_docs() == t.sampled_docs()
+
+
+def _page_data(out: Path) -> dict:
+    page = (out / "report.html").read_text(encoding="utf-8")
+    return json.loads(page.split('<script type="application/json" id="data">')[1].split("</script>")[0])
+
+
+def test_report_names_a_pages_title_url_and_id_and_links_nowhere(tmp_path: Path) -> None:
+    """An HTML input's file name is often a hash: the card says which page it is, the URL as text."""
+    from conftest import ROOT
+
+    src = tmp_path / "in"
+    src.mkdir()
+    page = (ROOT / "tests" / "fixtures" / "html" / "news_article.html").read_text(encoding="utf-8")
+    name = "5f0c2e" * 10 + "ab.html"
+    (src / name).write_text(page.replace("in Porthwenna", f"in Porthwenna {MOJIBAKE}", 1), encoding="utf-8")
+    run(RunOptions(inputs=(str(src),), out=str(tmp_path / "out"), jobs=1, quiet=True))
+    data = _page_data(tmp_path / "out")
+    assert data["findings"]
+    for f in data["findings"]:
+        assert (f["title"], f["url"], f["id"]) == ("Harbour town votes to rebuild its sea wall | The Coastal Courier",
+                                                   "https://courier.example/news/2026/harbour-sea-wall", name)
+        assert data["docs"][f["d"]]["url"] == f["url"]  # its document is in the page
+    html_page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'href="http' not in html_page and "courier.example" not in html_page.split('id="data">')[0]
+
+
+def test_report_lists_documents_by_verdict_and_rebuilds_their_original_text(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = {"clean.txt": "A calm day at the harbour.\n",
+             "junk.txt": f"Title {MOJIBAKE}\n\nA line.\n爱上海同城419 Startups grew.\n\nend{INVISIBLE}here\r\nlast\n",
+             "typo.txt": "The goverment met on Monday.\n"}
+    for name, text in texts.items():
+        (src / name).write_text(text, encoding="utf-8", newline="")
+    run(RunOptions(inputs=(str(src),), out=str(tmp_path / "out"), jobs=1, quiet=True))
+    docs = {d["source"]: d for d in _page_data(tmp_path / "out")["docs"]}
+    assert {s: d["verdict"] for s, d in docs.items()} == {"clean.txt": "clean", "junk.txt": "cleaned",
+                                                         "typo.txt": "flagged"}
+    assert {s: d["o"] for s, d in docs.items()} == texts  # the original, rebuilt from the record
+    assert docs["junk.txt"]["guessed"] == 1 and docs["clean.txt"]["a"] == []
+
+
+def test_report_samples_documents_per_verdict_deterministically(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.report
+
+    monkeypatch.setattr(cleaner.report, "DOCS_PER_VERDICT", 3)
+    src = write_corpus(tmp_path / "in", files=10, records=60)
+    for jobs, name in ((1, "one"), (2, "two")):
+        run(RunOptions(inputs=(str(src),), out=str(tmp_path / name), jobs=jobs, quiet=True))
+    one, two = _page_data(tmp_path / "one"), _page_data(tmp_path / "two")
+    assert one["docs"] == two["docs"]
+    with_findings = {f["doc"] for f in one["findings"]}
+    sampled = [d for d in one["docs"] if d["k"] not in with_findings]
+    assert sampled and all(d["verdict"] == "clean" for d in sampled) and len(sampled) <= 3
+    assert one["verdicts"]["clean"] > 3  # the cap was really exercised

@@ -173,6 +173,18 @@ def test_atomic_write_refuses_a_link_at_the_target_or_its_temp_name(
         link.unlink()
 
 
+def test_a_whole_file_written_by_path_replaces_a_link_and_never_writes_through_it(tmp_path: Path, victim: Path) -> None:
+    """Outside OUT (a user's rule file, say) a link at the target is replaced, as a rename does; its
+    temp name is still never followed."""
+    (tmp_path / "rule.toml").symlink_to(victim)
+    atomic_write_lines(tmp_path / "rule.toml", ["new\n"])
+    assert not (tmp_path / "rule.toml").is_symlink() and (tmp_path / "rule.toml").read_text() == "new\n"
+    (tmp_path / ".other.toml.tmp").symlink_to(victim)
+    with pytest.raises(OutputError, match="is a symbolic link"):
+        atomic_write_lines(tmp_path / "other.toml", ["new\n"])
+    assert victim.read_text() == "precious\n"
+
+
 def test_folders_below_the_root_are_never_followed_but_the_root_may_be_a_link(tmp_path: Path) -> None:
     elsewhere, real_out = tmp_path / "elsewhere", tmp_path / "real-out"
     elsewhere.mkdir()

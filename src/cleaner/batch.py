@@ -18,14 +18,13 @@ after a crash.
 
 Faults: a worker that dies (killed, out of memory) costs only what it held: the pool is replaced
 and the units that were in flight are retried one by one in fresh processes (:class:`_Workers`);
-one that kills its process again is reported (C118) and recorded as done. The output folder's
+one that kills its process again is reported (C121) and recorded as done. The output folder's
 own failures (read-only, full, a link inside it) end the run with one :class:`OutputError`
 (exit code 3); the last checkpoint stands, and a rerun finishes the rest.
 """
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import hashlib
 import json
@@ -50,8 +49,8 @@ from .document import Document
 from .errors import InputError, OutputError, UsageError
 from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
-from .readers import ReadOptions, parse_jsonl_lines, read_input
-from .report import Tally, build_report, error_text
+from .readers import ReadOptions, jsonl_line_documents, read_input
+from .report import Tally, build_report, error_text, mb_per_s
 from .sources import Unit, digest_of, read_once, units, walk
 from .writers import (
     Folders,
@@ -218,15 +217,7 @@ def _documents(unit: Unit, read: ReadOptions, raw: bytes | None) -> Iterator[Doc
     if unit.path is not None:
         yield from read_input(Path(unit.path), unit.rel, read, raw)
         return
-    for n, line in enumerate(unit.lines, unit.first_line):
-        if n == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8) :]
-        try:
-            yield from parse_jsonl_lines([line.decode("utf-8")], unit.rel, read, start=n)
-        except UnicodeDecodeError:
-            yield InputError(unit.rel, "C101", line=n)
-        except RecursionError:
-            yield InputError(unit.rel, "C105", "nested too deeply", line=n)
+    yield from jsonl_line_documents(unit.lines, unit.rel, read, unit.first_line)
 
 
 # -- executors ----------------------------------------------------------------------------------------
@@ -251,7 +242,7 @@ class _Workers(Executor):
     redoes the units that were in flight in a fresh process of their own, one unit after the
     other (a JSONL chunk one line after the other), each result sent back as soon as it is
     made: a second death is then pinned on exactly one unit (or record), which is reported
-    (C118) while the others are kept. Nothing is lost or done twice, and the order stays."""
+    (C121) while the others are kept. Nothing is lost or done twice, and the order stays."""
 
     def __init__(self, jobs: int, pipeline: Pipeline, read: ReadOptions) -> None:
         self.jobs, self.args = jobs, (pipeline, read)
@@ -280,7 +271,7 @@ class _Workers(Executor):
 
     def alone(self, items: list[tuple[Unit, tuple[str, str] | None]]) -> list[Output]:
         """The outputs of units that were in flight when a worker died, each unit (a JSONL chunk:
-        each line) cleaned again in a fresh process; one that kills it again becomes a C118 error."""
+        each line) cleaned again in a fresh process; one that kills it again becomes a C121 error."""
         pieces = [(i, piece, clean_to) for i, (unit, clean_to) in enumerate(items) for piece in _pieces(unit)]
         done: list[Output] = []
         while len(done) < len(pieces):
@@ -338,7 +329,7 @@ def _died(piece: Unit, exitcode: int | None) -> Output:
             how = f"killed by signal {-exitcode}"
     else:
         how = f"exit status {exitcode}"
-    err = InputError(piece.rel, "C118", how, line=piece.first_line if piece.lines else None)
+    err = InputError(piece.rel, "C121", how, line=piece.first_line if piece.lines else None)
     return Output(errors=[jsonl_line(err.to_dict())], digest=digest_of(piece))
 
 
@@ -515,21 +506,27 @@ def run(opts: RunOptions, pipeline: Pipeline | None = None) -> RunReport:
 
 
 def fingerprint(pipeline: Pipeline, opts: RunOptions) -> str:
-    """What makes two runs' outputs comparable: version, rules (with params), options. Not ``jobs``."""
+    """What makes two runs' outputs comparable: version, rules (with params and allow-lists), options.
+    Not ``jobs``."""
     rules = [(r.id, r.version, r.detector, r.kind, r.action, r.score, r.params) for r in pipeline.rules]
     parts = [__version__, repr(rules), repr(pipeline.options), repr(opts.read)]
+    if pipeline.allow:
+        parts.append(repr(pipeline.allow))
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def check_out(inputs: tuple[str, ...], out: Path) -> None:
     """Refuse an OUT that is a file (:class:`OutputError`), lies inside an input folder, or contains
-    an input (:class:`UsageError`)."""
+    an input; and inputs that do not exist (:class:`UsageError`; before OUT is created, so a
+    mistyped command leaves nothing behind)."""
     if out.exists() and not out.is_dir():
         raise OutputError("C304", f"{out}: a file is where the output folder should be")
     real_out = os.path.realpath(out)
     for arg in inputs:
         if arg == "-":
             continue
+        if not os.path.lexists(arg):
+            raise UsageError("C300", arg)
         real_in = os.path.realpath(arg)
         if Path(arg).is_dir() and _inside(real_out, real_in):
             raise UsageError("C301", f"{out} is inside the input folder {arg}; choose a folder outside it")
@@ -622,13 +619,13 @@ class _FolderRun:
             self._close(failed=True)
             self.manifest.abort()
             raise
-        self.progress.close()
         self._close()
         with _manifest_failure(self.manifest.path):
             if not self.manifest.contiguous(self.ann.size, self.err.size):
                 self._remove_gone()
                 self.manifest.compact(self.ann.path, self.err.path)
             self.report.seconds = time.perf_counter() - started
+            self.progress.close(self.report.bytes_in, self.report.seconds)  # its last rate is the summary's
             self._finish()
         return self.report
 
@@ -661,7 +658,7 @@ class _FolderRun:
             self.clean_rel, self.clean_end = unit.rel, task.done.clean_end
             self.report.skipped += 1
             self._tally_earlier(task.done)
-            self.progress.update(unit.size, 0)
+            self.progress.update(unit.size, 0, 0)
             return
         if output.fatal:
             raise OutputError(*output.fatal)
@@ -683,13 +680,13 @@ class _FolderRun:
         r.worker_rss_mb = max(r.worker_rss_mb, output.rss_kb / 1024)
         if output.pid:
             r.worker_cpu_s[output.pid] = max(r.worker_cpu_s.get(output.pid, 0.0), output.cpu_s)
-        self.tally.merge(output.tally)
+        self.tally.merge(output.tally, output.records)
         for line in output.errors:
             error = json.loads(line)
             self.tally.add_error(error)
             if len(r.error_list) < 100:
                 r.error_list.append(error)
-        self.progress.update(unit.size, output.docs)
+        self.progress.update(unit.size, output.docs, output.nbytes)
 
     def _tally_earlier(self, done: Done) -> None:
         """A unit finished by an earlier run counts in this run's report: its journal lines."""
@@ -739,7 +736,7 @@ class _FolderRun:
             "bytes_in": self.report.bytes_in,
             "documents_this_run": self.report.docs,
             "skipped_units": self.report.skipped,
-            "mb_per_s": round(self.report.bytes_in / 1e6 / self.report.seconds, 3) if self.report.seconds else None,
+            "mb_per_s": mb_per_s(self.report.bytes_in, self.report.seconds) if self.report.seconds else None,
             "jobs": self.jobs,
             "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
             "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
@@ -747,7 +744,7 @@ class _FolderRun:
             "worker_deaths": self.report.worker_deaths,
             "removed_clean_files": len(self.report.removed),
         }
-        self.report.summary = build_report(self.out, timings, self.tally)
+        self.report.summary = build_report(self.out, timings, self.tally, self.pipeline.rules)
 
 
 def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO) -> RunReport:
@@ -805,11 +802,15 @@ def _total_bytes(inputs: tuple[str, ...]) -> int | None:
 
 
 class _Progress:
-    """A tqdm bar on stderr (bytes with rate and ETA, plus documents and docs/s), or nothing."""
+    """A tqdm bar on stderr (input bytes with ETA; documents, docs/s and MB/s of text), or nothing.
+
+    Its MB/s is the summary's: megabytes of document text over the run's time, and at the end
+    the very figure the summary prints (tqdm's own rate, of input bytes, is not shown)."""
 
     def __init__(self, opts: RunOptions, total: int | None) -> None:
         self.bar: Any = None
         self.docs = 0
+        self.text_bytes = 0
         self.started = time.monotonic()
         if _progress_on(opts):
             import tqdm
@@ -824,16 +825,26 @@ class _Progress:
                 file=sys.stderr,
                 dynamic_ncols=True,
                 mininterval=0.2,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]",
             )
 
-    def update(self, nbytes: int, docs: int) -> None:
+    def update(self, nbytes: int, docs: int, text_bytes: int) -> None:
         if self.bar is None:
             return
         self.docs += docs
-        rate = self.docs / max(time.monotonic() - self.started, 1e-9)
-        self.bar.set_postfix_str(f"{self.docs} docs, {rate:.0f} docs/s", refresh=False)
+        self.text_bytes += text_bytes
+        self.bar.set_postfix_str(self._rates(time.monotonic() - self.started), refresh=False)
         self.bar.update(nbytes)
 
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+    def _rates(self, seconds: float) -> str:
+        seconds = max(seconds, 1e-9)
+        return f"{self.docs} docs, {self.docs / seconds:.0f} docs/s, {mb_per_s(self.text_bytes, seconds)} MB/s"
+
+    def close(self, text_bytes: int | None = None, seconds: float | None = None) -> None:
+        """Close the bar; at the end of a run, with the run's own figures (as the summary shows them)."""
+        if self.bar is None:
+            return
+        if text_bytes is not None and seconds is not None:
+            self.text_bytes = text_bytes
+            self.bar.set_postfix_str(self._rates(seconds), refresh=False)
+        self.bar.close()

@@ -1,4 +1,5 @@
-"""The ``cleaner`` command: ``run``, ``explain``, ``rules``, ``check-rules``, ``report``, ``ray``.
+"""The ``cleaner`` command: ``run``, ``explain``, ``rules``, ``check-rules``, ``report``, ``ray``,
+``review`` (its subcommands live in :mod:`cleaner.cli_review`).
 
 Exit codes: 0 everything processed; 1 some inputs failed (see errors.jsonl); 2 usage or
 rule-file error; 3 the output folder cannot be written. ``main(argv) -> int`` never calls
@@ -9,18 +10,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, cli_review
 from .batch import RunOptions, RunReport, run
+from .document import Document
 from .errors import InputError, OutputError, RuleError, UsageError
 from .pipeline import Options, Pipeline
-from .readers import ReadOptions, read_input
+from .readers import ReadOptions, jsonl_line_documents, read_input
 from .report import build_report, error_text, format_summary
 from .rules import load_rules
+from .sources import STDIN, walk
 
 DESCRIPTION = ("Find and remove injected spam, translation/LLM artifacts, encoding junk and hidden HTML in "
                "scraped articles; flag typos. Writes cleaned text and span-level annotations.")
@@ -47,15 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bar and no summary; errors only")
     r.add_argument("--force", action="store_true",
                    help="redo everything instead of resuming from OUT/manifest.sqlite")
-    r.add_argument("--text-field", default=ReadOptions.text_field, help="JSONL field holding the text")
-    r.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
-    r.add_argument("--html-field", default=ReadOptions.html_field, metavar="FIELD",
-                   help="JSONL field holding a raw HTML page; records that carry it are read as HTML "
-                        "(the article's text is extracted), the others by --text-field")
-    r.add_argument("--max-html-bytes", type=int, default=ReadOptions.max_html_bytes,
-                   help="largest HTML page read, in bytes (bigger pages are reported in errors.jsonl)")
-    r.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
-                   help="largest input (after decompression) read, in bytes")
+    _read_args(r)
     r.add_argument("--rule-timeout", type=float, default=Options.rule_timeout, metavar="SECONDS",
                    help="longest a rule's regular expression may run on one document; past it the rule "
                         "is reported in errors.jsonl and the other rules still run")
@@ -63,16 +60,22 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="rebuild OUT/summary.json and OUT/report.html from a run's output")
     rep.add_argument("out", metavar="OUT", help="the output folder of `cleaner run`")
 
-    e = sub.add_parser("explain", help="print each finding in a file with its context, rule and action")
-    e.add_argument("file")
+    e = sub.add_parser("explain", help="print each finding with its context, rule and action",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    e.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders (.txt, .html/.htm, .jsonl, optionally .gz); '-' reads JSONL from stdin")
     _common(e)
+    _read_args(e)
 
     ru = sub.add_parser("rules", help="list the rules: id, kind, action, description")
     ru.add_argument("--rules", action="append", default=[], metavar="DIR", help="also load rules from DIR")
 
     c = sub.add_parser("check-rules", help="validate rule files and run their examples")
-    c.add_argument("dirs", nargs="*", metavar="DIR", help="rule folders (default: the bundled rules)")
+    c.add_argument("dirs", nargs="*", metavar="DIR",
+                   help="rule folders, checked on top of the bundled rules as `run --rules DIR` uses them "
+                        "(default: the bundled rules)")
     _ray_parser(sub)
+    cli_review.add_parser(sub)
     return p
 
 
@@ -98,10 +101,42 @@ def _ray_parser(sub: Any) -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", default=[], metavar="DIR",
-                   help="add (or override, by id) rules from DIR; repeatable")
+                   help="add (or override, by id) rules from DIR, with its allow.toml; repeatable")
     p.add_argument("--fix-typos", action="store_true", help="apply the first typo suggestion when confident")
-    p.add_argument("--typo-threshold", type=float, default=Options.typo_threshold,
-                   help="confidence needed to fix a typo")
+    p.add_argument("--typo-threshold", type=_fraction, default=Options.typo_threshold,
+                   help="confidence (0 to 1) needed to fix a typo")
+
+
+def _fraction(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= x <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0 to 1")
+    return x
+
+
+def _read_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--text-field", default=ReadOptions.text_field, help="JSONL field holding the text")
+    p.add_argument("--id-field", default=ReadOptions.id_field, help="JSONL field holding the id")
+    p.add_argument("--html-field", default=ReadOptions.html_field, metavar="FIELD",
+                   help="JSONL field holding a raw HTML page; records that carry it are read as HTML "
+                        "(the article's text is extracted), the others by --text-field")
+    p.add_argument("--encoding", default=ReadOptions.encoding, metavar="NAME",
+                   help="the inputs' encoding when it is not UTF-8 (gbk, cp1252, shift_jis...); by default "
+                        "JSONL is read as UTF-8 and other files are detected one by one")
+    p.add_argument("--max-html-bytes", type=int, default=ReadOptions.max_html_bytes,
+                   help="largest HTML page read, in bytes (bigger pages are reported in errors.jsonl)")
+    p.add_argument("--max-doc-bytes", type=int, default=ReadOptions.max_doc_bytes,
+                   help="largest input (after decompression) read, in bytes")
+
+
+def _read_options(a: argparse.Namespace) -> ReadOptions:
+    if a.max_doc_bytes < 1:
+        raise UsageError("C302", "--max-doc-bytes must be at least 1")
+    return ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes,
+                       html_field=a.html_field, max_html_bytes=a.max_html_bytes, encoding=a.encoding)
 
 
 def _pipeline_options(a: argparse.Namespace) -> Options:
@@ -143,14 +178,9 @@ def entry() -> None:
 def cmd_run(a: argparse.Namespace) -> int:
     if a.jobs < 1:
         raise UsageError("C302", "--jobs must be at least 1")
-    if a.max_doc_bytes < 1:
-        raise UsageError("C302", "--max-doc-bytes must be at least 1")
-    if "-" in a.inputs and len(a.inputs) > 1:
-        raise UsageError("C302", "'-' (stdin) cannot be mixed with other inputs")
+    _check_stdin(a.inputs)
     opts = RunOptions(
-        inputs=tuple(a.inputs), out=a.out, rules=tuple(a.rules), jobs=a.jobs,
-        read=ReadOptions(text_field=a.text_field, id_field=a.id_field, max_doc_bytes=a.max_doc_bytes,
-                         html_field=a.html_field, max_html_bytes=a.max_html_bytes),
+        inputs=tuple(a.inputs), out=a.out, rules=tuple(a.rules), jobs=a.jobs, read=_read_options(a),
         pipeline=_pipeline_options(a), quiet=a.quiet, force=a.force,
     )
     try:
@@ -188,15 +218,31 @@ def cmd_report(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_explain(a: argparse.Namespace) -> int:
-    pipeline = Pipeline.from_rules(a.rules, **vars(_pipeline_options(a)))
-    path = Path(a.file)
-    if not path.is_file():
-        raise UsageError("C300", a.file)
-    status = 0
-    for item in read_input(path, path.name):
+def _check_stdin(inputs: Sequence[str]) -> None:
+    if "-" in inputs and len(inputs) > 1:
+        raise UsageError("C302", "'-' (stdin) cannot be mixed with other inputs")
+
+
+def _explained(inputs: Sequence[str], read: ReadOptions) -> Iterator[Document | InputError]:
+    """The documents of ``inputs`` as ``run`` reads them: files, folders (walked in order), or ``-``."""
+    if list(inputs) == ["-"]:
+        yield from jsonl_line_documents(sys.stdin.buffer, STDIN, read)
+        return
+    for item in walk(tuple(inputs)):
         if isinstance(item, InputError):
-            print(item.text, file=sys.stderr)
+            yield item
+        else:
+            yield from read_input(item[0], item[1], read)
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    _check_stdin(a.inputs)
+    read = _read_options(a)
+    pipeline = Pipeline.from_rules(a.rules, **vars(_pipeline_options(a)))
+    status = 0
+    for item in _explained(a.inputs, read):
+        if isinstance(item, InputError):
+            print(f"cleaner: {item.text}", file=sys.stderr)
             status = 1
             continue
         result = pipeline.clean(item)
@@ -222,19 +268,28 @@ def explain_span(text: str, s: object, width: int = 40) -> str:
 
 
 def cmd_rules(a: argparse.Namespace) -> int:
-    for r in load_rules(a.rules):
-        state = "" if r.enabled else " (disabled)"
-        print(f"{r.id:40s} {r.kind:9s} {r.action:8s} v{r.version}{state}  {r.description.splitlines()[0][:90]}")
+    rules = load_rules(a.rules)
+    width = max(shutil.get_terminal_size((100, 24)).columns, 60)
+    head = max(len(r.id) for r in rules) + 2
+    for r in rules:
+        state = " (disabled)" if not r.enabled else ""
+        print(f"{r.id:<{head}}{r.kind} · {r.action} · v{r.version}{state}")
+        print(textwrap.fill(" ".join(r.description.split()), width=width, initial_indent="    ",
+                            subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
     return 0
 
 
 def cmd_check_rules(a: argparse.Namespace) -> int:
     from .checks import check_rules
 
-    failures = check_rules(a.dirs or None)
-    for line in failures:
+    report = check_rules(a.dirs or None)
+    for line in report.problems + (report.gaps + report.allowed_only if a.dirs else []):
         print(line)
-    return 2 if failures else 0
+    if report.problems:
+        print(f"cleaner: {len(report.problems)} problems; {report.summary()}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
 
 
 def cmd_ray(a: argparse.Namespace) -> int:
@@ -249,5 +304,5 @@ def cmd_ray(a: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": cmd_run, "report": cmd_report, "explain": cmd_explain, "rules": cmd_rules,
-            "check-rules": cmd_check_rules, "ray": cmd_ray}
+            "check-rules": cmd_check_rules, "ray": cmd_ray, "review": cli_review.command}
 

@@ -3,8 +3,8 @@
 Every message text lives here once, under a short code, so the CLI, the library and the
 tests all show the same words (ftfy's ``DECODE_ERROR_TEXT``, spaCy's ``errors.py``).
 
->>> str(InputError("a/b.txt", "C101", line=3))
-'a/b.txt:3: [C101] not valid UTF-8 and no other encoding fits; re-save the file as UTF-8 or pass a valid charset'
+>>> print(InputError("a/b.txt", "C104", line=3))
+a/b.txt:3: [C104] the file holds only whitespace
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 MESSAGES: dict[str, str] = {
     # inputs (C1xx): one bad input never stops the batch
     "C100": "cannot read the file: {detail}",
-    "C101": "not valid UTF-8 and no other encoding fits; re-save the file as UTF-8 or pass a valid charset",
+    "C101": "not valid UTF-8 and no other encoding fits; re-save it as UTF-8 or name its encoding with --encoding "
+            "(gbk, cp1252, shift_jis...)",
     "C102": "looks like a binary file ({detail}), not text; remove it from the input or skip it",
     "C103": "the file is empty",
     "C104": "the file holds only whitespace",
@@ -30,7 +31,9 @@ MESSAGES: dict[str, str] = {
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
     "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
-    "C118": "the worker process cleaning this input died ({detail}), and died again when the input was retried "
+    "C117": "the record has no field {detail}; name the field that holds the text with --text-field",
+    "C118": "cannot be read as {detail}, the encoding given with --encoding",
+    "C121": "the worker process cleaning this input died ({detail}), and died again when the input was retried "
             "alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to try again",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
@@ -42,15 +45,19 @@ MESSAGES: dict[str, str] = {
     "C206": "the regular expression does not compile: {detail}",
     "C207": "duplicate rule id {detail}",
     "C208": "no such rule file or folder",
-    # usage (C3xx)
+    "C209": "the rule file is not inside a folder named after its kind (spam, artifact, encoding, hidden, typo)",
+    "C210": "the rule's kind is {detail}",
+    "C211": "examples for the rule {detail}, which no earlier rule folder defines",
+    # usage (C3xx); C304 and C305 are the output folder's own failures: exit code 3, and what is
+    # finished stays finished
     "C300": "no such input: {detail}",
     "C301": "the output folder {detail}",
     "C302": "{detail}",
     "C303": "{detail} is not installed; it comes with the optional extra: pip install \"cleaner[ray]\"",
-    # the output folder's file system (C304, C305): exit code 3; what is finished stays finished
     "C304": "cannot write the output: {detail}; fix that and rerun the same command to finish the rest",
     "C305": "{detail} is a symbolic link inside the output folder, and nothing is written through one; "
             "remove the link or choose another output folder",
+    "C310": "review: {detail}",
 }
 
 

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import actions, registry
+from .allow import AllowList, load_allow
 from .analysis import Analysis
 from .detectors.base import Detector
 from .document import Document
@@ -46,6 +47,10 @@ class Options:
     rule_timeout: float = 2.0
 
     def __post_init__(self) -> None:
+        for name in ("typo_threshold", "reject_ratio"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise UsageError("C302", f"{name} must be a number from 0 to 1, not {value!r}")
         for kind, action in self.actions.items():
             if kind not in KINDS or action not in ACTIONS:
                 raise UsageError("C302", f"bad action override {kind}={action}; kinds: {', '.join(KINDS)}; "
@@ -105,9 +110,10 @@ class Pipeline:
     """The detectors of a set of rules plus the options that turn their findings into edits."""
 
     def __init__(self, rules: Sequence[Rule], options: Options | None = None,
-                 _origin: tuple[tuple[str, ...], bool] | None = None) -> None:
+                 _origin: tuple[tuple[str, ...], bool] | None = None, allow: AllowList | None = None) -> None:
         self.rules = tuple(r for r in rules if r.enabled)
         self.options = options or Options()
+        self.allow = allow or AllowList()  # findings reviewers marked wrong (allow.toml of the rule folders)
         self.detectors: tuple[Detector, ...] = tuple(
             registry.get(r)(r, self.options.rule_timeout) for r in self.rules
         )
@@ -122,15 +128,17 @@ class Pipeline:
     @classmethod
     def from_rules(cls, paths: str | Path | Sequence[str | Path] | None = None, *, bundled: bool = True,
                    **options: Any) -> Pipeline:
-        """Bundled rules (unless ``bundled=False``) plus the rule files/folders in ``paths``."""
+        """Bundled rules (unless ``bundled=False``) plus the rule files/folders in ``paths``, with
+        the allow-lists of those folders."""
         if isinstance(paths, str | Path):
             paths = [paths]
         dirs = tuple(str(p) for p in paths or ())
-        return cls(load_rules(dirs, bundled=bundled), Options.make(**options), _origin=(dirs, bundled))
+        return cls(load_rules(dirs, bundled=bundled), Options.make(**options), _origin=(dirs, bundled),
+                   allow=load_allow(dirs, bundled=bundled))
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._origin is None:
-            return (Pipeline, (list(self.rules), self.options))
+            return (Pipeline, (list(self.rules), self.options, None, self.allow))
         dirs, bundled = self._origin
         return (_rebuild, (dirs, bundled, self.options))
 
@@ -156,6 +164,8 @@ class Pipeline:
             span = span.with_(action="replace", replacement=span.suggestions[0])
         if span.action == "replace" and span.replacement is None:
             span = span.with_(action="flag")
+        if span.action == "flag" and span.replacement is not None:  # a flag replaces nothing: null, whatever the kind
+            span = span.with_(replacement=None)
         return span
 
     def warm(self) -> None:
@@ -187,14 +197,21 @@ class Pipeline:
         doc = item if isinstance(item, Document) else Document(item)
         analysis = Analysis(doc, lang=lang)
         found, errors = self.find(doc, analysis)
+        allowed = 0
+        if self.allow:
+            found, allowed = self.allow.split(found, doc.text)
         kept, dropped = resolve(self._policy(s) for s in found)
         planned = actions.plan(doc.text, kept)
         text = actions.replay(doc.text, planned)
         return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
-                      analysis.lang, _stats(doc.text, text, planned, dropped), tuple(errors))
+                      analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors))
 
     def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:
-        """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes."""
+        """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes.
+
+        A text (not a Document) gets its position as id and source, as :meth:`clean_batch` gives a
+        record without an id, so results stay told apart."""
+        items = (i if isinstance(i, Document) else Document(i, id=str(n), source=str(n)) for n, i in enumerate(items))
         if jobs <= 1:
             yield from (self.clean(i) for i in items)
             return
@@ -251,13 +268,17 @@ def _verdict(original: str, spans: Sequence[Span], reject_ratio: float) -> str:
     return "cleaned"
 
 
-def _stats(original: str, cleaned: str, spans: Sequence[Span], dropped: Sequence[Span]) -> dict[str, Any]:
+def _stats(original: str, cleaned: str, spans: Sequence[Span], dropped: Sequence[Span],
+           allowed: int = 0) -> dict[str, Any]:
     kinds = Counter(s.kind for s in spans)
-    return {
+    stats = {
         "chars_in": len(original), "chars_out": len(cleaned),
         "findings": {k: kinds[k] for k in KINDS if kinds[k]},
         "edits": sum(1 for s in spans if s.edits), "overlaps_dropped": len(dropped),
     }
+    if allowed:  # findings an allow-list entry dropped (see cleaner.allow)
+        stats["allowed"] = allowed
+    return stats
 
 
 @functools.cache
@@ -268,7 +289,8 @@ def _default() -> Pipeline:
 def _rebuild(dirs: tuple[str, ...], bundled: bool, options: Options) -> Pipeline:
     if not dirs and bundled and options == Options():
         return _default()
-    return Pipeline(load_rules(dirs, bundled=bundled), options, _origin=(dirs, bundled))
+    return Pipeline(load_rules(dirs, bundled=bundled), options, _origin=(dirs, bundled),
+                    allow=load_allow(dirs, bundled=bundled))
 
 
 _WORKER: Pipeline | None = None

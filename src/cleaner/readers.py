@@ -9,17 +9,18 @@ UTF-8, then charset-normalizer's detection; the encoding used is in ``metadata["
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .document import Document
-from .errors import InputError
+from .errors import InputError, UsageError
 from .html import charset
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -36,6 +37,20 @@ class ReadOptions:
     # markup: 1.8 GB, 54 s); real article pages are under 2 MB, so bigger ones are reported
     max_html_bytes: int = 8 * 1024 * 1024
     max_doc_bytes: int = 64 * 1024 * 1024  # per file after decompression (and per JSONL line)
+    # the inputs' encoding (a codec name: gbk, cp1252, shift_jis) when it is not UTF-8 and a file's
+    # own bytes do not tell (a BOM, an HTML page's <meta charset>); None: UTF-8, or detected per file
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                name = codecs.lookup(self.encoding).name
+            except LookupError:
+                raise UsageError("C302", f"--encoding {self.encoding!r} is not an encoding Python knows "
+                                         "(gbk, cp1252, shift_jis, latin-1...)") from None
+            if "\n{}".encode(name, "replace") != b"\n{}":  # JSONL is split into lines as bytes
+                raise UsageError("C302", f"--encoding {self.encoding!r} does not write ASCII as ASCII; "
+                                         "convert the files to UTF-8 first (iconv -f ... -t utf-8)")
 
 
 def input_format(path: Path) -> str | None:
@@ -94,12 +109,15 @@ def _gunzip(f: Any, rel: str, limit: int) -> bytes:
     return bytes(out)
 
 
-def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]:
-    """``(text, encoding)``: BOM, the declared charset (HTML only), UTF-8, then detection.
+def decode_text(data: bytes, rel: str, *, html: bool = False, encoding: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)``: BOM, the declared charset (HTML only), UTF-8, then detection; or BOM,
+    then the declared charset, then ``encoding`` when the user named one.
 
     Text with NUL bytes and no BOM, or that no encoding fits, is an error (binary data)."""
     if b"\x00" in data[:8192] and not charset.from_bom(data):
         raise InputError(rel, "C102", "NUL bytes")
+    if encoding is not None and not charset.from_bom(data) and not (html and charset.declared(data)):
+        return decode_as(data, rel, encoding), codecs.lookup(encoding).name
     decoded = charset.decode(data, html=html)
     if decoded is None:
         if _looks_binary(data):
@@ -111,6 +129,16 @@ def decode_text(data: bytes, rel: str, *, html: bool = False) -> tuple[str, str]
         raise InputError(rel, "C101")
     text, encoding, _how = decoded
     return text, encoding
+
+
+def decode_as(data: bytes, rel: str, encoding: str, line: int = 0) -> str:
+    """``data`` decoded with the user's ``encoding``; an error names the line that does not fit
+    (``line``: the number of the first line in ``data``, for a JSONL line read alone)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        at = line or data[: e.start].count(b"\n") + 1
+        raise InputError(rel, "C118", encoding, line=at) from None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -129,7 +157,7 @@ def _check_not_blank(text: str, rel: str, line: int | None = None) -> None:
 def read_txt(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
-        text, encoding = decode_text(data, rel)
+        text, encoding = decode_text(data, rel, encoding=opts.encoding)
         _check_not_blank(text, rel)
     except InputError as e:
         yield e
@@ -169,7 +197,7 @@ def read_html(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None)
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
         if len(data) > opts.max_html_bytes:
             raise InputError(rel, "C116", str(opts.max_html_bytes))
-        page, encoding = decode_text(data, rel, html=True)
+        page, encoding = decode_text(data, rel, html=True, encoding=opts.encoding)
         _check_not_blank(page, rel)
         yield html_document(page, id=rel, source=rel, metadata={"encoding": encoding},
                             limit=opts.max_html_bytes)
@@ -180,7 +208,7 @@ def read_html(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None)
 def read_jsonl(path: Path, rel: str, opts: ReadOptions, raw: bytes | None = None) -> Iterator[Document | InputError]:
     try:
         data = read_bytes(path, rel, opts.max_doc_bytes, raw)
-        text, _ = decode_text(data, rel)
+        text, _ = decode_text(data, rel, encoding=opts.encoding)
     except InputError as e:
         yield e
         return
@@ -206,6 +234,24 @@ def parse_jsonl_lines(
             yield e
 
 
+def jsonl_line_documents(lines: Iterable[bytes], rel: str, opts: ReadOptions,
+                         start: int = 1) -> Iterator[Document | InputError]:
+    """Raw JSONL lines (bytes, numbered from ``start``) → Documents or errors, one line at a time:
+    a UTF-8 BOM before line 1 is dropped, each line is decoded as UTF-8 or as ``opts.encoding``."""
+    for n, line in enumerate(lines, start):
+        if n == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        try:
+            text = decode_as(line, rel, opts.encoding, n) if opts.encoding else line.decode("utf-8")
+            yield from parse_jsonl_lines([text], rel, opts, start=n)
+        except InputError as e:
+            yield e
+        except UnicodeDecodeError:
+            yield InputError(rel, "C101", line=n)
+        except RecursionError:
+            yield InputError(rel, "C105", "nested too deeply", line=n)
+
+
 def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Document:
     """One JSONL record: raw HTML in ``html_field`` when it holds a string, else ``text_field``.
 
@@ -222,6 +268,10 @@ def record_to_document(rec: Any, rel: str, line: int, opts: ReadOptions) -> Docu
         _check_not_blank(page, rel, line)
         return html_document(page, id=doc_id, source=rel, metadata=meta, line=line, limit=opts.max_html_bytes)
     text = rec.get(opts.text_field)
+    if opts.text_field not in rec and not isinstance(page, str):
+        wanted = repr(opts.text_field) + (f" (or {opts.html_field!r})" if opts.html_field else "")
+        names = ", ".join(repr(k) for k in list(rec)[:12]) + (", ..." if len(rec) > 12 else "")
+        raise InputError(rel, "C117", f"{wanted}; its fields are {names or 'none'}", line=line)
     if not isinstance(text, str):
         fields = repr(opts.text_field) + (f" (or {opts.html_field!r})" if opts.html_field else "")
         raise InputError(rel, "C106", fields, line=line)

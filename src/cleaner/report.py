@@ -15,28 +15,43 @@ type="application/json">`` block with ``<``, ``>`` and ``&`` written as ``\\u003
 page's script only ever sets ``textContent``. For big runs each rule keeps a deterministic sample
 of :data:`SAMPLE_PER_RULE` findings (the smallest hashes of ``source, id, start``: the same
 sample whatever ``--jobs`` or the order of a resumed run), and the list is paginated.
+
+Documents travel too, for the page's per-document view: those of the sampled findings, and per
+verdict a sample of :data:`DOCS_PER_VERDICT` (the smallest hashes of ``source, id``), clean ones
+included. A worker's tally keeps its documents' records by reference and sends only their place
+among the unit's lines (:meth:`Tally.merge` parses the few it keeps from those lines), so the
+records do not cross the pipe twice. The page itself is :mod:`cleaner.report_page`.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import heapq
-import html
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .writers import atomic_write_json, atomic_write_text, dumps, refuse_links
+from .writers import atomic_write_json, atomic_write_text, refuse_links
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 SAMPLE_PER_RULE = 200
+DOCS_PER_VERDICT = 100  # documents of each verdict the page lists (a deterministic sample)
 CONTEXT = 80  # characters of cleaned text shown on each side of a finding
 MAX_ERRORS_SHOWN = 1000
+
+
+def mb_per_s(text_bytes: int, seconds: float) -> float:
+    """The run's throughput as the summary and the progress bar both show it: MB (10^6 bytes) of
+    document text (UTF-8) per second, three significant digits."""
+    rate = text_bytes / 1e6 / max(seconds, 1e-9)
+    return float(f"{rate:.3g}")
 
 
 def error_text(e: dict[str, Any]) -> str:
@@ -63,6 +78,11 @@ class Tally:
     error_codes: Counter[str] = field(default_factory=Counter)
     error_sample: list[dict[str, Any]] = field(default_factory=list)
     samples: dict[str, list[tuple[int, int, dict[str, Any]]]] = field(default_factory=dict)
+    doc_samples: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # per verdict
+    # the documents the samples point at, by doc_key: (their place in the run, their record), or,
+    # in a tally that crossed from a worker, the place of their line among the unit's records (from 1)
+    docs: dict[str, tuple[int, dict[str, Any]] | int] = field(default_factory=dict)
+    refs: Counter[str] = field(default_factory=Counter)  # sample entries pointing at each document
 
     def add(self, rec: dict[str, Any]) -> None:
         self.documents += 1
@@ -71,38 +91,69 @@ class Tally:
         stats = rec.get("stats") or {}
         self.chars_in += int(stats.get("chars_in", 0))
         self.chars_out += int(stats.get("chars_out", 0))
-        for finding in findings(rec):
+        key = doc_key(rec)
+        for finding in findings(rec, key):
             rule = finding["rule"]
             self.kinds[finding["kind"]] += 1
             self.rules[rule] += 1
             self.rule_kind.setdefault(rule, finding["kind"])
             self.rule_actions.setdefault(rule, Counter())[finding["action"]] += 1
             self._sample(rule, finding)
+        self._keep_doc(rec.get("verdict", "?"), (-_hash(key), self.documents, key))
+        if self.refs[key] and key not in self.docs:
+            self.docs[key] = (self.documents, rec)  # the record itself: made into the page's form if it stays
 
     def _sample(self, rule: str, finding: dict[str, Any]) -> None:
-        key = f"{finding['source']}\0{finding['id']}\0{finding['start']}".encode("utf-8", "surrogatepass")
-        h = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
+        h = _hash(f"{finding['source']}\0{finding['id']}\0{finding['start']}")
         self._keep(rule, (-h, self.documents, finding))  # max-heap on the hash: keep the smallest hashes
 
-    def _keep(self, rule: str, item: tuple[int, int, dict[str, Any]]) -> None:
-        heap = self.samples.setdefault(rule, [])
-        if len(heap) < SAMPLE_PER_RULE:
-            heapq.heappush(heap, item)
-        elif item[0] > heap[0][0]:
-            heapq.heapreplace(heap, item)
+    def _keep(self, rule: str, item: tuple[int, int, dict[str, Any]]) -> bool:
+        """Push ``item`` into the rule's sample; False when it did not make it."""
+        gone = _push(self.samples.setdefault(rule, []), item, SAMPLE_PER_RULE)
+        if gone is item:
+            return False
+        self.refs[item[2]["doc"]] += 1
+        if gone is not None:
+            self._unref(gone[2]["doc"])
+        return True
+
+    def _keep_doc(self, verdict: str, item: tuple[int, int, str]) -> bool:
+        gone = _push(self.doc_samples.setdefault(verdict, []), item, DOCS_PER_VERDICT)
+        if gone is item:
+            return False
+        self.refs[item[2]] += 1
+        if gone is not None:
+            self._unref(gone[2])
+        return True
+
+    def _unref(self, key: str) -> None:
+        self.refs[key] -= 1
+        if self.refs[key] <= 0:
+            del self.refs[key]
+            self.docs.pop(key, None)
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         """Pickle only the fields that hold something, as plain values: a worker sends one tally per
         unit, mostly one document with no findings, and the dataclass's default pickling sent seven
-        ``Counter``s, each rebuilt by the main process (10 → 7 µs a unit, dumps and loads)."""
-        return _restore_tally, ({name: _plain(value) for name, value in vars(self).items() if value},)
+        ``Counter``s, each rebuilt by the main process (10 → 7 µs a unit, dumps and loads). The
+        documents go as the place of their record among the unit's lines, which travel anyway."""
+        fields = {name: _plain(value) for name, value in vars(self).items() if value}
+        if self.docs:
+            fields["docs"] = {k: v if isinstance(v, int) else v[0] for k, v in self.docs.items()}
+        return _restore_tally, (fields,)
 
-    def merge(self, other: Tally) -> None:
+    def merge(self, other: Tally, lines: Sequence[bytes | str] = ()) -> None:
         """Add a tally of the records that come after this one's (a unit's, made by the worker
-        that cleaned it): the same counts and samples as adding those records here."""
+        that cleaned it): the same counts and samples as adding those records here. ``lines``:
+        the unit's records, where a tally that crossed from a worker finds its documents."""
         for rule, heap in other.samples.items():
             for neg_h, doc, finding in heap:
-                self._keep(rule, (neg_h, self.documents + doc, finding))
+                if self._keep(rule, (neg_h, self.documents + doc, finding)):
+                    self._take_doc(finding["doc"], other, lines)
+        for verdict, dheap in other.doc_samples.items():
+            for neg_h, doc, key in dheap:
+                if self._keep_doc(verdict, (neg_h, self.documents + doc, key)):
+                    self._take_doc(key, other, lines)
         self.documents += other.documents
         for mine, theirs in ((self.verdicts, other.verdicts), (self.kinds, other.kinds), (self.rules, other.rules),
                              (self.languages, other.languages), (self.error_codes, other.error_codes)):
@@ -115,6 +166,18 @@ class Tally:
         self.chars_out += other.chars_out
         self.errors += other.errors
         self.error_sample.extend(other.error_sample[: MAX_ERRORS_SHOWN - len(self.error_sample)])
+
+    def _take_doc(self, key: str, other: Tally, lines: Sequence[bytes | str]) -> None:
+        if key in self.docs or key not in self.refs:
+            return
+        mine = other.docs[key]
+        n, rec = (mine, json.loads(lines[mine - 1])) if isinstance(mine, int) else mine  # parsed once kept
+        self.docs[key] = (self.documents + n, rec)
+
+    def sampled_docs(self) -> list[dict[str, Any]]:
+        """The documents the page shows, in input order, as the page takes them."""
+        kept = sorted((d for d in self.docs.values() if isinstance(d, tuple)), key=lambda d: d[0])
+        return [doc_record(rec, n) for n, rec in kept]
 
     def add_lines(self, annotations: Iterable[str], errors: Iterable[str]) -> None:
         """Add journal lines: records of ``annotations.jsonl`` and of ``errors.jsonl``."""
@@ -154,6 +217,46 @@ class Tally:
         return [f for _doc, f in items]
 
 
+def _push(heap: list[Any], item: Any, size: int) -> Any:
+    """Keep the ``size`` largest items (by their first field): push ``item``; return what left
+    the heap (``item`` itself when it did not make it, None when nothing left)."""
+    if len(heap) < size:
+        heapq.heappush(heap, item)
+        return None
+    if item[0] > heap[0][0]:
+        return heapq.heapreplace(heap, item)
+    return item
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def doc_key(rec: dict[str, Any]) -> str:
+    """What tells a document apart in a run: its source, id and (JSONL) line."""
+    meta = rec.get("metadata") or {}
+    return f"{rec.get('source', '')}\0{rec.get('id', '')}\0{meta.get('line', '') if isinstance(meta, dict) else ''}"
+
+
+def doc_record(rec: dict[str, Any], n: int = 0) -> dict[str, Any]:
+    """What the page needs of a document's record: who it is, its cleaned text and annotations.
+    ``n`` (set when it is kept) orders the documents as the input did."""
+    meta = rec.get("metadata") or {}
+    meta = meta if isinstance(meta, dict) else {}
+    return {
+        "n": n, "key": doc_key(rec), "source": rec.get("source", ""), "id": rec.get("id", ""),
+        "verdict": rec.get("verdict", ""),
+        "lang": rec.get("lang", ""), "format": rec.get("format", ""), "title": _text_field(meta, "title"),
+        "url": _text_field(meta, "url"), "text": rec.get("text") or "", "annotations": rec.get("annotations") or [],
+        "chars_in": int((rec.get("stats") or {}).get("chars_in", 0)),
+    }
+
+
+def _text_field(meta: dict[str, Any], name: str) -> str:
+    value = meta.get(name)
+    return value if isinstance(value, str) else ""
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Counter):
         return dict(value)
@@ -175,26 +278,38 @@ def _restore_tally(fields: dict[str, Any]) -> Tally:
     return t
 
 
-def findings(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def findings(rec: dict[str, Any], key: str | None = None) -> Iterator[dict[str, Any]]:
     """Each annotation of a record with the context a reviewer needs: the cleaned text around
-    where it was (earlier edits already applied), what was done, and the replacement."""
+    where it was (earlier edits already applied), what was done, and the replacement; ``key``:
+    the record's :func:`doc_key`, when the caller has it."""
     text = rec.get("text") or ""
     shift = 0  # cleaned position minus original position, from the edits before this one
+    meta = rec.get("metadata") or {}
+    meta = meta if isinstance(meta, dict) else {}
+    key = doc_key(rec) if key is None else key
     for a in rec.get("annotations") or ():
         edits = a.get("action") in ("remove", "replace")
         at = a.get("edit_start", a["start"]) + shift
         new = (a.get("replacement") or "") if edits else a.get("text", "")
         after = at + len(new)
+        raw = a.get("text", "")
+        shown = visible(raw)
         yield {
             "source": rec.get("source", ""),
             "id": rec.get("id", ""),
+            "doc": key,
+            "title": _text_field(meta, "title"),
+            "url": _text_field(meta, "url"),
             "verdict": rec.get("verdict", ""),
+            "lang": rec.get("lang", ""),
             "kind": a["kind"],
             "rule": a["rule"],
             "action": a["action"],
             "score": a.get("score"),
             "start": a["start"],
-            "text": visible(a.get("text", "")),
+            "end": a["end"],
+            "text": shown,
+            **({"raw": raw} if shown != raw else {}),
             "replacement": visible(a.get("replacement") or "") if a.get("replacement") else a.get("replacement"),
             "suggestions": list(a.get("suggestions") or ())[:5],
             "message": a.get("message", ""),
@@ -235,23 +350,41 @@ def tally(out: Path) -> Tally:
     return t
 
 
-def build_report(out: Path, timings: dict[str, Any] | None = None, counted: Tally | None = None) -> dict[str, Any]:
+def build_report(out: Path, timings: dict[str, Any] | None = None, counted: Tally | None = None,
+                 rules: Sequence[Rule] | None = None) -> dict[str, Any]:
     """Write ``summary.json`` and ``report.html`` for the run in ``out``; return the summary.
 
-    Without ``timings`` (``cleaner report OUT``) the last run's timings are kept from summary.json.
-    ``counted``: the tally of everything in ``out``, kept by the run as it went (the batch does,
-    so the end of a big run does not read its journals again); without it the journals are read."""
+    Without ``timings`` and ``rules`` (``cleaner report OUT``) the last run's timings and rules
+    (ids, kinds, actions, descriptions) are kept from summary.json. ``counted``: the tally of
+    everything in ``out``, kept by the run as it went (the batch does, so the end of a big run does
+    not read its journals again); without it the journals are read."""
+    from .report_page import render_html
+
     if not (out / "annotations.jsonl").exists():
         raise UsageError("C301", f"{out} holds no annotations.jsonl; run `cleaner run INPUT -o {out}` first")
     refuse_links(out)  # nothing read or written through a link planted in OUT (C305)
-    if timings is None:
-        old = out / "summary.json"
-        timings = json.loads(old.read_text(encoding="utf-8")).get("timings", {}) if old.exists() else {}
+    old_path = out / "summary.json"
+    old = json.loads(old_path.read_text(encoding="utf-8")) if old_path.exists() and None in (timings, rules) else {}
     t = counted if counted is not None else tally(out)
-    summary = t.summary(timings)
+    summary = t.summary(timings if timings is not None else old.get("timings", {}))
+    summary["rule_info"] = rule_info(rules) if rules is not None else old.get("rule_info") or _bundled_info(t)
     atomic_write_json(out / "summary.json", summary)
-    atomic_write_text(out / "report.html", render_html(summary, t.sampled(), t.error_sample, str(out)))
+    page = render_html(summary, t.sampled(), t.sampled_docs(), t.error_sample, out)
+    atomic_write_text(out / "report.html", page)
     return summary
+
+
+def rule_info(rules: Iterable[Rule]) -> dict[str, dict[str, Any]]:
+    """What the report says of each rule of a run: kind, action, version, description."""
+    return {r.id: {"kind": r.kind, "action": r.action, "version": r.version,
+                   "description": " ".join(r.description.split())} for r in sorted(rules, key=lambda r: r.id)}
+
+
+def _bundled_info(t: Tally) -> dict[str, dict[str, Any]]:
+    """For a run made before summaries listed their rules: the bundled rules it found with."""
+    from .rules import load_rules
+
+    return rule_info(r for r in load_rules() if r.id in t.rules)
 
 
 # -- the summary table (terminal) ------------------------------------------------------------------
@@ -292,252 +425,3 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
         lines.append(f"  errors: {out}/errors.jsonl")
     lines.append(f"  review: {out}/report.html")
     return "\n".join(lines)
-
-
-# -- the review page -------------------------------------------------------------------------------
-def _json_for_script(obj: Any) -> str:
-    """JSON that cannot end its <script> block or open a comment: <, > and & as \\u escapes."""
-    text = dumps(obj)  # line breaks U+2028/U+2029 and lone surrogates already escaped
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _table(title: str, counts: dict[str, Any], key: str | None = None) -> str:
-    e = html.escape
-    rows = []
-    for k, v in counts.items():
-        label = f'<a href="#{key}={e(_hash_value(k))}">{e(k)}</a>' if key else e(k)
-        rows.append(f'<tr><td>{label}</td><td class="n">{e(str(v))}</td></tr>')
-    return f"<table><caption>{e(title)}</caption>{''.join(rows) or '<tr><td>none</td></tr>'}</table>"
-
-
-def _hash_value(v: str) -> str:
-    from urllib.parse import quote
-
-    return quote(v, safe="")
-
-
-def _rules_table(s: dict[str, Any], kinds: dict[str, str]) -> str:
-    e = html.escape
-    rows = []
-    for rule, n in sorted(s["rules"].items(), key=lambda kv: (-kv[1], kv[0])):
-        acts = ", ".join(f"{a} {c}" for a, c in s["rule_actions"].get(rule, {}).items())
-        rows.append(
-            f'<tr><td><a href="#rule={e(_hash_value(rule))}">{e(rule)}</a></td>'
-            f'<td>{e(kinds.get(rule, ""))}</td><td class="n">{n}</td><td>{e(acts)}</td></tr>'
-        )
-    head = "<tr><th>rule</th><th>kind</th><th>findings</th><th>actions</th></tr>"
-    return f'<table class="wide"><caption>findings per rule</caption>{head}{"".join(rows)}</table>'
-
-
-def _errors_table(errors: list[dict[str, Any]], total: int) -> str:
-    if not errors:
-        return "<p>No input errors.</p>"
-    e = html.escape
-    rows = "".join(
-        f"<tr><td>{e(str(x.get('source', '')))}</td><td>{e(str(x.get('line') or ''))}</td>"
-        f"<td>{e(str(x.get('reason', '')))}</td></tr>"
-        for x in errors
-    )
-    more = f"<p>Showing {len(errors)} of {total}; all are in errors.jsonl.</p>" if total > len(errors) else ""
-    return f'<table class="wide"><tr><th>input</th><th>line</th><th>reason</th></tr>{rows}</table>{more}'
-
-
-def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], errors: list[dict[str, Any]], title: str) -> str:
-    """The review page as one string (see the module docstring for the escaping rules)."""
-    e = html.escape
-    kinds = {f["rule"]: f["kind"] for f in sampled}
-    data = {"findings": sampled, "total": s["rules"], "sample": SAMPLE_PER_RULE}
-    script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
-    csp = (
-        f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; "
-        "img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
-    )
-    counts = "".join(
-        [
-            _table("documents by verdict", s["verdicts"], "verdict"),
-            _table("findings by kind", s["kinds"], "kind"),
-            _table("languages", s["languages"]),
-        ]
-    )
-    t = s.get("timings") or {}
-    return _PAGE.format(
-        csp=e(csp),
-        title=e(title),
-        style=_STYLE,
-        script=_SCRIPT,
-        data=_json_for_script(data),
-        headline=e(
-            f"{s['documents']} documents, {sum(s['rules'].values())} findings, {s['errors']} input "
-            f"errors" + (f"; last run {t['seconds']} s" if t.get("seconds") is not None else "")
-        ),
-        counts=counts,
-        rules=_rules_table(s, kinds),
-        errors=_errors_table(errors, s["errors"]),
-        sample=SAMPLE_PER_RULE,
-    )
-
-
-_STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:0 2em 3em;color:#222;background:#fafafa}
-h1{font-size:1.5em;margin:.8em 0 .2em}h2{font-size:1.15em;margin:1.4em 0 .4em}
-.counts{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}
-table{border-collapse:collapse;background:#fff}caption{text-align:left;font-weight:600;padding:.3em 0}
-td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}td.n{text-align:right}
-table.wide{width:100%}
-#filters{position:sticky;top:0;background:#fafafa;padding:.6em 0;border-bottom:1px solid #ddd}
-#filters label{margin-right:1em}
-.f{background:#fff;border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.5em .8em}
-.f .meta{color:#555;font-size:.9em}.f .ctx{font-family:ui-monospace,monospace;white-space:pre-wrap;
-word-break:break-word;margin:.3em 0}.hit{background:#fdd;text-decoration:line-through}
-.hit.flag{background:#ffe9a8;text-decoration:none}.hit.replace{background:#fdd}
-.new{background:#cfc}
-.tag{display:inline-block;border-radius:3px;padding:0 .4em;margin-right:.4em;background:#eee}
-.k-spam{background:#f8c9c9}.k-artifact{background:#d9ccf5}.k-encoding{background:#cde4f7}
-.k-hidden{background:#f5d9b8}.k-typo{background:#f7f0b8}#pager button{margin:0 .3em}
-"""
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("data").textContent);
-  var PAGE = 50;
-  var all = data.findings;
-  function el(tag, cls, text) {
-    var n = document.createElement(tag);
-    if (cls) { n.className = cls; }
-    if (text !== undefined && text !== null) { n.textContent = String(text); }
-    return n;
-  }
-  function state() {
-    var s = {kind: "", rule: "", verdict: "", q: "", page: 1};
-    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
-      var i = kv.indexOf("=");
-      if (i > 0) { s[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1)); }
-    });
-    s.page = Math.max(1, parseInt(s.page, 10) || 1);
-    return s;
-  }
-  function setState(s) {
-    var parts = [];
-    ["kind", "rule", "verdict", "q"].forEach(function (k) {
-      if (s[k]) { parts.push(k + "=" + encodeURIComponent(s[k])); }
-    });
-    if (s.page > 1) { parts.push("page=" + s.page); }
-    location.hash = parts.join("&");
-  }
-  function options(select, values, current) {
-    select.textContent = "";
-    select.appendChild(el("option", null, "all")).value = "";
-    values.forEach(function (v) {
-      var o = select.appendChild(el("option", null, v));
-      o.value = v;
-      if (v === current) { o.setAttribute("selected", ""); }
-    });
-  }
-  function uniq(key) {
-    var seen = {};
-    all.forEach(function (f) { seen[f[key]] = true; });
-    return Object.keys(seen).sort();
-  }
-  function matches(f, s) {
-    if (s.kind && f.kind !== s.kind) { return false; }
-    if (s.rule && f.rule !== s.rule) { return false; }
-    if (s.verdict && f.verdict !== s.verdict) { return false; }
-    if (s.q) {
-      var q = s.q.toLowerCase();
-      return (f.text + " " + f.source + " " + f.message).toLowerCase().indexOf(q) >= 0;
-    }
-    return true;
-  }
-  function what(f) {
-    if (f.action === "remove") { return "removed"; }
-    if (f.action === "replace") { return "replaced"; }
-    return "flagged";
-  }
-  function card(f) {
-    var c = el("div", "f");
-    var meta = c.appendChild(el("div", "meta"));
-    meta.appendChild(el("span", "tag k-" + f.kind, f.kind));
-    meta.appendChild(el("b", null, f.rule));
-    meta.appendChild(document.createTextNode("  " + what(f) + " \\u00b7 score " + f.score +
-      " \\u00b7 " + f.source + (f.id !== f.source ? " #" + f.id : "") + " \\u00b7 verdict " + f.verdict));
-    var ctx = c.appendChild(el("div", "ctx"));
-    ctx.appendChild(document.createTextNode((f.before.length >= 80 ? "\\u2026" : "") + f.before));
-    ctx.appendChild(el("span", "hit " + f.action, f.text));
-    if (f.action === "replace") { ctx.appendChild(el("span", "new", f.replacement)); }
-    ctx.appendChild(document.createTextNode(f.after + (f.after.length >= 80 ? "\\u2026" : "")));
-    var msg = f.message;
-    if (f.suggestions && f.suggestions.length) { msg += "  (suggestions: " + f.suggestions.join(", ") + ")"; }
-    c.appendChild(el("div", "meta", msg));
-    return c;
-  }
-  function render() {
-    var s = state();
-    options(document.getElementById("kind"), uniq("kind"), s.kind);
-    options(document.getElementById("rule"), uniq("rule"), s.rule);
-    options(document.getElementById("verdict"), uniq("verdict"), s.verdict);
-    document.getElementById("q").value = s.q;
-    var shown = all.filter(function (f) { return matches(f, s); });
-    var pages = Math.max(1, Math.ceil(shown.length / PAGE));
-    var page = Math.min(s.page, pages);
-    var list = document.getElementById("list");
-    list.textContent = "";
-    shown.slice((page - 1) * PAGE, page * PAGE).forEach(function (f) { list.appendChild(card(f)); });
-    var total = s.rule ? (data.total[s.rule] || 0) : null;
-    var note = shown.length + " findings shown" + (total !== null && total > shown.length ?
-      " (a sample of " + total + "; at most " + data.sample + " per rule are kept)" : "");
-    document.getElementById("status").textContent = note + " \\u00b7 page " + page + " of " + pages;
-    var pager = document.getElementById("pager");
-    pager.textContent = "";
-    [["\\u2190 previous", page - 1], ["next \\u2192", page + 1]].forEach(function (b) {
-      var btn = pager.appendChild(el("button", null, b[0]));
-      btn.disabled = b[1] < 1 || b[1] > pages;
-      btn.addEventListener("click", function () { s.page = b[1]; setState(s); });
-    });
-    document.documentElement.setAttribute("data-rendered", String(list.childNodes.length));
-  }
-  ["kind", "rule", "verdict"].forEach(function (id) {
-    document.getElementById(id).addEventListener("change", function (ev) {
-      var s = state(); s[id] = ev.target.value; s.page = 1; setState(s);
-    });
-  });
-  document.getElementById("q").addEventListener("change", function (ev) {
-    var s = state(); s.q = ev.target.value; s.page = 1; setState(s);
-  });
-  window.addEventListener("hashchange", render);
-  render();
-})();
-"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cleaner review: {title}</title>
-<style>{style}</style></head>
-<body>
-<h1>cleaner review</h1>
-<p>{headline}</p>
-<div class="counts">{counts}</div>
-<h2>Rules</h2>
-{rules}
-<h2>Findings</h2>
-<div id="filters">
-<label>kind <select id="kind"></select></label>
-<label>rule <select id="rule"></select></label>
-<label>verdict <select id="verdict"></select></label>
-<label>text <input id="q" type="search" placeholder="filter by text"></label>
-<span id="status"></span> <span id="pager"></span>
-</div>
-<noscript><p>The findings list needs JavaScript;
-the counts above and annotations.jsonl have everything.</p></noscript>
-<p class="meta">Each finding shows the cleaned text around it: what was removed is struck through, a
-replacement follows in green, flags are yellow. At most {sample} findings per rule are kept (a
-deterministic sample); annotations.jsonl has them all.</p>
-<div id="list"></div>
-<h2>Input errors</h2>
-{errors}
-<script type="application/json" id="data">{data}</script>
-<script>{script}</script>
-</body></html>
-"""

@@ -1,13 +1,19 @@
 """Rule files: ``rules/<kind>/<name>.toml`` → validated :class:`Rule` objects.
 
 One rule per file; the id is the path (``rules/spam/cjk_seo_injection.toml`` →
-``spam.cjk_seo_injection``). Common keys are checked here; ``[params]`` is checked by the
-detector's ``Params`` dataclass. Every error names the file, the line, the bad value and the
-valid choices. Nothing in a rule file is executed.
+``spam.cjk_seo_injection``), and the folder is the rule's ``kind``. Common keys are checked here;
+``[params]`` is checked by the detector's ``Params`` dataclass. Every error names the file, the
+line, the bad value and the valid choices. Nothing in a rule file is executed.
+
+A user's folder can also hold, under the same path as a rule of an earlier folder (the bundled
+rules, or an earlier ``--rules``), a file of ``[[examples]]`` only: they are added to that rule's
+own (say, a false positive found in review, as a negative example), and ``cleaner check-rules``
+runs them. ``allow.toml`` at the top of a folder is not a rule: see :mod:`cleaner.allow`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +40,7 @@ REQUIRED = ("detector", "kind", "description", "message", "action")
 EXAMPLE_KEYS = {"text", "cleaned", "found", "lang", "expect", "note", "format"}
 EXAMPLE_FORMATS = ("txt", "html")  # html: `text` is a page, read as the HTML reader reads it
 MESSAGE_FIELDS = {"match"}
+ALLOW_FILE = "allow.toml"  # at the top of a rule folder: findings reviewers marked wrong (cleaner.allow)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Example:
     expect_fail: bool
     note: str = ""
     format: str = "txt"
+    path: Path | None = None  # the file it was written in (a user's examples for a bundled rule: theirs)
+    number: int = 0  # its place among that file's examples, from 1
 
     @property
     def positive(self) -> bool:
@@ -110,10 +119,6 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def rule_id(root: Path, path: Path) -> str:
-    return ".".join(path.relative_to(root).with_suffix("").parts)
-
-
 def _check_type(path: Path, key: str, value: Any, want: type | tuple[type, ...], hint: str) -> None:
     if isinstance(value, bool) and want is not bool and bool not in (want if isinstance(want, tuple) else ()):
         raise RuleError(path, "C202", f"{key}: {value!r}", line=find_line(path, key), hint=hint)
@@ -150,18 +155,44 @@ def _examples(path: Path, raw: Any) -> tuple[Example, ...]:
         if fmt == "html" and found is None:
             raise RuleError(path, "C203", f"found in examples[{i}] (an html example lists what it finds)")
         out.append(Example(ex["text"], ex.get("cleaned"), tuple(found) if found is not None else None,
-                           ex.get("lang"), expect == "fail", str(ex.get("note", "")), fmt))
+                           ex.get("lang"), expect == "fail", str(ex.get("note", "")), fmt, path, i))
     return tuple(out)
 
 
-def load_rule(root: Path, path: Path) -> Rule:
-    """Read and validate one rule file (common keys only)."""
+@dataclass(frozen=True)
+class Examples:
+    """A file of ``[[examples]]`` only: more examples for the rule of the same id in an earlier folder."""
+
+    id: str
+    path: Path
+    examples: tuple[Example, ...]
+
+
+def _kind_folder(root: Path, path: Path, kind: str | None) -> str:
+    """The rule id of ``path``, checking that the file sits in a folder named after its kind."""
+    parts = path.relative_to(root).with_suffix("").parts
+    if len(parts) < 2:
+        raise RuleError(path, "C209", hint=f"move it to {root / (kind or '<kind>') / path.name}")
+    if kind is not None and parts[0] != kind:
+        raise RuleError(path, "C210", f"{kind!r}, but it sits in the folder {parts[0]!r}",
+                        line=find_line(path, "kind"), hint=f"move it to {root / kind} or correct its kind")
+    return ".".join(parts)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise RuleError(path, "C200", str(e)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise RuleError(path, "C200", f"cannot read: {e}") from None
+
+
+def load_rule(root: Path, path: Path) -> Rule | Examples:
+    """Read and validate one rule file (common keys only), or a file of examples for an earlier rule."""
+    data = read_toml(path)
+    if set(data) == {"examples"}:
+        return Examples(_kind_folder(root, path, None), path, _examples(path, data["examples"]))
     for key in data:
         if key not in COMMON_KEYS:
             raise RuleError(path, "C201", repr(key), line=find_line(path, key),
@@ -193,7 +224,7 @@ def load_rule(root: Path, path: Path) -> Rule:
             raise RuleError(path, "C202", f"message placeholder {{{name}}}", line=find_line(path, "message"),
                             hint="allowed: {match}")
     return Rule(
-        id=rule_id(root, path), path=path, detector=data["detector"], kind=data["kind"],
+        id=_kind_folder(root, path, data["kind"]), path=path, detector=data["detector"], kind=data["kind"],
         description=data["description"].strip(), message=message, action=data["action"],
         score=float(score), version=version, enabled=enabled, params=params,
         examples=_examples(path, data.get("examples")),
@@ -207,23 +238,35 @@ def _placeholders(message: str) -> list[str]:
 
 
 def iter_rule_files(root: Path) -> Iterable[Path]:
-    return sorted(p for p in root.rglob("*.toml") if p.is_file())
+    return sorted(p for p in root.rglob("*.toml") if p.is_file() and p != root / ALLOW_FILE)
+
+
+def rule_roots(dirs: Sequence[str | Path] | str | Path | None = None, *, bundled: bool = True) -> list[Path]:
+    """The folders (or single files) rules are read from, in order: the bundled ones first."""
+    if isinstance(dirs, str | Path):
+        dirs = [dirs]
+    return ([bundled_rules_dir()] if bundled else []) + [Path(d) for d in dirs or ()]
 
 
 def load_rules(dirs: Sequence[str | Path] | str | Path | None = None, *, bundled: bool = True) -> list[Rule]:
     """Load the bundled rules, then each folder in ``dirs``; a later rule with the same id replaces
     the earlier one (so a user can override a bundled rule by path)."""
-    if isinstance(dirs, str | Path):
-        dirs = [dirs]
-    roots = ([bundled_rules_dir()] if bundled else []) + [Path(d) for d in dirs or ()]
     by_id: dict[str, Rule] = {}
-    for root in roots:
-        if root.is_file():
-            rules = [load_rule(root.parent, root)]
+    for root in rule_roots(dirs, bundled=bundled):
+        if root.is_file():  # a single rule file: its folder is its kind's
+            loaded = [load_rule(root.parent.parent, root)]
         elif root.is_dir():
-            rules = [load_rule(root, p) for p in iter_rule_files(root)]
+            loaded = [load_rule(root, p) for p in iter_rule_files(root)]
         else:
             raise RuleError(root, "C208")
-        for rule in rules:
-            by_id[rule.id] = rule
+        for item in loaded:
+            if isinstance(item, Rule):
+                by_id[item.id] = item
+            elif item.id in by_id:
+                rule = by_id[item.id]
+                by_id[item.id] = dataclasses.replace(rule, examples=rule.examples + item.examples)
+            else:
+                raise RuleError(item.path, "C211", repr(item.id),
+                                hint="a file of [[examples]] only adds to the rule of the same path in an "
+                                     "earlier folder (the bundled rules or an earlier --rules)")
     return sorted(by_id.values(), key=lambda r: r.id)

@@ -112,14 +112,15 @@ def atomic_write_lines(path: Path, chunks: Iterable[str], fsync: bool = True, ke
     alone: a rerun rewrites only the outputs that changed (a read instead of a create, a rename
     and a freed file; their mtimes stay, so tools downstream see what really changed).
 
-    ``path``'s folder is taken as given (and made when missing); neither the file nor its temp
-    file is opened through a link. For a file below a folder of links unknown, :func:`write_below`."""
+    ``path``'s folder is taken as given (and made when missing), and nothing is written through a
+    link: the temp file is opened with ``O_NOFOLLOW``, and the rename replaces a link at ``path``
+    itself (a user's rule file that is one, say). Below ``OUT``, :func:`write_below`."""
     data = encode_text("".join(chunks))
     with out_failure(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
         try:
-            _write_at(fd, path.name, str(path), data, fsync, keep_same)
+            _write_at(fd, path.name, str(path), data, fsync, keep_same, own=False)
         finally:
             os.close(fd)
 
@@ -128,8 +129,9 @@ def write_below(root: Path | str, name: str, chunks: Iterable[str], fsync: bool 
                 folders: Folders | None = None) -> None:
     """:func:`atomic_write_lines` of ``root/name`` (``name`` made by :func:`safe_name`), the folders
     between reached without following a link (:func:`folder_fd`; missing ones are made), from
-    ``folders`` when given. Names are plain strings here: pathlib's joins and ``relative_to`` cost
-    more than the write of a small file that is already there (a rerun's usual case)."""
+    ``folders`` when given; a link at ``name`` is refused, not replaced (:class:`OutputError`
+    C305). Names are plain strings here: pathlib's joins and ``relative_to`` cost more than the
+    write of a small file that is already there (a rerun's usual case)."""
     data = encode_text("".join(chunks))
     check_name(name)
     rel, _, leaf = name.rpartition("/")
@@ -145,8 +147,10 @@ def write_below(root: Path | str, name: str, chunks: Iterable[str], fsync: bool 
             os.close(fd)
 
 
-def _write_at(folder: int, name: str, where: str, data: bytes, fsync: bool, keep_same: bool) -> None:
-    """The atomic write of ``name`` in the open ``folder`` (``where``: its path, for errors)."""
+def _write_at(folder: int, name: str, where: str, data: bytes, fsync: bool, keep_same: bool, own: bool = True
+              ) -> None:
+    """The atomic write of ``name`` in the open ``folder`` (``where``: its path, for errors);
+    ``own``: the folder is OUT's, where a link at ``name`` is refused rather than replaced."""
     tmp = _temp_name(name)
     if keep_same and _holds(folder, name, where, data):
         if (mode := _lstat(tmp, folder)) and stat.S_ISLNK(mode):
@@ -154,7 +158,7 @@ def _write_at(folder: int, name: str, where: str, data: bytes, fsync: bool, keep
         if mode:
             os.unlink(tmp, dir_fd=folder)  # left by a writer killed before its rename
         return
-    if not keep_same and stat.S_ISLNK(_lstat(name, folder)):  # the rename would replace the link
+    if own and not keep_same and stat.S_ISLNK(_lstat(name, folder)):  # the rename would replace the link
         raise _link(where)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o644, dir_fd=folder)
