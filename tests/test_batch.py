@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from batchkit import INVISIBLE, article, lines, outputs, write_corpus
+from batchkit import INVISIBLE, article, lines, outputs, rebuilt_report, write_corpus
 from cleaner.batch import RunOptions, clean_target, run
 from cleaner.errors import OutputError, UsageError
 from cleaner.pipeline import Options
@@ -273,31 +273,19 @@ def test_a_worker_reads_each_input_file_once_for_digest_and_text(tmp_path: Path,
     assert {n: opened[n] for n in names} == dict.fromkeys(names, 2)  # the worker's read, then file_digest's
 
 
-def _rebuilt(out: Path) -> tuple[dict, bytes]:
-    """summary.json (without timings) and report.html as `cleaner report OUT` rebuilds them from
-    the journals, after the run's own copies were read."""
-    from cleaner.report import build_report
-
-    kept = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
-    build_report(out)
-    rebuilt = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
-    assert rebuilt == kept  # the run's report, counted as it went, equals one read from the journals
-    return kept
-
-
 def test_batch_report_counted_during_the_run_equals_the_one_rebuilt_from_the_journals(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", files=12, records=300)
     (src / "broken.jsonl").write_text('{"text": "fine text here, yes"}\nnot json\n{"id": 3}\n', encoding="utf-8")
     out = tmp_path / "out"
     _run(src, out, jobs=2)
-    summary, _ = _rebuilt(out)
+    summary, _ = rebuilt_report(out)
     assert summary["documents"] == 12 + 300 + 1 and summary["errors"] == 2 and summary["rules"]
     # resumed: the units of the first run are counted from the journals, the new ones as they finish
     (src / "blog" / "a002.txt").write_text(article(77), encoding="utf-8")
     (src / "blog" / "a001b.txt").write_text(article(78), encoding="utf-8")
     resumed = _run(src, out, jobs=2)
     assert resumed.skipped > 0 and resumed.docs == 2  # type: ignore[attr-defined]
-    summary, _ = _rebuilt(out)
+    summary, _ = rebuilt_report(out)
     assert summary["documents"] == 12 + 1 + 300 + 1 and summary["errors"] == 2
 
 

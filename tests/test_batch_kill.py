@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from batchkit import article, lines, outputs
+from batchkit import article, lines, outputs, rebuilt_report
 from cleaner import cli, registry
 from cleaner.detectors.base import Detector
 
@@ -217,14 +217,16 @@ def _deadly_rule(folder: Path, marker: str, once: Path | None = None) -> Path:
     return folder
 
 
-def _deadly_corpus(root: Path) -> Path:
-    """Text files and a JSONL file, one document of each holding the marker."""
+def _deadly_corpus(root: Path, where: tuple[str, ...] = ("txt", "jsonl")) -> Path:
+    """Text files and a JSONL file, one document of each kind in ``where`` holding the marker."""
     (root / "docs").mkdir(parents=True)
     for i in range(40):
-        (root / "docs" / f"d{i:03d}.txt").write_text(article(i) + (MARKER if i == 21 else ""), encoding="utf-8")
+        deadly = i == 21 and "txt" in where
+        (root / "docs" / f"d{i:03d}.txt").write_text(article(i) + (MARKER if deadly else ""), encoding="utf-8")
     with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
         for i in range(30):
-            f.write(json.dumps({"id": f"r{i}", "text": article(100 + i, 2) + (MARKER if i == 12 else "")}) + "\n")
+            deadly = i == 12 and "jsonl" in where
+            f.write(json.dumps({"id": f"r{i}", "text": article(100 + i, 2) + (MARKER if deadly else "")}) + "\n")
     return root
 
 
@@ -257,6 +259,7 @@ def test_a_document_that_kills_its_worker_every_time_is_reported_and_the_rest_is
         want[name] = b"".join(kept)
     want["errors.jsonl"] = (out / "errors.jsonl").read_bytes()  # checked above
     assert outputs(out) == want
+    rebuilt_report(out)  # the report counted the retried units as the journals hold them
     summary = json.loads((out / "summary.json").read_text())
     assert summary["timings"]["worker_deaths"] >= 3  # a pool (or two) broke, then each died again alone
     # a rerun skips what was reported: no worker dies again, nothing changes
@@ -267,14 +270,20 @@ def test_a_document_that_kills_its_worker_every_time_is_reported_and_the_rest_is
     assert outputs(out) == before and summary["errors"] == 2
 
 
+@pytest.mark.parametrize("where", ["txt", "jsonl"])
 def test_a_document_whose_worker_died_once_is_retried_and_nothing_shows(
-    deadly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    deadly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
 ) -> None:
-    src = _deadly_corpus(tmp_path / "in")
+    """A text file, or a record of a JSONL chunk (then redone line by line), that killed its worker
+    once: the output and the report are those of a run where nothing died."""
+    src = _deadly_corpus(tmp_path / "in", (where,))
     once = tmp_path / "died-once"
     assert _cli_run(src, tmp_path / "out", _deadly_rule(deadly / "once", MARKER, once)) == 0
     assert once.exists()  # it did die
     assert capsys.readouterr().err == ""
     assert _cli_run(src, tmp_path / "calm", _deadly_rule(deadly / "calm", "never in any text")) == 0
     assert outputs(tmp_path / "out") == outputs(tmp_path / "calm")  # byte-identical, in input order
-    assert json.loads((tmp_path / "out" / "summary.json").read_text())["timings"]["worker_deaths"] == 1
+    summary, _ = rebuilt_report(tmp_path / "out")
+    assert summary["timings"]["worker_deaths"] == 1
+    calm, _ = rebuilt_report(tmp_path / "calm")
+    assert {**summary, "timings": None} == {**calm, "timings": None}

@@ -344,7 +344,7 @@ def _joined(unit: Unit, outs: list[Output]) -> Output:
         whole.clean += out.clean
         whole.docs += out.docs
         whole.nbytes += out.nbytes
-        whole.tally.merge(out.tally)
+        whole.tally.merge(out.tally, out.records)
         whole.fatal = whole.fatal or out.fatal
         whole.rss_kb, whole.pid, whole.cpu_s = max(whole.rss_kb, out.rss_kb), out.pid or whole.pid, out.cpu_s
     return whole
