@@ -65,3 +65,25 @@ def test_english_lexicon_indexes():
     assert "stage" in lex.anagrams(anagram_key("tseag"))
     assert lex.bigram("in", "the") > lex.bigram("the", "in") >= 0
     assert lex.freq("the") > 7 > lex.freq("fintech") > 1
+
+
+def test_another_languages_vocabulary_answers_from_its_hash_tiers():
+    """The typo rule asks whether a word is another language's (``en masse``) without loading that
+    language's word list: the hash tiers give the same frequencies as the full lexicon."""
+    vocab = dictionary.vocabulary("fr")
+    full = dictionary._load("fr")  # a fresh Lexicon of the same cached data
+    assert vocab is not None
+    if "fr" not in dictionary._LOADED:  # no French document yet in this process: the hash tiers alone
+        assert isinstance(vocab, dictionary.Vocabulary)
+    for word in ("masse", "maison", "aujourd'hui", "zzqx", "receive"):
+        assert vocab.freq(word) == full.freq(word)
+    assert vocab.freq("masse") >= 2.5 and vocab.freq("zzqx") == 0
+    assert dictionary.vocabulary("nl") is None
+
+
+def test_rejected_web_words_keep_their_frequency():
+    lex = dictionary.load("en")
+    assert lex is not None
+    assert lex.suspect_freq("teh") > lex.suspect_freq("recieve") > 0 == lex.suspect_freq("receive")
+    assert dictionary.run_together("alot", "a", "lot", lex)
+    assert not dictionary.run_together("accessor", "access", "or", lex)  # "access" is not that common

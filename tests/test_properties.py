@@ -184,27 +184,3 @@ def test_within_starts_finds_what_a_scan_of_every_position_finds(text):
     assert spans == [(s.start, s.end) for s in every.detect(doc, Analysis(doc, lang="en"))]
 
 
-@SETTINGS
-@given(st.lists(st.sampled_from(["Ã", "©", "â", "€", "™", "Â", "é", "’", "“", "\x81", "x", " ", "don", "\n", "Ã©",
-                                 "â€™"]), min_size=1, max_size=30).map("".join))
-def test_mojibake_tried_at_lead_characters_finds_every_run_a_full_scan_finds(text):
-    """The mojibake rule tries its lead+continuation pair only where a lead character stands; the
-    runs it reports must be those a scan of every position (finditer) leads to."""
-    from cleaner.analysis import Analysis
-    from cleaner.detectors.mojibake import _LOST_9D, PAIR, _repair, run_around
-    from cleaner.document import Document
-
-    det = next(d for d in cleaner.Pipeline.default().detectors if d.rule.id == "encoding.mojibake")
-    expected, done = [], 0
-    for m in PAIR.finditer(text):  # the specification: every position
-        if m.start() < done:
-            continue
-        start, end = run_around(text, m, done)
-        done = end
-        run = text[start:end]
-        if len(run) <= det.params.max_run and _repair(run) != run:
-            expected.append((start, end))
-        elif len(run) <= det.params.max_run and run.endswith(_LOST_9D):
-            expected.append((end - len(_LOST_9D), end))
-    doc = Document(text)
-    assert [(s.start, s.end) for s in det.detect(doc, Analysis(doc))] == expected

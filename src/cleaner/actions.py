@@ -29,6 +29,7 @@ from .spans import Span
 _HSPACE = " \t\u00a0\u3000"
 _SPACED_WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}\p{Nd}]")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+_NO_SCRIPT = regex.compile(r"[\p{Common}\p{Inherited}]")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")  # not \w: it includes the zero-width joiners
 _SENTENCE_END = ".!?,;:)]}\"'”’»"
 _OPENING = "\"'“‘«([{"
@@ -44,8 +45,9 @@ def _unspaced(ch: str) -> bool:
 
 
 def _unspaced_letter(ch: str) -> bool:
-    """A letter of a script written without spaces between words (Han, Kana…)."""
-    return ch.isalpha() and not _spaced(ch)
+    """A letter of a script written without spaces between words (Han, Kana…); not a letter of no
+    script (``µ``, ``ˇ``, ``ª``), which mojibake is full of."""
+    return ch.isalpha() and not _spaced(ch) and _NO_SCRIPT.match(ch) is None
 
 
 @dataclass(frozen=True, slots=True)

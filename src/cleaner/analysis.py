@@ -71,7 +71,14 @@ class Analysis:
 
     @cached_property
     def lower(self) -> str:
-        return self.text.lower()
+        """The text in lower case, offset for offset: ``İ``, the one character whose lower case is two
+        (``i̇``), becomes ``i``, so that an offset in ``lower`` is the same offset in ``text``.
+
+        >>> Analysis(Document("İzmir")).lower
+        'izmir'
+        """
+        low = self.text.lower()
+        return low if len(low) == len(self.text) else self.text.replace("\u0130", "i").lower()
 
     @cached_property
     def folded(self) -> tuple[str, list[int] | None]:

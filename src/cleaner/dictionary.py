@@ -20,6 +20,10 @@ result is cached on first use under the user cache folder (``$CLEANER_CACHE_DIR`
 this module's ``FORMAT``; loading a cached lexicon takes well under half a second. The fuzzy indexes
 (symmetric deletes, anagram keys, bigrams) are sorted ``uint32`` CRC arrays, a few MB each, that are
 looked up with :mod:`bisect` and then verified, instead of Python dicts of millions of strings.
+
+The typo rule also asks whether a word belongs to another language (``en masse``); that look-up needs
+only the hash tiers of that language's file (:class:`Vocabulary`, :func:`vocabulary`), so the other
+languages' files are built on first need too and cost no word list in memory.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from .cache import cache_dir, map_sections, write_sections
 
 SUPPORTED = ("en", "de", "fr", "es", "pt", "it")
 CAPITALISED_AFTER = 100  # documents of a language before its lexicon adds capitalised forms (see uncommon)
-FORMAT = 10  # bump when the build recipe or the cache layout changes
+FORMAT = 11  # bump when the build recipe or the cache layout changes
 PACKAGES = ("wordfreq", "pyspellchecker", "symspellpy")
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
@@ -162,8 +166,7 @@ class Lexicon:
         self._uses = 0
         table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
         self._cold, self._suspect, self._deletes, self._anagrams, self._bigrams = (
-            HashIndex(table[f"{name}_k"], table[f"{name}_v"], table[f"{name}_s"])
-            for name in ("cold", "suspect", "del", "ana", "big"))
+            _index(table, name) for name in ("cold", "suspect", "del", "ana", "big"))
         self.has_bigrams = len(self._bigrams) > 0
 
     def uncommon(self, chunks: frozenset[str]) -> frozenset[str]:
@@ -209,6 +212,12 @@ class Lexicon:
         """A web word rejected as a likely misspelling of a more frequent one (``recieve``)."""
         return word in self._suspect
 
+    def suspect_freq(self, word: str) -> float:
+        """How often the web writes a rejected word (zipf; 0 if it is not one): ``teh`` 3.0, ``gunna``
+        3.1, ``recieve`` 2.5."""
+        hits = self._suspect.get(word)
+        return hits[0] / 10 if hits else 0.0
+
     def edit_candidates(self, word: str) -> set[str]:
         """Suggestable words sharing a deletion variant with ``word``'s first letters: every word
         one edit away, and many two edits away (callers measure the real distance)."""
@@ -227,6 +236,26 @@ class Lexicon:
         """log10 of the count of ``first second`` in the bigram list (0 when absent or no data)."""
         hits = self._bigrams.get(f"{first} {second}")
         return max(hits) / 10 if hits else 0.0
+
+
+class Vocabulary:
+    """The words a language accepts and their frequency, looked up in the hash tiers of its cache
+    file alone: what another language's lexicon is asked (is ``masse`` a French word?) without
+    holding its word list in memory (a few MB mapped and shared, against 10-20 MB of dict)."""
+
+    def __init__(self, lang: str, sections: dict[str, memoryview]) -> None:
+        self.lang = lang
+        table = {name: view.cast("I") for name, view in sections.items() if name not in ("hot", "hot_z")}
+        self._hot, self._cold = _index(table, "word"), _index(table, "cold")
+
+    def freq(self, word: str) -> float:
+        """Zipf frequency (1 = once per billion words); 0 for words the language does not accept."""
+        hits = self._hot.get(word) or self._cold.get(word)
+        return hits[0] / 10 if hits else 0.0
+
+
+def _index(table: dict[str, memoryview], name: str) -> HashIndex:
+    return HashIndex(table[f"{name}_k"], table[f"{name}_v"], table[f"{name}_s"])
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -350,6 +379,15 @@ def _run_together(web: dict[str, int], curated: set[str], pairs: dict[str, int])
     return out
 
 
+def run_together(word: str, first: str, second: str, lex: Lexicon) -> bool:
+    """Is ``word`` ``first second`` with the space lost, by the measure that made :func:`build` reject
+    such words (``alot``: ``a lot`` is far more frequent than ``alot``)? Needs bigram counts."""
+    count = lex.bigram(first, second)
+    common = min(lex.freq(first), lex.freq(second)) >= RUN_TOGETHER_MIN / 10
+    lopsided = count - BIGRAM_ZIPF_OFFSET / 10 - lex.suspect_freq(word) >= RUN_TOGETHER_GAP / 10
+    return word == first + second and common and count > 0 and lopsided
+
+
 def _inflected(word: str, base: str, lang: str) -> bool:
     """``word`` differs from ``base`` only where words inflect, so it is a form of it, not a typo:
     in English an added final s, d, r, y or n (``influencer``); elsewhere anything in the last two
@@ -366,9 +404,7 @@ def build(lang: str) -> dict[str, bytes]:
     zipf = _wordfreq(lang)
     curated = _curated(lang)
     bigrams = dict(_bigram_pairs(lang))
-    suspect = _suspects(zipf, curated, lang) | _run_together(zipf, curated, bigrams)
-    for w in suspect:
-        del zipf[w]
+    suspect = {w: zipf.pop(w) for w in _suspects(zipf, curated, lang) | _run_together(zipf, curated, bigrams)}
     for w in curated:
         zipf.setdefault(w, 0)
     del curated
@@ -381,8 +417,9 @@ def build(lang: str) -> dict[str, bytes]:
         "hot_z": bytes(min(zipf[w], 255) for w in hot),
     }
     packed = {
+        "word": HashIndex.pack((w, zipf[w]) for w in hot),
         "cold": HashIndex.pack((w, z) for w, z in zipf.items() if w not in hot_set),
-        "suspect": HashIndex.pack((w, 0) for w in suspect),
+        "suspect": HashIndex.pack(suspect.items()),
         "del": HashIndex.pack((d, ids[w]) for w in plain for d in deletes(w[:PREFIX], 1)),
         "ana": HashIndex.pack((anagram_key(w), ids[w]) for w in plain),
         "big": HashIndex.pack(bigrams.items()),
@@ -423,6 +460,24 @@ def load(lang: str) -> Lexicon | None:
         if lang not in _LOADED:
             _LOADED[lang] = _load(lang) if lang in SUPPORTED else None
     return _LOADED[lang]
+
+
+_VOCABULARIES: dict[str, Vocabulary | Lexicon] = {}
+
+
+def vocabulary(lang: str) -> Vocabulary | Lexicon | None:
+    """What ``lang`` accepts, for a frequency look-up: its lexicon when this process has loaded it,
+    else its cache file's hash tiers alone (built once per machine like the lexicon)."""
+    if lang in _LOADED:
+        return _LOADED[lang]
+    if lang not in SUPPORTED:
+        return None
+    if lang not in _VOCABULARIES:
+        with _LOCK:
+            if lang not in _VOCABULARIES:
+                path = _cache_path(lang)
+                _VOCABULARIES[lang] = Vocabulary(lang, _map_cache(path) or _build_once(path, lang))
+    return _VOCABULARIES[lang]
 
 
 def loaded() -> list[Lexicon]:

@@ -33,7 +33,14 @@ VOWELS = frozenset("aeiouyàáâäèéêëìíîïòóôöùúûü")
 BIGRAM_NORM = 6.4  # log10 count(a b) - zipf(a) - zipf(b) + 6.4 = PMI for the Google Books counts
 SLIP_MIN_ZIPF = 30  # zipf×10 a slip must lead to (a reasonably common word)
 PAIR_MIN_WITHOUT_BIGRAMS = 4.5  # zipf both words of a split or merge need where no bigram list exists
-UNPAIRED_COST = 1.5  # log10 penalty of a scrambled merge whose two words are not a known pair
+# the error model of scrambles (log10): any scramble costs SCRAMBLE_COST; one that keeps the first
+# letter (most do) gets KEPT_FIRST back, the last letter KEPT_LAST; two words scrambled together cost
+# MERGE_COST more, and UNPAIRED_COST more again when people do not write them side by side
+SCRAMBLE_COST = 2.2
+KEPT_FIRST = 1.2
+KEPT_LAST = 0.3
+MERGE_COST = 1.3
+UNPAIRED_COST = 1.5
 CONTEXT_TOP = 12  # candidates that get their neighbours weighed
 MERGE_SHORT_MAX = 3  # letters of the shorter word of a scrambled merge
 MAX_MERGE_LENGTH = 14  # longer words are not searched for scrambled merges
@@ -102,11 +109,11 @@ def _slip_bonus(typo: str, cand: str) -> float:
 
 def _scramble_cost(typo: str, letters: str) -> float:
     """Scrambles usually keep the first letter (and often the last): reward both."""
-    cost = -2.2
+    cost = -SCRAMBLE_COST
     if typo[0] == letters[0]:
-        cost += 1.2
+        cost += KEPT_FIRST
     if typo[-1] == letters[-1]:
-        cost += 0.3
+        cost += KEPT_LAST
     return cost
 
 
@@ -159,7 +166,7 @@ def _part_ok(part: str, lex: Lexicon) -> bool:
     return lex.freq(part) >= need
 
 
-def _paired(a: str, b: str, lex: Lexicon) -> bool:
+def paired(a: str, b: str, lex: Lexicon) -> bool:
     """Do people write ``a b``? The bigram list says; without one, both must be very common."""
     if lex.has_bigrams:
         return lex.bigram(a, b) > 0
@@ -174,7 +181,7 @@ def _splits(word: str, lex: Lexicon) -> Iterator[tuple[str, str, float]]:
         a, b = word[:i], word[i:]
         if not (_part_ok(a, lex) and _part_ok(b, lex)):
             continue
-        if _paired(a, b, lex):
+        if paired(a, b, lex):
             yield f"{a} {b}", "split", -1.6
 
 
@@ -223,8 +230,8 @@ def _merge_pairs(word: str, lex: Lexicon, key_a: str, key_b: str) -> Iterator[tu
             for first, second in ((a, b), (b, a)):
                 if first[0] != word[0]:
                     continue
-                unpaired = 0.0 if _paired(first, second, lex) else UNPAIRED_COST
-                yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - 1.3 - unpaired
+                unpaired = 0.0 if paired(first, second, lex) else UNPAIRED_COST
+                yield f"{first} {second}", "merge", _scramble_cost(word, first + second) - MERGE_COST - unpaired
 
 
 def slips(word: str, lex: Lexicon) -> list[str]:
@@ -241,6 +248,36 @@ def slips(word: str, lex: Lexicon) -> list[str]:
             out.add(word[:i] + word[i + 1:])
         out.update(word[:i] + k + word[i + 1:] for k in NEAR_KEYS.get(b, ()))
     return sorted(w for w in out if w != word and lex.hot.get(w, 0) >= SLIP_MIN_ZIPF)
+
+
+def edit_kind(typo: str, word: str) -> str:
+    """What one edit turned ``word`` into ``typo``: ``swap`` (neighbours swapped), ``double`` (a
+    letter doubled or undoubled, also twice), ``near`` (a neighbouring key typed instead), ``vowel``
+    (a vowel for another), ``missing`` or ``extra`` (a letter left out or added), or ``other`` (a
+    far key: ``boops`` of ``books``).
+
+    >>> [edit_kind(t, w) for t, w in [("teh", "the"), ("tommorow", "tomorrow"), ("wrod", "word"),
+    ...                               ("definately", "definitely"), ("perfomance", "performance"),
+    ...                               ("whith", "with"), ("whitr", "white"), ("boops", "books")]]
+    ['swap', 'double', 'swap', 'vowel', 'missing', 'extra', 'near', 'other']
+    """
+    if squeeze(typo) == squeeze(word) and typo != word:
+        return "double"
+    if len(typo) != len(word):
+        longer, shorter = (typo, word) if len(typo) > len(word) else (word, typo)
+        i = next((i for i, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b), len(shorter))
+        if longer[:i] + longer[i + 1:] != shorter:
+            return "other"
+        return "extra" if longer is typo else "missing"
+    diff = [i for i, (a, b) in enumerate(zip(typo, word, strict=True)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and typo[diff[0]] == word[diff[1]] and typo[diff[1]] == word[diff[0]]:
+        return "swap"
+    if len(diff) != 1:
+        return "other"
+    a, b = typo[diff[0]], word[diff[0]]
+    if b in NEAR_KEYS.get(a, ()):
+        return "near"
+    return "vowel" if a in VOWELS and b in VOWELS else "other"
 
 
 def _freq(text: str, lex: Lexicon) -> float:

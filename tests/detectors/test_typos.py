@@ -232,6 +232,70 @@ def test_typo_fix_mode_merges_and_splits():
     assert FIXING.clean(text, lang="en").text == fixed
 
 
+# -- fix mode never corrupts: flagged, and left as written --------------------------------------------
+
+REAL_WORDS = [  # (text, the word flagged, why fix mode keeps it)
+    ("Fans poured into the square en masse after the final whistle on Sunday evening.", "masse", "word of"),
+    ("The little droid chirped with beeps and boops all night while the crew slept.", "boops", "unclear"),
+    ("The wine list includes a dolce vita blend and a vino rosso from the hills.", "rosso", "word of"),
+    ("Tags: stock car, taruma, interlagos, racing calendar", "taruma", "listed"),
+    ("Call eval() on the string, then read the env file and print to stdout.", "eval", "code"),
+    ("Everyone who attended the Adve nture Club meeting got a free ticket.", "nture", "part of a word"),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "why"), REAL_WORDS, ids=[w for _, w, _ in REAL_WORDS])
+def test_typo_fix_mode_leaves_real_words_alone(text, word, why):
+    """Foreign words, onomatopoeia, names in tag lines, code and broken words: each is flagged (a
+    reviewer may look), scored below the fix threshold with the reason, and fix mode keeps it."""
+    strict = Pipeline(TYPO_RULES, Options(fix_typos=True))
+    result = strict.clean(text, lang="en")
+    assert result.text == text
+    (span,) = [s for s in result.spans if s.text == word]
+    assert span.action == "flag" and span.score < strict.options.typo_threshold
+    assert span.detail["unsure"].startswith(why)
+
+
+def test_issue_14_one_dotted_capital_i_leaves_typo_detection_on():
+    """``İ`` lower-cases to two characters; the lower-case text must keep the offsets so that one
+    ``İ`` does not switch typo detection off for the whole document."""
+    text = "The oldest woman in İzmir said she recieved a medal from the mayor on Monday."
+    result = Pipeline(TYPO_RULES, Options(fix_typos=True)).clean(text, lang="en")
+    assert result.text == text.replace("recieved", "received")
+    (span,) = result.spans
+    assert text[span.start:span.end] == "recieved"
+
+
+# -- the weights that rank scrambles and merges --------------------------------------------------
+
+SCRAMBLES = [  # each turns out wrong when one of the weights named is zeroed
+    ("waser", "water"), ("disert", "desert"),  # SCRAMBLE_COST: a slip beats an anagram (wears, driest)
+    ("creehs", "cheers"), ("stooh", "shoot"),  # KEPT_FIRST: scrambles keep the first letter (creeps, stood)
+    ("cnicloin", "clinic on"),  # KEPT_LAST (clinic no)
+    ("wmliila", "william"), ("pntiso", "points"),  # MERGE_COST: one word before two (will aim, post in)
+    ("wrenad", "warned"), ("sleov", "solve"),  # UNPAIRED_COST: a pair people write (war end, s love)
+]
+WEIGHTS = ("SCRAMBLE_COST", "KEPT_FIRST", "KEPT_LAST", "MERGE_COST", "UNPAIRED_COST")
+
+
+@pytest.mark.parametrize(("typo", "first"), SCRAMBLES, ids=[s[0] for s in SCRAMBLES])
+def test_typo_scramble_and_merge_ranking(typo, first):
+    from cleaner import dictionary, spelling
+
+    assert spelling.suggest(typo, dictionary.load("en"))[0].text == first
+
+
+@pytest.mark.parametrize("weight", WEIGHTS)
+def test_typo_each_scramble_weight_decides_an_example(monkeypatch, weight):
+    """Zeroing any one of the weights changes the first suggestion of at least one example above,
+    so the ranking test cannot pass with a weight that does nothing."""
+    from cleaner import dictionary, spelling
+
+    monkeypatch.setattr(spelling, weight, 0.0)
+    lex = dictionary.load("en")
+    assert any(spelling.suggest(typo, lex)[0].text != first for typo, first in SCRAMBLES)
+
+
 WORDS = ["the", "market", "recieve", "teh", "goverment", "crteeaa", "inthe", "SenseTime", "Huangpu",
          "café", "naïve", "e\u0301t\u00e9", "上海", "😀", "x\u200by", "R&D", "co-founder", "don’t", "mkraet"]
 SEPARATORS = [" ", "  ", "\n", "\r\n", "\n\n", ", ", ". ", " (", ") ", "\t", "—", " “", "” "]
@@ -288,3 +352,12 @@ def test_typo_findings_do_not_depend_on_when_capitalised_forms_are_added(monkeyp
 def test_typo_other_language_findings_before_and_after_capitalised_forms(monkeypatch, lang):
     text = OTHER_LANGUAGES[lang][0] + " Die Die La La Il Il O O Presentato Vigor Governo Gobierno."
     assert _findings(text, lang, False, monkeypatch) == _findings(text, lang, True, monkeypatch)
+
+
+def test_typo_edit_kinds():
+    from cleaner.spelling import edit_kind
+
+    pairs = [("teh", "the", "swap"), ("tommorow", "tomorrow", "double"), ("definately", "definitely", "vowel"),
+             ("perfomance", "performance", "missing"), ("whith", "with", "extra"), ("whitr", "white", "near"),
+             ("boops", "books", "other"), ("palinha", "galinha", "other")]
+    assert [edit_kind(t, w) for t, w, _ in pairs] == [k for _, _, k in pairs]

@@ -48,6 +48,16 @@ OPENERS = "\"'“‘«([{ \t"
 OTHER_SCRIPT = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")
 BASE_SCORE = {"edit1": 0.9, "edit2": 0.7, "anagram": 0.85, "split": 0.85, "merge": 0.8}
 INITIAL_MIN = 0.8  # a capitalised word at a sentence start may be a name: flag only clear cases
+LIST_SEPARATORS = regex.compile(r"\s[-–—|/•·]\s|[,;|•·]")
+# what opens a list item: a number anywhere in a line ("… 9.0, 6. Neurala"), a bullet at its start
+LIST_MARKER = regex.compile(r"(?:^|\s)(?:\d{1,3}[.)]|#\d+)\s+\Z|\A\s*[-*•·–]\s+\Z")
+LINE_REACH = 400  # characters of a word's line looked at on each side to tell a list from prose
+COMMON_SUSPECT = 3.0  # zipf from which the web writes a rejected word too often for it to be a slip
+TRIPLED = regex.compile(r"(.)\1\1")
+WORD_BEFORE = regex.compile(r"(\p{L}+) \Z")
+WORD_AFTER = regex.compile(r" (\p{L}+)")
+CODE_BEFORE = frozenset("./\\$_@#<`=([{]")
+CODE_AFTER = frozenset("(_/\\=<>`[{)")
 LOANWORD_MIN = 3.0  # zipf an English word needs to pass as a loanword in another language
 
 
@@ -63,6 +73,12 @@ class TypoParams:
     min_plausibility: float = 1.0  # log10 score the best suggestion needs (frequency + error model)
     max_suggestions: int = 5
     max_unknown_ratio: float = 0.3  # skip a document when this share of its distinct words is unknown
+    # what a finding needs to score above unsure_score (and so be fixed by --fix-typos at its default
+    # threshold): see TypoDetector._unsure
+    unsure_score: float = 0.6
+    clear_margin: float = 0.8  # log10 lead of the first suggestion over the second (web-written words)
+    foreign_min: float = 2.5  # zipf at which another language's word is that language's, not a typo
+    list_words: int = 4  # a line of at most this many words is a list item, a heading or a tag line
 
     def check(self) -> tuple[str, str] | None:
         unsupported = [lang for lang in self.languages if lang not in dictionary.SUPPORTED]
@@ -117,8 +133,6 @@ class TypoDetector(Detector):
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
         low = analysis.lower
-        if len(low) != len(text):  # a letter whose lower case is longer would shift the offsets
-            return
         for word in sorted(self._candidates(unknown, lex)):
             yield from self._check(doc, low, word, lex)
 
@@ -180,16 +194,49 @@ class TypoDetector(Detector):
         score = _confidence(word, cands, occ.initial, lex.has_bigrams)
         if score < (INITIAL_MIN if occ.initial else p.min_score):
             return None
+        detail: dict[str, str] = {"how": best.how}
+        if score > p.unsure_score:
+            why = self._unsure(doc.text, word, occ, cands, lex, formed)
+            if why:
+                score, detail["unsure"] = p.unsure_score, why
         original = doc.text[occ.start:occ.end]
         suggestions = tuple(_recase(c.text, original) for c in cands)
-        return self.span(doc, occ.start, occ.end, score=score, suggestions=suggestions,
-                         detail={"how": best.how})
+        return self.span(doc, occ.start, occ.end, score=score, suggestions=suggestions, detail=detail)
 
-    def _suffixed(self, word: str, lex: dictionary.Lexicon) -> bool:
-        """A known word with one of the language's suffixes (``automations``, ``boops``)."""
+    def _unsure(self, text: str, word: str, occ: Occurrence, cands: list[spelling.Candidate],
+                lex: dictionary.Lexicon, formed: bool) -> str | None:
+        """Why replacing the word by the first suggestion could corrupt real text, or ``None``.
+
+        A flag costs a reader a glance; a fix that turns a real word wrong costs the text. So a finding
+        scores above ``unsure_score`` (and ``--fix-typos`` replaces it) only when the word is none of:
+        a name-like token in a list, heading or tag line (``- yvt``, ``hamdouni Dec 31, 2023``); code
+        (``.ini``, ``eval()``); a word another language's lexicon knows (``en masse``, ``Umano
+        digitale``); a word whose first suggestion does not win clearly (``boops`` → ``books``: the
+        web writes the word, and no common slip makes it of the suggestion)."""
+        p: TypoParams = self.params
+        if _listed(text, occ.start, occ.end, p.list_words):
+            return "listed"
+        if _code_like(text, occ.start, occ.end):
+            return "code"
+        if not occ.initial and _sentence_start(text, occ.start):
+            return "lower-case sentence start"  # a name written in lower case (polkit, iPhone-style)
+        if text.startswith(("...", "…"), occ.end) or TRIPLED.search(word):
+            return "cut or drawn out"  # strateg..., boringgg
+        if _split_apart(text, occ.start, occ.end, lex):
+            return "part of a word"  # "Adve nture": extraction broke "Adventure"
+        other = _other_language(word, lex.lang, p.foreign_min)
+        if other:
+            return f"word of {other}"
+        if not _clear(word, cands, lex, formed or self._suffixed(word, lex, least=2.0), p.clear_margin):
+            return "unclear"
+        return None
+
+    def _suffixed(self, word: str, lex: dictionary.Lexicon, least: float = 2.5) -> bool:
+        """A known word (at least ``least`` zipf) with one of the language's suffixes (``automations``,
+        ``boops``)."""
         for suffix in self.params.suffixes.get(lex.lang, ()):
             base = word[: -len(suffix)]
-            if word.endswith(suffix) and len(base) >= 3 and max(lex.freq(base), lex.freq(base + "e")) >= 2.5:
+            if word.endswith(suffix) and len(base) >= 3 and max(lex.freq(base), lex.freq(base + "e")) >= least:
                 return True
         return False
 
@@ -362,6 +409,79 @@ def _broken_word(low: str, start: int, end: int, lex: dictionary.Lexicon) -> boo
     before, after = _window(low, start, end, 8)
     stray = [w for w in (before[-1:] + after[:1]) if len(w) == 1 and w.isalpha()]
     return any(lex.freq(w) < 5.5 for w in stray)
+
+
+def _split_apart(text: str, start: int, end: int, lex: dictionary.Lexicon) -> bool:
+    """Is the word one half of a known word split by a space (``Adve nture``, ``recog nition``)?"""
+    before = WORD_BEFORE.search(text, max(0, start - 24), start)
+    after = WORD_AFTER.match(text, end)
+    word = text[start:end].lower()
+    return ((before is not None and lex.known(before.group(1).lower() + word))
+            or (after is not None and lex.known(word + after.group(1).lower())))
+
+
+def _listed(text: str, start: int, end: int, most: int) -> bool:
+    """Is the word on a line of at most ``most`` words, or an item of a line that lists short items
+    (``Tags: stock car, taruma, racing``, ``a - b - c``)? Such lines are names, handles and headings."""
+    # the line, or a window of it (a line that long is no short item: the window decides the rest)
+    line_start = max(text.rfind("\n", max(0, start - LINE_REACH), start) + 1, start - LINE_REACH, 0)
+    line_end = text.find("\n", end, end + LINE_REACH)
+    line = text[line_start:min(len(text), end + LINE_REACH) if line_end < 0 else line_end]
+    words = line.split()
+    head = text[line_start:start]
+    short = len(words) <= most and not line.rstrip().endswith(tuple(SENTENCE_END))
+    if short or LIST_MARKER.search(head[-12:]) or (not head.strip() and text[end:end + 1] == ":"):
+        return True  # a short line, "- yvt", "6. Neurala", "#35 Hotaru no haka", "mickeyf: Using…"
+    if sum(1 for w in words if any(c.isdigit() for c in w)) * 3 >= len(words):
+        return True  # a listing: titles, years, ratings, prices
+    items = [x for x in LIST_SEPARATORS.split(line) if x.strip()]
+    return len(items) >= 3 and len(words) <= 3 * len(items) and not line.rstrip().endswith(".")
+
+
+def _code_like(text: str, start: int, end: int) -> bool:
+    """Code, a file type or an option rather than prose: ``.ini``, ``$env``, ``--getsz``, ``eval()``,
+    ``isinstance ( x``, ``(e.g. ntpd )``."""
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2].lstrip(" ")[:1]
+    glued_before = bool(before) and (before[-1] in CODE_BEFORE or before == "--")
+    return glued_before or (bool(after) and after in CODE_AFTER)
+
+
+def _other_language(word: str, lang: str, least: float) -> str | None:
+    """The supported language, other than the document's, whose lexicon knows ``word`` at least
+    ``least`` zipf (``masse``: fr), or ``None``."""
+    for other in dictionary.SUPPORTED:
+        vocab = dictionary.vocabulary(other) if other != lang else None
+        if vocab is not None and vocab.freq(word) >= least:
+            return other
+    return None
+
+
+def _clear(word: str, cands: list[spelling.Candidate], lex: dictionary.Lexicon, formed: bool,
+           margin: float) -> bool:
+    """Does the first suggestion win clearly? A scrambled merge must be a pair people write. A word
+    formed of known parts (``cajons``, ``hardcode``) needs a slip that explains it better: letters
+    swapped or doubled, or (when the web never writes it) a neighbouring key. A word the web writes
+    (a suspect: ``recieve``, but also ``boops``, ``gunna``, ``tty``) needs more: a lead of ``margin``
+    over the second suggestion, an error people make (not ``boops`` → ``books``, a far key), a split
+    only as lopsided as the dictionary's own lost spaces (``alot``; not ``inhouse``, which the web
+    writes as one word), and to be rare on the web or a slip of a very common word (``teh``)."""
+    best = cands[0]
+    pair = best.text.split(" ")
+    if best.how == "merge" and not spelling.paired(pair[0], pair[-1], lex):
+        return False
+    kind = spelling.edit_kind(word, best.text) if best.how == "edit1" else best.how
+    suspect = lex.is_suspect(word)
+    if formed and kind not in (("swap", "double") if suspect else ("swap", "double", "near")):
+        return False
+    if not suspect:
+        return kind != "other"  # a far key or a first letter changed: iconik, semver
+    if kind == "split":  # as common as the dictionary's lost spaces (alot, ofcourse), not inhouse, powerup
+        return dictionary.run_together(word, pair[0], pair[-1], lex)
+    if _margin(cands) < margin or kind not in ("swap", "double", "near", "vowel", "missing", "extra"):
+        return False
+    common = best.freq >= 6.0 and kind in ("swap", "double", "near")
+    return (len(word) > 4 or common) and (lex.suspect_freq(word) < COMMON_SUSPECT or common)
 
 
 def _protected_formation(word: str, cands: list[spelling.Candidate], formed: bool, suspect: bool) -> bool:
