@@ -6,6 +6,7 @@ import pytest
 
 from cleaner.actions import OffsetMap, plan, replay
 from cleaner.spans import Span
+from oracle import rebuild
 
 
 def _apply(text: str, target: str, action: str = "remove", replacement: str | None = None) -> str:
@@ -14,6 +15,7 @@ def _apply(text: str, target: str, action: str = "remove", replacement: str | No
                 "" if action == "remove" else replacement)
     planned = plan(text, [span])
     out = replay(text, planned)
+    assert rebuild(text, [s.to_dict() for s in planned]) == out
     assert text[planned[0].start:planned[0].end] == target  # the finding itself is unchanged
     assert planned[0].edit_start <= planned[0].start and planned[0].end <= planned[0].edit_end
     return out
@@ -91,3 +93,21 @@ def test_offset_map_moves_positions_after_an_edit():
     assert cleaned == "Rest of text"
     assert cleaned[m.to_cleaned(text.index("Rest")):].startswith("Rest")
     assert m.to_cleaned(2) == 0  # inside the removed range: where the edit ends in the cleaned text
+
+
+def _one_character_removals(n: int) -> tuple[str, list[Span]]:
+    """``a\\x01`` n times, then n lines holding only ``\\x01``: every control character a removal."""
+    text = "a\x01" * n + "\n" + "\x01\n" * n
+    spans = [Span("encoding", "t.c", 1, i, i + 1, "\x01", "remove", "") for i, c in enumerate(text) if c == "\x01"]
+    return text, spans
+
+
+def test_plan_time_grows_with_the_number_of_edits_not_its_square():
+    from shapes import growth
+
+    def run(case: tuple[str, list[Span]]) -> None:
+        text, spans = case
+        out = replay(text, plan(text, spans))
+        assert out.startswith("a" * (len(spans) // 2) + "\n") and "\x01" not in out
+
+    assert growth(run, _one_character_removals, 1000) < 24

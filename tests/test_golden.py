@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.actions import replay
+from oracle import assert_record_rebuilds
 
 GOLDEN = Path(__file__).with_name("golden")
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.txt").exists())
@@ -36,7 +36,7 @@ def test_golden(case, update_golden):
         (folder / "expected.jsonl").write_text("".join(x + "\n" for x in got_lines), encoding="utf-8")
     assert result.text == (folder / "expected.txt").read_text(encoding="utf-8")
     assert got_lines == (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines()
-    assert replay(text, result.spans) == result.text
+    assert_record_rebuilds(text, result)
 
 
 def test_seed_article_checks():

@@ -31,6 +31,7 @@ _SPACED_WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Geo
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
 _NO_SCRIPT = regex.compile(r"[\p{Common}\p{Inherited}]")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")  # not \w: it includes the zero-width joiners
+_HAS_TEXT = regex.compile(r"[^\s\x1c-\x1f]")  # what str.strip() keeps (it also strips U+001C-U+001F)
 _SENTENCE_END = ".!?,;:)]}\"'”’»"
 _OPENING = "\"'“‘«([{"
 
@@ -102,7 +103,7 @@ def _prev_line_blank(text: str, left: int) -> bool:
 def _remove_line(text: str, left: int, right: int) -> Edit:
     """The finding fills the line [left, right): take the line and one line break."""
     nl = _newline_len(text, right)
-    if nl == 0 or not text[right + nl :].strip():
+    if nl == 0 or not _HAS_TEXT.search(text, right + nl):
         # last line of the text: take the line breaks before it, keep the final one
         while left > 0 and text[left - 1] in "\r\n" + _HSPACE:
             left -= 1
@@ -169,10 +170,11 @@ def plan(text: str, spans: Sequence[Span]) -> list[Span]:
             e = _remove(text, s.start, s.end)
         else:
             e = _replace(text, s.start, s.end, s.replacement or "")
-        # whitespace repair never reaches into the previous edit or the next finding
-        following = [x for x in starts if x >= s.end and x > s.start]
+        # whitespace repair never reaches into the previous edit or the next finding (the first
+        # that starts at or after this one's end, and after its start)
+        i = bisect.bisect_left(starts, s.end if s.end > s.start else s.start + 1)
         start = max(min(e.start, s.start), floor)
-        end = max(min(e.end, following[0]) if following else e.end, s.end)
+        end = max(min(e.end, starts[i]) if i < len(starts) else e.end, s.end)
         floor = end
         out.append(s.with_(edit_start=start, edit_end=end, replacement=e.replacement))
     return out

@@ -54,8 +54,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="redo everything instead of resuming from OUT/manifest.sqlite")
     _read_args(r)
     r.add_argument("--rule-timeout", type=float, default=Options.rule_timeout, metavar="SECONDS",
-                   help="longest a rule's regular expression may run on one document; past it the rule "
-                        "is reported in errors.jsonl and the other rules still run")
+                   help="CPU seconds one rule may take on one document, per million characters of it; past "
+                        "them the rule's findings are dropped, it is reported in errors.jsonl (C113) and the "
+                        "other rules still run (0: no limit)")
+    r.add_argument("--doc-timeout", type=float, default=Options.doc_timeout, metavar="SECONDS",
+                   help="CPU seconds one document may take; past them the rules left do not run, the "
+                        "document keeps the findings of those that finished and is reported in errors.jsonl "
+                        "(C119) (0: no limit)")
 
     rep = sub.add_parser("report", help="rebuild OUT/summary.json and OUT/report.html from a run's output")
     rep.add_argument("out", metavar="OUT", help="the output folder of `cleaner run`")
@@ -141,7 +146,8 @@ def _read_options(a: argparse.Namespace) -> ReadOptions:
 
 def _pipeline_options(a: argparse.Namespace) -> Options:
     return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold,
-                   rule_timeout=getattr(a, "rule_timeout", Options.rule_timeout))
+                   rule_timeout=getattr(a, "rule_timeout", Options.rule_timeout),
+                   doc_timeout=getattr(a, "doc_timeout", Options.doc_timeout))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,12 +27,15 @@ MESSAGES: dict[str, str] = {
     "C110": "unsupported input format {detail}; use .txt, .html, .htm or .jsonl (optionally .gz)",
     "C111": "cannot parse the HTML: {detail}",
     "C112": "the pipeline failed on this document: {detail}",
-    "C113": "rule {detail} timed out on this document; the other rules still ran",
+    "C113": "rule {detail} ran past its time budget on this document (--rule-timeout); its findings were "
+            "dropped and the other rules still ran",
     "C114": "the HTML page has no readable text",
     "C115": "symbolic link loop or dangling link",
     "C116": "the HTML page is over the limit of {detail} bytes for HTML; raise --max-html-bytes to allow it",
     "C117": "the record has no field {detail}; name the field that holds the text with --text-field",
     "C118": "cannot be read as {detail}, the encoding given with --encoding",
+    "C119": "the document ran past its time budget of {detail}; the findings of the rules that finished "
+            "were applied, the others are missing: raise --doc-timeout to allow more",
     "C121": "the worker process cleaning this input died ({detail}), and died again when the input was retried "
             "alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to try again",
     # rules (C2xx): a rule-file error stops the run before any document is read
@@ -48,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "C209": "the rule file is not inside a folder named after its kind (spam, artifact, encoding, hidden, typo)",
     "C210": "the rule's kind is {detail}",
     "C211": "examples for the rule {detail}, which no earlier rule folder defines",
+    "C212": "the regular expression is too big to compile: {detail}",
     # usage (C3xx); C304 and C305 are the output folder's own failures: exit code 3, and what is
     # finished stays finished
     "C300": "no such input: {detail}",

@@ -19,6 +19,7 @@ alternation of 40 words ran at 19 MB/s).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.metadata
 import unicodedata
@@ -178,13 +179,17 @@ class Lexicon:
     def find(self, text: str, folded: tuple[str, list[int] | None] | None = None,
              start: int = 0, end: int | None = None) -> Iterator[Hit]:
         """Every term occurrence (overlapping ones too) inside ``text[start:end]``, in order of end
-        position; only that part is scanned when folding kept every offset."""
+        position; only that part is scanned (its folded counterpart, when folding moved offsets)."""
         if self._empty:
             return
         ftext, where = folded or fold(text, separators=self._cjk)
         stop = len(text) if end is None else end
-        span = (start, stop) if where is None else (0, len(ftext))
-        for last, (term, category, latin) in self._auto.iter(ftext, *span):
+        fs, fe = (start, stop) if where is None else (bisect.bisect_left(where, start), bisect.bisect_left(where, stop))
+        # pyahocorasick copies the whole string it is handed, whatever range it is told to scan: hand
+        # it only the range (a search per sentence of a long document cost the document each time)
+        piece = ftext if fs == 0 and fe >= len(ftext) else ftext[fs:fe]
+        for last, (term, category, latin) in self._auto.iter(piece):
+            last += fs
             first = last - len(term) + 1
             if latin and not _bounded(ftext, first, last + 1):
                 continue

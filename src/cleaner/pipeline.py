@@ -20,6 +20,7 @@ from typing import Any
 from . import actions, registry
 from .allow import AllowList, load_allow
 from .analysis import Analysis
+from .budget import Budget
 from .detectors.base import Detector
 from .document import Document
 from .errors import CleanerError, UsageError
@@ -37,20 +38,27 @@ class Options:
     ``fix_typos`` turns typo flags whose score is at least ``typo_threshold`` and that carry a
     suggestion into replacements by the first suggestion; a document whose removed spam covers
     more than ``reject_ratio`` of its non-space characters gets verdict ``rejected``;
-    ``rule_timeout`` bounds (in seconds) each rule's regular expressions on one document.
+    ``doc_timeout`` bounds the CPU seconds one document may take (0: no limit), and ``rule_timeout``
+    those of one rule on one document, per million characters of it (see :mod:`cleaner.budget`):
+    past either, the rules that finished are applied and the record says which did not.
     """
 
     fix_typos: bool = False
     typo_threshold: float = 0.8
     reject_ratio: float = 0.5
     actions: Mapping[str, str] = field(default_factory=dict)
-    rule_timeout: float = 2.0
+    rule_timeout: float = 10.0
+    doc_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         for name in ("typo_threshold", "reject_ratio"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise UsageError("C302", f"{name} must be a number from 0 to 1, not {value!r}")
+        for name in ("rule_timeout", "doc_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise UsageError("C302", f"{name} must be a number of seconds >= 0 (0: no limit), not {value!r}")
         for kind, action in self.actions.items():
             if kind not in KINDS or action not in ACTIONS:
                 raise UsageError("C302", f"bad action override {kind}={action}; kinds: {', '.join(KINDS)}; "
@@ -143,16 +151,27 @@ class Pipeline:
         return (_rebuild, (dirs, bundled, self.options))
 
     # -- cleaning ----------------------------------------------------------------------------
-    def find(self, doc: Document, analysis: Analysis) -> tuple[list[Span], list[dict[str, str]]]:
-        """Run every detector; a rule whose regex times out is reported, the others still run."""
+    def find(self, doc: Document, analysis: Analysis,
+             budget: Budget | None = None) -> tuple[list[Span], list[dict[str, str]]]:
+        """Run every detector. A rule that runs past its budget (C113) gives no findings and the
+        others still run; once the document is past its own (C119), the rules left do not run. A
+        rule's findings count only if it finished: a document is never half-edited by a rule."""
+        budget = budget or Budget(None, None, len(doc.text))
         found: list[Span] = []
         errors: list[dict[str, str]] = []
-        for det in self.detectors:
+        for i, det in enumerate(self.detectors):
             try:
-                found.extend(det.detect(doc, analysis))
-            except TimeoutError:
-                errors.append({"rule": det.rule.id, "code": "C113",
-                               "reason": CleanerError("C113", det.rule.id).reason})
+                budget.start_rule()
+                found.extend(_all_findings(det, doc, analysis, budget))
+            except TimeoutError:  # the regex module's, or the budget's
+                if not budget.spent:
+                    errors.append(_timeout_error("C113", det.rule.id, det.rule.id))
+                    continue
+                left = len(self.detectors) - i - 1
+                detail = (f"{_seconds(budget.doc_seconds)} at rule {det.rule.id}"
+                          + (f" ({left} more rule{'s' * (left != 1)} did not run)" if left else ""))
+                errors.append(_timeout_error("C119", det.rule.id, detail))
+                break
         return found, errors
 
     def _policy(self, span: Span) -> Span:
@@ -195,8 +214,10 @@ class Pipeline:
     def clean(self, item: str | Document, *, lang: str | None = None) -> Result:
         """Clean one text or Document."""
         doc = item if isinstance(item, Document) else Document(item)
-        analysis = Analysis(doc, lang=lang)
-        found, errors = self.find(doc, analysis)
+        budget = Budget(self.options.doc_timeout, self.options.rule_timeout, len(doc.text))
+        with budget.active():
+            analysis = Analysis(doc, lang=lang)
+            found, errors = self.find(doc, analysis, budget)
         allowed = 0
         if self.allow:
             found, allowed = self.allow.split(found, doc.text)
@@ -240,6 +261,25 @@ class Pipeline:
             return self.clean(doc).to_dict()
         except Exception as e:  # a detector bug: this record is reported, the batch goes on
             return error_record(rid, CleanerError("C112", f"{type(e).__name__}: {e}"), meta)
+
+
+def _all_findings(det: Detector, doc: Document, analysis: Analysis, budget: Budget) -> list[Span]:
+    """Every finding of one detector, the budget checked every 64 of them (each costs microseconds);
+    a rule that finishes is kept, the next one's start checks the document's deadline."""
+    out: list[Span] = []
+    for span in det.detect(doc, analysis):
+        out.append(span)
+        if not len(out) & 63:
+            budget.check()
+    return out
+
+
+def _timeout_error(code: str, rule: str, detail: str) -> dict[str, str]:
+    return {"rule": rule, "code": code, "reason": CleanerError(code, detail).reason}
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
 
 
 def error_record(rid: str, error: CleanerError, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:

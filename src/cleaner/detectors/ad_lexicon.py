@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import Hit, fold
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector
-from .common import CONTACT_TAIL, load_lexicon
+from .common import CONTACT_TAIL, char_after, char_before, load_lexicon
 
 _SEPARATORS = regex.compile(r"[\s·.\-_:：]*")
 
@@ -67,7 +68,8 @@ class AdLexiconDetector(Detector):
         if analysis.script not in p.doc_scripts:
             return
         text = doc.text
-        for chain in self._chains(text, sorted(self.lexicon.find(text, fold(text)), key=lambda h: (h.start, -h.end))):
+        hits = sorted(self.lexicon.find(text, fold(text)), key=lambda h: (h.start, -h.end))
+        for chain in checked(self._chains(text, hits)):
             start, end = chain[0].start, max(h.end for h in chain)
             tail = CONTACT_TAIL.match(text, end)
             if tail and tail.end() > end:
@@ -80,23 +82,24 @@ class AdLexiconDetector(Detector):
     def _chains(self, text: str, hits: list[Hit]) -> Iterator[list[Hit]]:
         """Runs of hits that touch, or are apart by at most ``max_gap`` separator characters."""
         chain: list[Hit] = []
+        end = 0  # the chain's end so far
         for h in hits:
-            end = max(x.end for x in chain) if chain else 0
             if chain and (h.start <= end or (h.start - end <= self.params.max_gap
                                              and _SEPARATORS.fullmatch(text, end, h.start))):
                 chain.append(h)
+                end = max(end, h.end)
                 continue
             if chain:
                 yield chain
-            chain = [h]
+            chain, end = [h], h.end
         if chain:
             yield chain
 
     def _score(self, text: str, analysis: Analysis, chain: list[Hit], start: int, end: int, tail: bool) -> float:
         p: AdLexiconParams = self.params
         chain = _outermost(chain)
-        while chain and chain[0].category == "glue":  # a suffix starts no ad: "酒店送足疗" is a hotel
-            chain = chain[1:]
+        first = next((i for i, h in enumerate(chain) if h.category != "glue"), len(chain))
+        chain = chain[first:]  # a suffix starts no ad: "酒店送足疗" is a hotel
         if not chain:
             return 0.0
         start = chain[0].start
@@ -108,7 +111,8 @@ class AdLexiconDetector(Detector):
             return 0.0
         terms = {(h.term, h.category): h.category for h in chain}
         line_start, line_end = analysis.line_at(start)
-        own_line = not text[line_start:start].strip() and not text[end:line_end].strip()
+        at_start, at_end = not char_before(text, line_start, start), not char_after(text, end, line_end)
+        own_line = at_start and at_end
         strong = sum(1 for c in terms.values() if c == "strong")
         # a lone ad word inside a sentence is how news mentions the trade; ads are built of parts
         if len(terms) < p.min_terms and not (tail or own_line or strong >= 2):
@@ -116,12 +120,18 @@ class AdLexiconDetector(Detector):
         score = sum(p.weights[c] for c in terms.values())
         if tail:
             score += p.tail_weight
-        if not text[line_start:start].strip() or not text[end:line_end].strip():
+        if at_start or at_end:
             score += p.edge_weight
         return score
 
 
 def _outermost(chain: list[Hit]) -> list[Hit]:
-    """Drop hits inside longer ones (``洗浴`` inside ``洗浴中心`` is one term, not two)."""
-    return [h for h in chain if not any(o is not h and o.start <= h.start and h.end <= o.end
-                                        and o.end - o.start > h.end - h.start for o in chain)]
+    """Drop hits inside longer ones (``洗浴`` inside ``洗浴中心`` is one term, not two). The chain is in
+    order of start, longer first at one start, so a hit lies inside a longer one exactly when an
+    earlier hit reaches as far (no two hits cover the same characters: they are different terms)."""
+    out, reach = [], -1
+    for h in chain:
+        if h.end > reach:
+            out.append(h)
+        reach = max(reach, h.end)
+    return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import CJK, Hit, Lexicon
 from ..registry import register
@@ -96,17 +97,11 @@ class AdSentenceDetector(Detector):
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if analysis.script == "None":  # ad copy in English is spam in an article of any script
             return
-        hits = list(self.ads.find(doc.text, analysis.folded))
-        links = self.links.in_document(analysis, self.timeout) if self.links else []
-        if not hits and not links:
+        page = self.page(doc, analysis)
+        if page is None:
             return
-        positions: dict[str, list[int]] = {}
-        for h in hits:
-            positions.setdefault(h.term, []).append(h.start)
-        page = _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions,
-                     sorted(hits, key=lambda h: h.start))
         done = -1
-        for pos in sorted({h.start for h in hits} | {s for s, _ in links}):
+        for pos in checked(sorted({h.start for h in page.hits} | {s for s, _ in page.links})):
             if pos < done:
                 continue
             start, end, ev = self._unit(page, pos)
@@ -117,42 +112,57 @@ class AdSentenceDetector(Detector):
                 yield self.span(doc, start, end, score=0.6 + 0.4 * min(1.0, (score - threshold) / threshold),
                                 detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
 
+    def page(self, doc: Document, analysis: Analysis) -> _Page | None:
+        """What ``detect`` knows about the document: its ad-term hits and links (None: it has neither)."""
+        hits = list(self.ads.find(doc.text, analysis.folded))
+        links = self.links.in_document(analysis, self.timeout) if self.links else []
+        if not hits and not links:
+            return None
+        positions: dict[str, list[int]] = {}
+        for h in hits:
+            positions.setdefault(h.term, []).append(h.start)
+        return _Page(doc.text, analysis, links, Counter(h.term for h in hits), positions,
+                     sorted(hits, key=lambda h: h.start), _Ends(doc.text), _sentence_links(doc.text, links))
+
     # -- sentences and units -----------------------------------------------------------------
     def _sentence(self, page: _Page, line: tuple[int, int], pos: int) -> tuple[int, int]:
         """The sentence around ``pos`` within ``line``; a link followed by a capitalised word
         ends a sentence too (``… at shop-now.net The mayor said``)."""
         text = page.text
         line_start, line_end = line
-        start = line_start
-        for m in _END.finditer(text, line_start, pos):
-            start = m.end()
-        m = _END.search(text, pos, line_end)
-        end = m.end() if m else line_end
-        for s, e in page.links_in(line_start, end):
-            # "… at shop.net The mayor", "…pills.netShanghai", "… pills.net 与会代表"
-            ends_sentence = _capital_after(text, e) or text[e:e + 1].isupper() or _cjk_after(text, e)
-            if e <= pos and e > start and ends_sentence:
-                start = e
-            elif s >= pos and e < end and ends_sentence:
-                end = e
-                break
+        start = page.ends.last_before(line_start, pos)
+        end = page.ends.first_after(pos, line_end)
+        end = line_end if end is None else end
+        # "… at shop.net The mayor", "…pills.netShanghai", "… pills.net 与会代表": the last such link
+        # that ends after the sentence's start and by pos, and the first that starts at pos or after
+        ends = page.sentence_links.ends
+        i = bisect.bisect_right(ends, pos) - 1
+        if i >= 0 and ends[i] > start:
+            start = ends[i]
+        j = bisect.bisect_left(page.sentence_links.starts, pos)
+        if j < len(ends) and ends[j] < end:
+            end = ends[j]
         while start < end and text[start].isspace():
             start += 1
         return start, end
 
     def _unit(self, page: _Page, pos: int) -> tuple[int, int, _Evidence]:
-        """The seed's sentence plus the short neighbours on its line that carry ad evidence."""
+        """The seed's sentence plus the short neighbours on its line that carry ad evidence. One
+        longer than ``max_chars`` is never ad copy: it is returned as soon as it is, without evidence
+        (looking further would cost each seed of a long line the whole line)."""
         text = page.text
         line = page.analysis.line_at(pos)
         start, end = self._sentence(page, line, pos)
+        if end - start > self.params.max_chars:
+            return start, end, _Evidence()
         ev = self._evidence(page, start, end)
-        while start > line[0]:
+        while start > line[0] and end - start <= self.params.max_chars:
             e = _skip(text, start, -1)  # end of the previous sentence
             s, _ = self._sentence(page, line, max(line[0], e - 1))
             if not self._joins(page, s, e, ev):
                 break
             start = s
-        while end < line[1]:
+        while end < line[1] and end - start <= self.params.max_chars:
             s = _skip(text, end, 1)  # start of the next sentence
             _, e = self._sentence(page, line, s)
             if not self._joins(page, s, e, ev):
@@ -179,14 +189,14 @@ class AdSentenceDetector(Detector):
 
     def _on_topic(self, page: _Page, term: str, start: int, end: int) -> bool:
         """Does the article use ``term`` in its own prose, outside this unit? (A sentence with a link
-        in it does not count: the same ad pasted twice is still off-topic.)"""
-        for pos in page.term_positions.get(term, ()):
-            if start <= pos < end:
-                continue
-            s, e = self._sentence(page, page.analysis.line_at(pos), pos)
-            if not page.links_in(s, e):
-                return True
-        return False
+        in it does not count: the same ad pasted twice is still off-topic.) Where the term stands in
+        such prose is worked out once per document and term."""
+        if term not in page.prose_positions:
+            page.prose_positions[term] = [
+                pos for pos in page.term_positions.get(term, ())
+                if not page.links_in(*self._sentence(page, page.analysis.line_at(pos), pos))]
+        prose = page.prose_positions[term]
+        return bool(prose) and (prose[0] < start or prose[-1] >= end)
 
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
@@ -225,9 +235,75 @@ class _Page:
     doc_terms: Counter[str]
     term_positions: dict[str, list[int]]
     hits: list[Hit]  # the document's ad-term hits, by start: a sentence takes its share
+    ends: _Ends  # where sentences end
+    sentence_links: _Ranges  # the links that end a sentence
+    prose_positions: dict[str, list[int]] = field(default_factory=dict)  # see _on_topic
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)
+
+
+@dataclass(frozen=True)
+class _Ranges:
+    starts: list[int]
+    ends: list[int]
+
+
+def _sentence_links(text: str, links: list[tuple[int, int]]) -> _Ranges:
+    """The links followed by a capitalised word or by CJK text, which end a sentence."""
+    ending = [(s, e) for s, e in links if _capital_after(text, e) or text[e:e + 1].isupper() or _cjk_after(text, e)]
+    return _Ranges([s for s, _ in ending], [e for _, e in ending])
+
+
+class _Ends:
+    """The matches of ``_END`` in a document, found by one scan, answering what a scan of one line
+    up to a position (``_END.finditer(text, line_start, pos)``) or from it (``_END.search(text, pos,
+    line_end)``) finds, without scanning the line again for each question.
+
+    Such a scan stops at its end position, so a match whose look-ahead needs the character at or past
+    it is not found there (``growing.Buy`` up to ``B``): ``reads[i]`` is the last character match ``i``
+    looks at, and the regex itself decides for the one match a question's end cuts into. Outside the
+    matches no position starts one, whatever the scan's bounds (they only ever take matches away)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        found = list(_END.finditer(text))
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.reads = [_last_read(text, m) for m in found]  # in order, as the matches are
+
+    def last_before(self, line_start: int, pos: int) -> int:
+        """The end of the last match of ``_END.finditer(text, line_start, pos)``, or ``line_start``."""
+        j = bisect.bisect_left(self.reads, pos) - 1  # the last match read whole before pos
+        last = self.ends[j] if j >= 0 and self.starts[j] >= line_start else line_start
+        if j + 1 < len(self.starts) and max(self.starts[j + 1], line_start) < pos:  # one pos cuts into
+            for m in _END.finditer(self.text, max(self.starts[j + 1], line_start), pos):
+                last = m.end()
+        return last
+
+    def first_after(self, pos: int, line_end: int) -> int | None:
+        """The end of ``_END.search(text, pos, line_end)``, or None."""
+        k = bisect.bisect_right(self.ends, pos)  # the first match that ends after pos
+        if k < len(self.starts) and self.starts[k] < pos:  # pos inside it: its rest may match from pos
+            m = _END.match(self.text, pos, line_end)
+            if m:
+                return int(m.end())
+            k += 1
+        if k < len(self.starts) and self.starts[k] < line_end:
+            m = _END.match(self.text, self.starts[k], line_end)  # fails only when it reads past line_end
+            return None if m is None else int(m.end())
+        return None
+
+
+def _last_read(text: str, m: regex.Match[str]) -> int:
+    """The last character the match's look-ahead reads (an upper bound: past it no scan's end can
+    change this match)."""
+    end: int = m.end()
+    if text[m.start()] == ":":  # ":(?=[ \t]+[A-Z])": the spaces and the capital
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return end
+    return end + 1
 
 
 def _capital_after(text: str, i: int) -> bool:

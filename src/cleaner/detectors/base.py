@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import regex
 
+from ..budget import regex_timeout
 from ..errors import RuleError
 from ..spans import Span
 
@@ -33,7 +34,13 @@ class Detector(ABC):
     def __init__(self, rule: Rule, timeout: float | None = None) -> None:
         self.rule = rule
         self.params = parse_params(self.Params, rule)
-        self.timeout = timeout  # seconds per regex call on one document; None = unbounded
+        self.default_timeout = timeout  # seconds per regex call outside Pipeline.clean; None = unbounded
+
+    @property
+    def timeout(self) -> float | None:
+        """The ``timeout`` to give a ``regex`` call now: what this rule has left of its budget on the
+        document being cleaned (:mod:`cleaner.budget`)."""
+        return regex_timeout(self.default_timeout)
 
     @abstractmethod
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
@@ -83,14 +90,90 @@ def read_word_list(rule: Rule, name: str, key: str) -> list[str]:
         raise rule.error("C205", f"{name} ({e.strerror})", key=key) from None
 
 
+MAX_UNROLLED = 100_000  # ~0.1 s and ~30 MB to compile; the bundled rules' largest is under 1,000
+
+
 def compile_patterns(rule: Rule, key: str, patterns: tuple[str, ...], flags: int = 0) -> regex.Pattern[str]:
-    """Compile a rule's regexes into one alternation; a bad one is a located error naming it."""
+    """Compile a rule's regexes into one alternation; a bad one is a located error naming it, and so is
+    one the ``regex`` module would take seconds and gigabytes to compile (see :func:`unrolled_size`)."""
+    total = 0
     for i, pattern in enumerate(patterns, 1):
+        size = unrolled_size(pattern)
+        total += size
+        if size > MAX_UNROLLED or total > MAX_UNROLLED:
+            raise rule.error("C212", f"pattern {i} ({pattern[:80]!r}) repeats to about {total:,} elements",
+                             key=key, hint=f"the limit is {MAX_UNROLLED:,}: use smaller counts, or a range "
+                                           "such as {1,50} where a fixed count {50} is nested in another")
         try:
             regex.compile(pattern, flags)
         except regex.error as e:
             raise rule.error("C206", f"pattern {i} ({pattern!r}): {e}", key=key) from None
     return regex.compile("|".join(f"(?:{x})" for x in patterns), flags)
+
+
+_COUNT = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+_BRACED_ESCAPE = regex.compile(r"\\[pPNxu]\{[^}]*\}|\\g<[^>]*>|\\.", regex.DOTALL)
+
+
+def unrolled_size(pattern: str) -> int:
+    r"""An upper bound of the elements the ``regex`` module builds for ``pattern``.
+
+    It copies the body of a counted repeat once per required repetition (``a{50}``: 50 copies), so
+    counts nested in counts multiply: ``a{50}`` nested four deep is 6,250,000 elements, 3.4 s
+    and 1.8 GB to compile. Counted here: each literal, escape or class is one element; a group is
+    the sum of its parts (all branches of an alternation); ``{m}``/``{m,n}`` multiply what they
+    repeat by ``m``, plus one copy for the optional rest; ``*``, ``+``, ``?`` by one.
+
+    >>> unrolled_size("(?:(?:(?:(?:a{50}){50}){50}){50})") > 6_000_000
+    True
+    >>> unrolled_size(r"\p{Han}{2,4}[a-z]+")
+    4
+    """
+    frames = [[0, 0]]  # per open group: [size of its finished parts, size of its last element]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        item = 1
+        if c == "\\":
+            m = _BRACED_ESCAPE.match(pattern, i)
+            i = m.end() if m else n
+        elif c == "[":  # a class ends at the first "]" that is not its first character
+            j = i + 1 + (pattern.startswith("^", i + 1))
+            j += pattern.startswith("]", j)
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+        elif c == "(" and pattern.startswith("(?#", i):
+            end = pattern.find(")", i)
+            i = n if end < 0 else end + 1
+            continue
+        elif c == "(":
+            frames.append([0, 0])
+            i += 1
+            continue
+        elif c == ")" and len(frames) > 1:
+            done, last = frames.pop()
+            item = done + last
+            i += 1
+        elif c == "|":
+            frames[-1] = [frames[-1][0] + frames[-1][1], 0]
+            i += 1
+            continue
+        elif c == "{" and (m := _COUNT.match(pattern, i)) and (m.group(1) or m.group(3)):
+            low = int(m.group(1) or 0)
+            frames[-1][1] *= max(low, 1) + (1 if m.group(2) and m.group(3) != m.group(1) else 0)
+            i = m.end()
+            continue
+        elif c in "*+?":
+            i += 1
+            continue
+        else:
+            i += 1
+        frames[-1] = [frames[-1][0] + frames[-1][1], item]
+    while len(frames) > 1:  # an unclosed group: regex.compile will say so
+        done, last = frames.pop()
+        frames[-1] = [frames[-1][0] + frames[-1][1], done + last]
+    return frames[0][0] + frames[0][1]
 
 
 def _accepts(value: Any, hint: Any) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import regex
 
+from ..budget import checked
 from ..lexicon import Lexicon
 from ..rules import Rule
 from .base import read_word_list
@@ -22,8 +23,13 @@ _MARKER = r"(?:qq|vx|wx|tg|wechat|weixin|whatsapp|telegram|line|kakao|tel|phone|
 _TOKEN = (r"(?:@[A-Za-z0-9_]+?(?=(?<=[a-z0-9_])[A-Z][a-z]|[^A-Za-z0-9_]|\Z)"
           r"|[A-Za-z0-9_-]*[0-9][a-z0-9_%-]*(?:\.[a-z]{2,10})*"
           r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10})")
+# Bare letters (a marker alone, or "vip" in "娱乐场vip") count only where no Latin prose goes on after
+# them (another marker or a handle is no prose: "约茶vx vx: abc12345"): in "The 上海龙凤base is near"
+# the letters are the article's word the injection was glued to.
+_NO_PROSE_AFTER = rf"(?![ \t]*(?!(?i:{_MARKER})(?![a-z])|{_TOKEN})[A-Za-z]|[.,;:!?'\")\]])"
 CONTACT_TAIL = regex.compile(
-    rf"(?:[ \t]?(?i:{_MARKER})[ \t]?[:：]?[ \t]?{_TOKEN}|[ \t]?[:：]?[ \t]?{_TOKEN}|(?i:{_MARKER})|[a-z]{{1,6}})"
+    rf"(?:[ \t]?(?i:{_MARKER})[ \t]?[:：]?[ \t]?{_TOKEN}|[ \t]?[:：]?[ \t]?{_TOKEN}"
+    rf"|(?:(?i:{_MARKER})|[a-z]{{1,6}})(?![a-z0-9]){_NO_PROSE_AFTER})"
     r"(?![a-z0-9])"
 )
 
@@ -46,6 +52,24 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
 def positions(text: str, needles: Iterable[str]) -> list[int]:
     """Where any of ``needles`` starts in ``text``, in order, each offset once."""
     return sorted({i for needle in set(needles) for i in occurrences(text, needle)})
+
+
+_NONSPACE = regex.compile(r"[^\s\x1c-\x1f]")  # what str.strip() keeps (it strips U+001C-U+001F too)
+_NONSPACE_BACK = regex.compile(r"(?r)[^\s\x1c-\x1f]")
+
+
+def char_before(text: str, line_start: int, pos: int) -> str:
+    """The last character of ``text[line_start:pos].rstrip()`` (``""`` if none), found by looking
+    back from ``pos`` only as far as the white space there goes: stripping a copy of the line for
+    each finding is quadratic on a long line full of them."""
+    m = _NONSPACE_BACK.search(text, line_start, pos)
+    return "" if m is None else str(m.group())
+
+
+def char_after(text: str, pos: int, line_end: int) -> str:
+    """The first character of ``text[pos:line_end].lstrip()`` (``""`` if none)."""
+    m = _NONSPACE.search(text, pos, line_end)
+    return "" if m is None else str(m.group())
 
 
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:
@@ -108,6 +132,7 @@ class LinkFinder:
 
     def __init__(self, tlds: list[str]) -> None:
         self.tlds = frozenset(t.lower() for t in tlds)
+        self.longest = max(map(len, self.tlds), default=0)
         # a dot between a letter or digit and letters: a literal-led pattern the engine scans fast;
         # whether the letters start with a known TLD is checked in Python on the few candidates
         self.anchor = regex.compile(r"(?<=[A-Za-z0-9])\.[A-Za-z]{2,}")
@@ -118,7 +143,7 @@ class LinkFinder:
     def _tld_end(self, text: str, dot: int, end: int) -> int | None:
         """End of the TLD after the dot at ``dot``: the longest known TLD that no lower-case letter,
         digit or hyphen continues ("site.comThe" is glued text: the TLD is "com")."""
-        word = text[dot + 1:end]
+        word = text[dot + 1:min(end, dot + 2 + self.longest)]  # no TLD is longer: a long word costs no more
         if word[0].isupper() and not word[1:2].isupper():
             return None  # "Corp.SpaceX", "Inc.Today": a capitalised word after a dot is not a TLD
         for n in range(len(word), 1, -1):
@@ -132,7 +157,7 @@ class LinkFinder:
         """``(start, end)`` of every URL or domain in ``text[start:end]``."""
         end = len(text) if end is None else end
         out: list[tuple[int, int]] = []
-        for m in self.anchor.finditer(text, start, end, timeout=timeout):
+        for m in checked(self.anchor.finditer(text, start, end, timeout=timeout)):
             if out and m.start() < out[-1][1]:
                 continue
             tld_end = self._tld_end(text, m.start(), m.end())

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import CJK
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder
+from .common import LinkFinder, char_after, char_before
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
@@ -83,8 +84,8 @@ class ContactDropDetector(Detector):
         if self.phone_marker is not None and self._marked(analysis):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
-        for start, end, what in sorted(found):
-            start = _split_glued_www(text, start)
+        for start, end, what in checked(sorted(found)):
+            start = _split_glued_www(text, start, end)
             start, score, evidence = self._score(text, analysis, start, end, what)
             if score >= self.params.threshold:
                 yield self.span(doc, start, end, score=min(1.0, score), detail={"evidence": evidence})
@@ -130,9 +131,10 @@ def _glued(text: str, start: int, end: int) -> bool:
     return any(0 <= i < len(text) and _SPACED.match(text[i]) is not None for i in (start - 1, end))
 
 
-def _split_glued_www(text: str, start: int) -> int:
-    """``willwww.site.cn`` → the link starts at ``www``."""
-    head = text[start:start + 40].lower()
+def _split_glued_www(text: str, start: int, end: int) -> int:
+    """``willwww.site.cn`` → the link starts at ``www`` (looked for inside the finding only: a ``www.``
+    after a handle once moved its start past its end, and the record's replay doubled the text)."""
+    head = text[start:min(end, start + 40)].lower()
     cuts = [x for x in (head.find("www."), head.find("http")) if x > 0]
     return start + min(cuts) if cuts else start
 
@@ -140,8 +142,7 @@ def _split_glued_www(text: str, start: int) -> int:
 def _standalone(text: str, analysis: Analysis, start: int, end: int) -> bool:
     """No sentence holds it: line or sentence edge on both sides."""
     line_start, line_end = analysis.line_at(start)
-    before = text[line_start:start].rstrip()
-    after = text[end:line_end].lstrip()
-    left_ok = not before or before[-1] in _SENTENCE_EDGE
-    right_ok = not after or after[0].isupper() or after[0] in "\"“"
+    before, after = char_before(text, line_start, start), char_after(text, end, line_end)
+    left_ok = not before or before in _SENTENCE_EDGE
+    right_ok = not after or after.isupper() or after in "\"“"
     return left_ok and right_ok

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import Lexicon
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import CONTACT_TAIL, Gloss, load_lexicon, nearest_nonspace
+from .common import CONTACT_TAIL, Gloss, char_after, char_before, load_lexicon, nearest_nonspace
 
 SCRIPT_CLASSES = {
     "Han": r"\p{Han}々〆", "Kana": r"\p{Hiragana}\p{Katakana}ー", "Hangul": r"\p{Hangul}",
@@ -88,7 +89,7 @@ class ForeignRunDetector(Detector):
         if foreign > p.bilingual_chars and foreign > p.bilingual_share * sum(analysis.scripts.values()):
             return  # a bilingual text, not an article with something injected into it
         text = doc.text
-        for m in self.run_re.finditer(text, timeout=self.timeout):
+        for m in checked(self.run_re.finditer(text, timeout=self.timeout)):
             start, end = self._extend(text, m.start(), m.end())
             if sum(1 for c in text[start:end] if c.isalpha()) < p.min_chars:
                 continue
@@ -134,11 +135,11 @@ class ForeignRunDetector(Detector):
         score += w.get("bare", 0)
         evidence.append("bare")
         line_start, line_end = analysis.line_at(start)
-        before, after = text[line_start:start].strip(), text[end:line_end].strip()
+        before, after = char_before(text, line_start, start), char_after(text, end, line_end)
         if not before or not after:
             score += w.get("edge", 0)
             evidence.append("edge")
-        elif before[-1] in ".!?。！？”\"" and after[:1].isupper():
+        elif before in ".!?。！？”\"" and after.isupper():
             score += w.get("between_sentences", 0)  # a sentence of its own between two others
             evidence.append("between_sentences")
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..lexicon import CJK, CJK_LETTERS
 from ..registry import register
@@ -65,11 +66,11 @@ class MtGlossDetector(Detector):
         if not any(analysis.scripts[s] for s in ("Han", "Kana", "Hangul")) or analysis.script != "Latin":
             return
         text = doc.text
-        for m in self.source_first.finditer(text, timeout=self.timeout):
+        for m in checked(self.source_first.finditer(text, timeout=self.timeout)):
             word = self._target_word(m.group())
             if word and self._source_first_leak(text, m.start(), m.end()):
                 yield self.span(doc, m.start(), m.end(), replacement=word)
-        for m in self.target_first.finditer(text, timeout=self.timeout):
+        for m in checked(self.target_first.finditer(text, timeout=self.timeout)):
             if self._is_tool_gloss(m.group()):
                 head = regex.match(r"[A-Za-z][A-Za-z'’-]*", m.group())
                 assert head is not None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..rules import Rule
@@ -60,6 +61,9 @@ class PatternDetector(Detector):
         self.regex = compile_patterns(rule, "patterns", p.patterns, flags)
         # the frame is structure (brackets), never case: compiled without IGNORECASE, which costs 4x
         self.within = compile_patterns(rule, "within", (p.within,), regex.V1) if p.within else None
+        # with reach: the patterns tried at each of the `reach` + 1 positions up to a required word, in
+        # one call (\K keeps the skipped characters out of the match, its groups are the patterns')
+        self.near = regex.compile(rf"(?s:.{{0,{p.reach}}}?)\K(?:{self.regex.pattern})", flags) if p.reach else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
@@ -79,7 +83,7 @@ class PatternDetector(Detector):
                 if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
-        for m in self.regex.finditer(doc.text, timeout=self.timeout):
+        for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)):
             if m.end() > m.start():
                 yield self._match(doc, m)
 
@@ -96,28 +100,33 @@ class PatternDetector(Detector):
         assert self.within is not None
         starts = self.params.within_starts
         if not starts:
-            yield from (m for m in self.within.finditer(text, timeout=self.timeout) if m.end() > m.start())
+            yield from (m for m in checked(self.within.finditer(text, timeout=self.timeout)) if m.end() > m.start())
             return
         done = 0
-        for i in positions(text, starts):
+        for i in checked(positions(text, starts)):
             if i >= done and (m := self.within.match(text, i, timeout=self.timeout)) and m.end() > i:
                 done = m.end()
                 yield m
 
     def _near_words(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
-        """Matches that start within ``reach`` characters before a required word, once each."""
+        """Matches that start within ``reach`` characters before a required word, once each. One
+        anchored call per word tries just those positions (``self.near``): a search from there would
+        go on to the end of the line, once per word, which is quadratic on a long line full of them."""
         p: PatternParams = self.params
-        text, low = doc.text, analysis.lower
-        done = -1
-        for i in positions(low, p.requires_words):
-            if i < done:
-                continue  # inside the last match (two required words in one sentence)
-            line_end = text.find("\n", i)
-            for m in self.regex.finditer(text, max(0, i - p.reach, done), len(text) if line_end < 0 else line_end,
-                                         timeout=self.timeout):
-                if m.start() > i:
-                    break  # the next anchor's business
-                if m.end() > m.start():
-                    done = m.end()
-                    yield self._match(doc, m)
-
+        assert self.near is not None
+        text = doc.text
+        done = 0
+        tried, tried_line = 0, -1  # positions before `tried` on line `tried_line` start no match
+        for i in checked(positions(analysis.lower, p.requires_words)):
+            line_end = analysis.line_at(i)[1]
+            pos = max(i - p.reach, done, tried if line_end == tried_line else 0)
+            while pos <= i:
+                m = self.near.match(text, pos, line_end, timeout=self.timeout)
+                if m is None or m.start() > i:  # none starts in reach of this word
+                    tried, tried_line = min(pos + p.reach + 1, line_end) if m is None else m.start(), line_end
+                    break
+                if m.end() == m.start():
+                    pos = m.start() + 1
+                    continue
+                done = pos = m.end()
+                yield self._match(doc, m)
