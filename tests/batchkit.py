@@ -62,3 +62,15 @@ def outputs(out: Path) -> dict[str, bytes]:
     got = {name: (out / name).read_bytes() for name in ("annotations.jsonl", "errors.jsonl")}
     got.update({f"clean/{k}": v for k, v in tree(out / "clean").items()} if (out / "clean").exists() else {})
     return got
+
+
+def rebuilt_report(out: Path) -> tuple[dict[str, Any], bytes]:
+    """summary.json and report.html as `cleaner report OUT` rebuilds them from the journals, after
+    checking that they equal the run's own copies (counted as the run went)."""
+    from cleaner.report import build_report
+
+    kept = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
+    build_report(out)
+    rebuilt = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
+    assert rebuilt == kept  # the run's report, counted as it went, equals one read from the journals
+    return kept

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from batchkit import INVISIBLE, article, lines, outputs, write_corpus
+from batchkit import INVISIBLE, article, lines, outputs, rebuilt_report, write_corpus
 from cleaner.batch import RunOptions, clean_target, run
-from cleaner.errors import UsageError
+from cleaner.errors import OutputError, UsageError
 from cleaner.pipeline import Options
 
 
@@ -84,9 +84,8 @@ def test_batch_resume_after_inputs_changed_equals_a_fresh_run(tmp_path: Path) ->
     resumed = _run(src, out, jobs=2)
     assert resumed.docs == 2  # type: ignore[attr-defined]
     _run(src, tmp_path / "fresh", jobs=1)
-    got, want = outputs(out), outputs(tmp_path / "fresh")
-    del got["clean/news/a003.txt"]  # a deleted input's old cleaned file stays (documented)
-    assert got == want
+    assert outputs(out) == outputs(tmp_path / "fresh")  # the deleted input's cleaned file went too
+    assert resumed.removed == [("news/a003.txt", "clean/news/a003.txt")]  # type: ignore[attr-defined]
 
 
 def test_batch_refuses_a_run_with_other_rules_without_force(tmp_path: Path) -> None:
@@ -122,8 +121,9 @@ def test_batch_refuses_out_overlapping_an_input_folder(tmp_path: Path, where: st
 def test_batch_refuses_out_that_is_a_file(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", files=1, records=1)
     (tmp_path / "out").write_text("x")
-    with pytest.raises(UsageError, match="is a file; give a folder"):
+    with pytest.raises(OutputError, match="out: a file is where the output folder should be") as e:
         _run(src, tmp_path / "out", jobs=1)
+    assert e.value.code == "C304"
 
 
 def test_batch_output_names_never_escape_out(tmp_path: Path) -> None:
@@ -181,8 +181,9 @@ def test_batch_refuses_to_write_through_a_symlink_planted_in_out(tmp_path: Path)
     (out / "clean").mkdir(parents=True)
     elsewhere.mkdir()
     (out / "clean" / "sub").symlink_to(elsewhere)
-    with pytest.raises(UsageError, match="would be written outside it"):
+    with pytest.raises(OutputError) as e:
         _run(src, out, jobs=1)
+    assert (e.value.code, e.value.detail) == ("C305", str(out / "clean" / "sub"))
     assert list(elsewhere.iterdir()) == []
 
 
@@ -272,31 +273,19 @@ def test_a_worker_reads_each_input_file_once_for_digest_and_text(tmp_path: Path,
     assert {n: opened[n] for n in names} == dict.fromkeys(names, 2)  # the worker's read, then file_digest's
 
 
-def _rebuilt(out: Path) -> tuple[dict, bytes]:
-    """summary.json (without timings) and report.html as `cleaner report OUT` rebuilds them from
-    the journals, after the run's own copies were read."""
-    from cleaner.report import build_report
-
-    kept = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
-    build_report(out)
-    rebuilt = (json.loads((out / "summary.json").read_text()), (out / "report.html").read_bytes())
-    assert rebuilt == kept  # the run's report, counted as it went, equals one read from the journals
-    return kept
-
-
 def test_batch_report_counted_during_the_run_equals_the_one_rebuilt_from_the_journals(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", files=12, records=300)
     (src / "broken.jsonl").write_text('{"text": "fine text here, yes"}\nnot json\n{"id": 3}\n', encoding="utf-8")
     out = tmp_path / "out"
     _run(src, out, jobs=2)
-    summary, _ = _rebuilt(out)
+    summary, _ = rebuilt_report(out)
     assert summary["documents"] == 12 + 300 + 1 and summary["errors"] == 2 and summary["rules"]
     # resumed: the units of the first run are counted from the journals, the new ones as they finish
     (src / "blog" / "a002.txt").write_text(article(77), encoding="utf-8")
     (src / "blog" / "a001b.txt").write_text(article(78), encoding="utf-8")
     resumed = _run(src, out, jobs=2)
     assert resumed.skipped > 0 and resumed.docs == 2  # type: ignore[attr-defined]
-    summary, _ = _rebuilt(out)
+    summary, _ = rebuilt_report(out)
     assert summary["documents"] == 12 + 1 + 300 + 1 and summary["errors"] == 2
 
 

@@ -1,5 +1,7 @@
 """A real ``cleaner run`` killed with SIGKILL (and one stopped with Ctrl-C), then rerun: the result
-holds every document exactly once, no torn line, byte-identical to an uninterrupted run."""
+holds every document exactly once, no torn line, byte-identical to an uninterrupted run. And a
+worker process killed under a running batch (by hand, or by the document it cleans): the run goes
+on, the units it held are retried, one that kills its worker every time is reported (C121)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from batchkit import article, outputs
+import pytest
+
+from batchkit import article, lines, outputs, rebuilt_report
+from cleaner import cli, registry
+from cleaner.detectors.base import Detector
 
 CLEANER = [str(Path(sys.executable).with_name("cleaner"))]  # the installed command
 RECORDS = 10_000
@@ -126,3 +134,156 @@ def test_ctrl_c_never_hangs_on_a_result_a_worker_was_sending(tmp_path: Path) -> 
         done = subprocess.run([sys.executable, str(script), delay, str(tmp_path / f"m{delay}")],
                               capture_output=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr.decode()
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The child processes of ``pid`` (from /proc: the pool's workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_kill_9_of_a_worker_costs_the_run_nothing(tmp_path: Path) -> None:
+    """``kill -9`` of one worker of a real ``cleaner run`` (as the out-of-memory killer does): the
+    run finishes with exit 0, says what happened, and its output equals an uninterrupted run's."""
+    src = _corpus(tmp_path / "in")
+    whole = _finish(src, tmp_path / "whole")
+    out = tmp_path / "out"
+    log = tmp_path / "out.stderr"
+    with log.open("wb") as err:
+        proc = subprocess.Popen([*CLEANER, "run", str(src), "-o", str(out), "--jobs", "2"], stdout=subprocess.DEVNULL,
+                                stderr=err, env={**os.environ, "CLEANER_CHECKPOINT_SECONDS": "0.05"})
+    deadline = time.monotonic() + 120
+    while (_committed(out) == 0 or len(_workers_of(proc.pid)) < 2) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run finished before a worker could be killed; give it more work"
+    os.kill(_workers_of(proc.pid)[0], signal.SIGKILL)
+    assert proc.wait(timeout=300) == 0, log.read_text()
+    assert log.read_text() == ("cleaner: a worker process died (killed, or out of memory?); the inputs in its "
+                               "hands were retried one by one in fresh processes\n")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["timings"]["worker_deaths"] == 1 and summary["timings"]["skipped_units"] == 0
+    assert outputs(out) == outputs(tmp_path / "whole")
+    assert {**summary, "timings": None} == {**whole, "timings": None}
+
+
+# -- a document that kills the process cleaning it ----------------------------------------------
+@dataclass(frozen=True)
+class _DeadlyParams:
+    marker: str = ""
+    once: str = ""  # a file: kill only while it does not exist (and make it), as a passing failure would
+
+
+class _Deadly(Detector):
+    """Kills the process that runs it on a document holding its marker, as a crash in native code or
+    the kernel's out-of-memory killer would; never the test's own process."""
+
+    name = "test_deadly"
+    Params = _DeadlyParams
+
+    def detect(self, doc, analysis):  # type: ignore[no-untyped-def]
+        once = Path(self.params.once) if self.params.once else None
+        if self.params.marker in doc.text and os.getpid() != _TEST_PID and not (once and once.exists()):
+            if once:
+                once.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return iter(())
+
+
+_TEST_PID = os.getpid()
+MARKER = "Xq-deadly-qX"
+
+
+@pytest.fixture
+def deadly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setitem(registry._REGISTRY, _Deadly.name, _Deadly)
+    yield tmp_path / "rules"
+
+
+def _deadly_rule(folder: Path, marker: str, once: Path | None = None) -> Path:
+    (folder / "spam").mkdir(parents=True, exist_ok=True)
+    params = f'marker = "{marker}"' + (f'\nonce = "{once}"' if once else "")
+    (folder / "spam" / "deadly.toml").write_text(
+        'detector = "test_deadly"\nkind = "spam"\ndescription = "Kills its process on a marker."\n'
+        f'message = "{{match}}"\naction = "flag"\n[params]\n{params}\n'
+    )
+    return folder
+
+
+def _deadly_corpus(root: Path, where: tuple[str, ...] = ("txt", "jsonl")) -> Path:
+    """Text files and a JSONL file, one document of each kind in ``where`` holding the marker."""
+    (root / "docs").mkdir(parents=True)
+    for i in range(40):
+        deadly = i == 21 and "txt" in where
+        (root / "docs" / f"d{i:03d}.txt").write_text(article(i) + (MARKER if deadly else ""), encoding="utf-8")
+    with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
+        for i in range(30):
+            deadly = i == 12 and "jsonl" in where
+            f.write(json.dumps({"id": f"r{i}", "text": article(100 + i, 2) + (MARKER if deadly else "")}) + "\n")
+    return root
+
+
+def _cli_run(src: Path, out: Path, rules: Path) -> int:
+    return cli.main(["run", str(src), "-o", str(out), "--jobs", "2", "--quiet", "--rules", str(rules)])
+
+
+def test_a_document_that_kills_its_worker_every_time_is_reported_and_the_rest_is_kept(
+    deadly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _deadly_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    assert _cli_run(src, out, _deadly_rule(deadly / "kills", MARKER)) == 1
+    errors = lines(out / "errors.jsonl")
+    assert [(e["source"], e["line"], e["code"]) for e in errors] == [("docs/d021.txt", None, "C121"),
+                                                                      ("feed.jsonl", 13, "C121")]
+    assert errors[0]["reason"] == (
+        "[C121] the worker process cleaning this input died (killed by SIGKILL), and died again when the input "
+        "was retried alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to "
+        "try again")
+    assert capsys.readouterr().err == "".join(f"cleaner: {e['source']}:{e['line'] or ''}".rstrip(":")
+                                              + f": {e['reason']}\n" for e in errors)
+    # every other document exactly once, as a run where nothing dies gives it, byte for byte
+    assert _cli_run(src, tmp_path / "calm", _deadly_rule(deadly / "calm", "never in any text")) == 0
+    want = outputs(tmp_path / "calm")
+    del want["clean/docs/d021.txt"]  # the two deadly documents: no record, no cleaned text
+    for name in ("annotations.jsonl", "clean/feed.jsonl"):
+        kept = [line for line in want[name].splitlines(keepends=True) if MARKER.encode() not in line]
+        assert len(kept) == want[name].count(b"\n") - (2 if name == "annotations.jsonl" else 1)
+        want[name] = b"".join(kept)
+    want["errors.jsonl"] = (out / "errors.jsonl").read_bytes()  # checked above
+    assert outputs(out) == want
+    rebuilt_report(out)  # the report counted the retried units as the journals hold them
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["timings"]["worker_deaths"] >= 3  # a pool (or two) broke, then each died again alone
+    # a rerun skips what was reported: no worker dies again, nothing changes
+    before = outputs(out)
+    assert _cli_run(src, out, deadly / "kills") == 1
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["timings"]["worker_deaths"] == 0 and summary["timings"]["documents_this_run"] == 0
+    assert outputs(out) == before and summary["errors"] == 2
+
+
+@pytest.mark.parametrize("where", ["txt", "jsonl"])
+def test_a_document_whose_worker_died_once_is_retried_and_nothing_shows(
+    deadly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A text file, or a record of a JSONL chunk (then redone line by line), that killed its worker
+    once: the output and the report are those of a run where nothing died."""
+    src = _deadly_corpus(tmp_path / "in", (where,))
+    once = tmp_path / "died-once"
+    assert _cli_run(src, tmp_path / "out", _deadly_rule(deadly / "once", MARKER, once)) == 0
+    assert once.exists()  # it did die
+    assert capsys.readouterr().err == ""
+    assert _cli_run(src, tmp_path / "calm", _deadly_rule(deadly / "calm", "never in any text")) == 0
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "calm")  # byte-identical, in input order
+    summary, _ = rebuilt_report(tmp_path / "out")
+    assert summary["timings"]["worker_deaths"] == 1
+    calm, _ = rebuilt_report(tmp_path / "calm")
+    assert {**summary, "timings": None} == {**calm, "timings": None}

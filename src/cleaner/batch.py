@@ -15,6 +15,12 @@ Trade-offs: a unit is a whole file or a ~256 KB chunk of a JSONL stream — smal
 cores busy and to resume inside a 10 GB file; small files travel 16 to a worker call, so pickling
 and queueing cost little. Work done after the last checkpoint (at most about a second) is redone
 after a crash.
+
+Faults: a worker that dies (killed, out of memory) costs only what it held: the pool is replaced
+and the units that were in flight are retried one by one in fresh processes (:class:`_Workers`);
+one that kills its process again is reported (C121) and recorded as done. The output folder's
+own failures (read-only, full, a link inside it) end the run with one :class:`OutputError`
+(exit code 3); the last checkpoint stands, and a rerun finishes the rest.
 """
 
 from __future__ import annotations
@@ -26,26 +32,40 @@ import multiprocessing
 import os
 import resource
 import signal
+import sqlite3
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import IO, Any, TextIO
 
 from . import __version__
 from .document import Document
-from .errors import InputError, UsageError
+from .errors import InputError, OutputError, UsageError
 from .manifest import Done, Manifest
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, jsonl_line_documents, read_input
 from .report import Tally, build_report, error_text, mb_per_s
 from .sources import Unit, digest_of, read_once, units, walk
-from .writers import Journal, atomic_write_lines, confined, dumps, jsonl_line, safe_name, sync_filesystem
+from .writers import (
+    Folders,
+    Journal,
+    dumps,
+    jsonl_line,
+    open_below,
+    out_failure,
+    output_error,
+    refuse_links,
+    remove_output,
+    safe_name,
+    sync_filesystem,
+    write_below,
+)
 
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_CHECKPOINT_SECONDS", "1.0"))  # work redone after a crash
 BATCH_UNITS = 16  # small files go to a worker 16 at a time (one pickle, one queue round trip) …
@@ -85,6 +105,8 @@ class RunReport:
     worker_rss_mb: float = 0.0
     worker_cpu_s: dict[int, float] = field(default_factory=dict)
     error_list: list[dict[str, Any]] = field(default_factory=list)
+    worker_deaths: int = 0  # worker processes that died (their units were retried)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (input, cleaned file) of inputs gone
 
 
 # -- worker side ------------------------------------------------------------------------------------
@@ -102,7 +124,7 @@ class Output:
     pid: int = 0
     digest: str = ""  # a whole file's digest, computed by the worker that read it
     cpu_s: float = 0.0  # the worker's CPU time so far (for the benchmark's per-process accounting)
-    fatal: str = ""  # a write outside OUT was refused (UsageError C301 in the main process)
+    fatal: tuple[str, str] | None = None  # OUT cannot be written: (code, detail) of an OutputError
     tally: Tally = field(default_factory=Tally)  # the records' counts and samples, for the report
 
 
@@ -133,14 +155,22 @@ def _watch_parent(pid: int) -> None:
 
 def _work(items: list[tuple[Unit, tuple[str, str] | None]]) -> list[Output]:
     assert _WORKER is not None
-    return [process_unit(unit, *_WORKER, clean_to=clean_to) for unit, clean_to in items]
+    return _clean_units(items, *_WORKER)
 
 
-def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None) -> Output:
+def _clean_units(items: list[tuple[Unit, tuple[str, str] | None]], pipeline: Pipeline, read: ReadOptions
+                 ) -> list[Output]:
+    """One worker call: the units, with the folders of their cleaned files opened once for all."""
+    with Folders() as folders:
+        return [process_unit(unit, pipeline, read, clean_to, folders) for unit, clean_to in items]
+
+
+def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tuple[str, str] | None = None,
+                 folders: Folders | None = None) -> Output:
     """Read and clean one unit; every failure becomes an error line, never an exception.
 
-    ``clean_to`` (``clean/`` folder, sanitised name) makes the worker write a text or HTML input's
-    cleaned file itself, in parallel, instead of shipping the text back to the main process."""
+    ``clean_to`` (OUT, sanitised name under ``clean/``) makes the worker write a text or HTML
+    input's cleaned file itself, in parallel, instead of shipping the text back to the main process."""
     raw, digest = read_once(unit, read.max_doc_bytes)
     out = Output(digest=digest)
     try:
@@ -154,9 +184,9 @@ def process_unit(unit: Unit, pipeline: Pipeline, read: ReadOptions, clean_to: tu
         out.errors.append(jsonl_line(err.to_dict()))
     if clean_to is not None and out.clean:
         try:
-            atomic_write_lines(confined(Path(clean_to[0]), clean_to[1]), out.clean, fsync=False, keep_same=True)
-        except UsageError as e:
-            out.fatal = e.detail
+            write_below(clean_to[0], f"clean/{clean_to[1]}", out.clean, fsync=False, keep_same=True, folders=folders)
+        except OutputError as e:
+            out.fatal = (e.code, e.detail)
         out.clean = []
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out.rss_kb, out.pid, out.cpu_s = usage.ru_maxrss, os.getpid(), usage.ru_utime + usage.ru_stime
@@ -199,14 +229,131 @@ class _Inline(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         f: Future[Any] = Future()
-        f.set_result([process_unit(unit, *self.args, clean_to=clean_to) for unit, clean_to in args[0]])
+        f.set_result(_clean_units(args[0], *self.args))
         return f
+
+
+class _Workers(Executor):
+    """``--jobs N``: a process pool that outlives the death of a worker.
+
+    A worker that dies (``kill -9``, the kernel's out-of-memory killer, a crash in native code)
+    breaks a standard pool: every unit in flight fails with ``BrokenProcessPool``, and the run
+    with it. Here :meth:`restart` replaces the pool for the work that follows, and :meth:`alone`
+    redoes the units that were in flight in a fresh process of their own, one unit after the
+    other (a JSONL chunk one line after the other), each result sent back as soon as it is
+    made: a second death is then pinned on exactly one unit (or record), which is reported
+    (C121) while the others are kept. Nothing is lost or done twice, and the order stays."""
+
+    def __init__(self, jobs: int, pipeline: Pipeline, read: ReadOptions) -> None:
+        self.jobs, self.args = jobs, (pipeline, read)
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.ctx: Any = multiprocessing.get_context(method)  # fork's and spawn's contexts have no common type
+        self.deaths = 0  # workers that died: pools broken, plus deaths of units retried alone
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_init_worker,
+                                   initargs=(*self.args, os.getpid()))
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait, cancel_futures=cancel_futures)
+
+    def restart(self) -> None:
+        """After a worker died: wait until the broken pool has settled every future it held, and
+        start a new one (its workers start with the next submit, after :meth:`alone` is done, so
+        that no thread of a pool runs while this process forks)."""
+        self.deaths += 1
+        self.pool.shutdown(wait=True)
+        self.pool = self._new_pool()
+
+    def alone(self, items: list[tuple[Unit, tuple[str, str] | None]]) -> list[Output]:
+        """The outputs of units that were in flight when a worker died, each unit (a JSONL chunk:
+        each line) cleaned again in a fresh process; one that kills it again becomes a C121 error."""
+        pieces = [(i, piece, clean_to) for i, (unit, clean_to) in enumerate(items) for piece in _pieces(unit)]
+        done: list[Output] = []
+        while len(done) < len(pieces):
+            got, exitcode = self._child([(unit, clean_to) for _i, unit, clean_to in pieces[len(done):]])
+            done += got
+            if len(done) < len(pieces):  # it died on the next piece
+                self.deaths += 1
+                done.append(_died(pieces[len(done)][1], exitcode))
+        return [_joined(unit, [out for (i, _u, _c), out in zip(pieces, done, strict=True) if i == n])
+                for n, (unit, _clean_to) in enumerate(items)]
+
+    def _child(self, work: list[tuple[Unit, tuple[str, str] | None]]) -> tuple[list[Output], int | None]:
+        """Run ``work`` in one new process: the outputs it sent before it ended or died, and its
+        exit code."""
+        receive, send = self.ctx.Pipe(duplex=False)
+        child = self.ctx.Process(target=_alone, args=(send, work, *self.args, os.getpid()), name="cleaner-retry")
+        child.start()
+        send.close()
+        got: list[Output] = []
+        try:
+            while len(got) < len(work):
+                got.append(receive.recv())
+        except (EOFError, OSError):  # died, maybe half-way through sending a result
+            pass
+        finally:
+            receive.close()
+            if child.is_alive() and len(got) < len(work):  # Ctrl-C while it works
+                child.kill()
+            child.join()
+        return got, child.exitcode
+
+
+def _alone(send: Any, work: list[tuple[Unit, tuple[str, str] | None]], pipeline: Pipeline, read: ReadOptions,
+           main_pid: int) -> None:
+    _init_worker(pipeline, read, main_pid)
+    for unit, clean_to in work:
+        send.send(process_unit(unit, pipeline, read, clean_to=clean_to))
+    send.close()
+
+
+def _pieces(unit: Unit) -> list[Unit]:
+    """A unit as the smallest pieces that can be cleaned alone: a JSONL chunk's lines, or itself."""
+    if len(unit.lines) < 2:
+        return [unit]
+    return [dataclasses.replace(unit, lines=(line,), first_line=n, size=len(line))
+            for n, line in enumerate(unit.lines, unit.first_line)]
+
+
+def _died(piece: Unit, exitcode: int | None) -> Output:
+    """The output of a piece whose process died while cleaning it (the second time)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+    else:
+        how = f"exit status {exitcode}"
+    err = InputError(piece.rel, "C121", how, line=piece.first_line if piece.lines else None)
+    return Output(errors=[jsonl_line(err.to_dict())], digest=digest_of(piece))
+
+
+def _joined(unit: Unit, outs: list[Output]) -> Output:
+    """The output of a unit from the outputs of its pieces, in order (one piece: that output)."""
+    if len(outs) == 1:
+        return outs[0]
+    whole = Output(digest=unit.digest)
+    for out in outs:
+        whole.records += out.records
+        whole.errors += out.errors
+        whole.clean += out.clean
+        whole.docs += out.docs
+        whole.nbytes += out.nbytes
+        whole.tally.merge(out.tally, out.records)
+        whole.fatal = whole.fatal or out.fatal
+        whole.rss_kb, whole.pid, whole.cpu_s = max(whole.rss_kb, out.rss_kb), out.pid or whole.pid, out.cpu_s
+    return whole
 
 
 @contextmanager
 def _pool(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Iterator[Executor]:
-    """The in-process executor for one job, else a process pool; on leaving, the pool is shut down
-    (or, on an exception or Ctrl-C, stopped at once: see :func:`_stop`).
+    """The in-process executor for one job, else a process pool (:class:`_Workers`); on leaving,
+    the pool is shut down (or, on an exception or Ctrl-C, stopped at once: see :func:`_stop`).
 
     Where ``fork`` exists (Linux) the workers are forked from this process after it has built and
     warmed the pipeline (rules compiled, lexicons loaded): they start at once and share those pages
@@ -218,11 +365,9 @@ def _pool(jobs: int, pipeline: Pipeline, read: ReadOptions) -> Iterator[Executor
         if jobs <= 1:
             ex = _Inline(pipeline, read)
         else:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            if method == "fork":
+            if "fork" in multiprocessing.get_all_start_methods():
                 stack.enter_context(pipeline.shared_with_workers())
-            ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_init_worker,
-                                     initargs=(pipeline, read, os.getpid()))
+            ex = _Workers(jobs, pipeline, read)
         try:
             yield ex
         except BaseException:
@@ -238,6 +383,7 @@ def _stop(ex: Executor) -> None:
     the pool's manager thread then waits for the rest for ever, and the interpreter waits for that
     thread at exit (a hang after Ctrl-C, seen once in ~30 runs). Once every worker is gone, closing
     this process's own write end of that pipe turns the wait into end-of-file, and the thread ends."""
+    ex = getattr(ex, "pool", ex)
     workers = list((getattr(ex, "_processes", None) or {}).values())
     results = getattr(ex, "_result_queue", None)
     ex.shutdown(wait=False, cancel_futures=True)
@@ -283,12 +429,14 @@ def ordered(ex: Executor, tasks: Iterable[Task], window: int) -> Iterator[tuple[
 
 
 class _Batcher:
-    """Groups consecutive units into one worker call (:data:`BATCH_UNITS`, :data:`BATCH_BYTES`)."""
+    """Groups consecutive units into one worker call (:data:`BATCH_UNITS`, :data:`BATCH_BYTES`);
+    when a worker died, has the calls that were in flight redone (see :class:`_Workers`)."""
 
     def __init__(self, ex: Executor) -> None:
         self.ex = ex
         self.batch: list[Task] = []
         self.size = 0
+        self.sent: deque[list[Task]] = deque()  # batches in the workers' hands, oldest first
 
     def add(self, task: Task) -> None:
         unit = task.unit
@@ -304,9 +452,15 @@ class _Batcher:
     def flush(self) -> None:
         if not self.batch:
             return
-        future = self.ex.submit(_work, [(t.unit, t.clean_to) for t in self.batch])
+        work = [(t.unit, t.clean_to) for t in self.batch]
+        try:
+            future = self.ex.submit(_work, work)
+        except BrokenExecutor:  # a worker died since the last look
+            self._recover()
+            future = self.ex.submit(_work, work)
         for i, t in enumerate(self.batch):
             t.future, t.index = future, i
+        self.sent.append(self.batch)
         self.batch, self.size = [], 0
 
     def result(self, task: Task) -> Output | None:
@@ -315,7 +469,27 @@ class _Batcher:
         if task.future is None:  # still in the batch being filled
             self.flush()
         assert task.future is not None
-        return task.future.result()[task.index]
+        try:
+            outputs = task.future.result()
+        except BrokenExecutor:
+            self._recover()
+            outputs = task.future.result()
+        if self.sent and task is self.sent[0][-1]:  # results are taken in order: that batch is done
+            self.sent.popleft()
+        return outputs[task.index]
+
+    def _recover(self) -> None:
+        assert isinstance(self.ex, _Workers)
+        self.ex.restart()
+        for batch in self.sent:
+            future = batch[0].future
+            assert future is not None
+            if not isinstance(future.exception(), BrokenExecutor):  # settled before the death: kept
+                continue
+            redone: Future[list[Output]] = Future()
+            redone.set_result(self.ex.alone([(t.unit, t.clean_to) for t in batch]))
+            for t in batch:
+                t.future = redone
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -342,10 +516,11 @@ def fingerprint(pipeline: Pipeline, opts: RunOptions) -> str:
 
 
 def check_out(inputs: tuple[str, ...], out: Path) -> None:
-    """Refuse an OUT that is a file, lies inside an input folder, or contains an input; and inputs
-    that do not exist (before OUT is created, so a mistyped command leaves nothing behind)."""
+    """Refuse an OUT that is a file (:class:`OutputError`), lies inside an input folder, or contains
+    an input; and inputs that do not exist (:class:`UsageError`; before OUT is created, so a
+    mistyped command leaves nothing behind)."""
     if out.exists() and not out.is_dir():
-        raise UsageError("C301", f"{out} is a file; give a folder")
+        raise OutputError("C304", f"{out}: a file is where the output folder should be")
     real_out = os.path.realpath(out)
     for arg in inputs:
         if arg == "-":
@@ -373,6 +548,23 @@ def clean_target(rel: str, fmt: str) -> str:
     return safe_name(name)
 
 
+@contextmanager
+def _manifest_failure(path: Path) -> Iterator[None]:
+    """The manifest's SQLite failing on the file system (read-only, full, damaged) as OutputError,
+    with the operating system's reason where one opening of the file shows it (SQLite says
+    "unable to open database file" for a read-only folder)."""
+    try:
+        yield
+    except sqlite3.DatabaseError as e:
+        if type(e) not in (sqlite3.DatabaseError, sqlite3.OperationalError):  # a programming error: ours
+            raise
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+        except OSError as os_error:
+            raise output_error(path, os_error) from None
+        raise OutputError("C304", f"{path}: {e}") from None
+
+
 class _FolderRun:
     """One ``cleaner run … -o OUT``: journals, manifest, ordered writes, checkpoints, final report."""
 
@@ -380,45 +572,70 @@ class _FolderRun:
         self.opts, self.pipeline, self.jobs = opts, pipeline, jobs
         self.out = Path(opts.out)
         check_out(opts.inputs, self.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        self.manifest = Manifest(self.out / "manifest.sqlite", fingerprint(pipeline, opts), opts.force)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise output_error(self.out, e) from None
+        refuse_links(self.out)
+        with _manifest_failure(self.out / "manifest.sqlite"):
+            self.manifest = Manifest(self.out / "manifest.sqlite", fingerprint(pipeline, opts), opts.force)
+        try:
+            self._open_journals()
+        except BaseException:
+            self.manifest.abort()
+            raise
+        self.report = RunReport()
+        self.tally = Tally()  # what report.html counts, kept as units finish (in input order)
+        self._earlier: tuple[IO[bytes], IO[bytes]] | None = None  # journals, to read earlier runs' units
+        self.clean_rel, self.clean_end = "", 0  # the JSONL clean file being appended to
+        self.last_checkpoint = time.monotonic()
+        self.progress = _Progress(opts, _total_bytes(opts.inputs) if _progress_on(opts) else None)
+
+    def _open_journals(self) -> None:
         self.ann = Journal(self.out / "annotations.jsonl")
         self.err = Journal(self.out / "errors.jsonl")
-        for journal, size in zip((self.ann, self.err), self.manifest.committed, strict=True):
+        with _manifest_failure(self.manifest.path):
+            committed = self.manifest.committed
+        for journal, size in zip((self.ann, self.err), committed, strict=True):
             if journal.size < size:
-                self.manifest.abort()
                 raise UsageError(
                     "C301",
                     f"{self.out}: {journal.path.name} is shorter than its manifest "
                     "records (was it edited?); pass --force to redo everything",
                 )
             journal.truncate(size)
-        self.report = RunReport()
-        self.tally = Tally()  # what report.html counts, kept as units finish (in input order)
-        self._earlier: tuple[BinaryIO, BinaryIO] | None = None  # journals, to read earlier runs' units
-        self.clean_rel, self.clean_end = "", 0  # the JSONL clean file being appended to
-        self.last_checkpoint = time.monotonic()
-        self.progress = _Progress(opts, _total_bytes(opts.inputs) if _progress_on(opts) else None)
 
     def run(self) -> RunReport:
         started = time.perf_counter()
         try:
-            with _pool(self.jobs, self.pipeline, self.opts.read) as ex:
-                for task, output in ordered(ex, self._tasks(), self.jobs * WINDOW_PER_JOB):
-                    self._write(task, output)
-            self._checkpoint()
-        except BaseException:  # Ctrl-C or a crash: keep the last checkpoint, lose at most a second
+            with _manifest_failure(self.manifest.path):
+                with _pool(self.jobs, self.pipeline, self.opts.read) as ex:
+                    for task, output in ordered(ex, self._tasks(), self.jobs * WINDOW_PER_JOB):
+                        self._write(task, output)
+                    self.report.worker_deaths = getattr(ex, "deaths", 0)
+                self._checkpoint()
+        except BaseException:  # Ctrl-C, a crash, OUT failing: keep the last checkpoint, lose at most a second
             self.progress.close()
-            self._close()
+            self._close(failed=True)
             self.manifest.abort()
             raise
         self._close()
-        if not self.manifest.contiguous(self.ann.size, self.err.size):
-            self.manifest.compact(self.ann.path, self.err.path)
-        self.report.seconds = time.perf_counter() - started
-        self.progress.close(self.report.bytes_in, self.report.seconds)  # its last rate is the summary's
-        self._finish()
+        with _manifest_failure(self.manifest.path):
+            if not self.manifest.contiguous(self.ann.size, self.err.size):
+                self._remove_gone()
+                self.manifest.compact(self.ann.path, self.err.path)
+            self.report.seconds = time.perf_counter() - started
+            self.progress.close(self.report.bytes_in, self.report.seconds)  # its last rate is the summary's
+            self._finish()
         return self.report
+
+    def _remove_gone(self) -> None:
+        """Delete the cleaned files of inputs that are gone since an earlier run (before the
+        compaction forgets those inputs): only files by the names this OUT's manifest gave them,
+        never a link or anything reached through one (an interrupted run redoes it)."""
+        for rel, name in self.manifest.gone():
+            if remove_output(self.out, f"clean/{name}"):
+                self.report.removed.append((rel, f"clean/{name}"))
 
     def _tasks(self) -> Iterator[Task]:
         for seq, unit in enumerate(units(self.opts.inputs, self.opts.read)):
@@ -429,7 +646,7 @@ class _FolderRun:
                 yield Task(unit, seq, done=done)
             elif unit.fmt != "jsonl" and unit.path is not None:
                 name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
-                yield Task(unit, seq, clean_to=(str(self.out / "clean"), name))
+                yield Task(unit, seq, clean_to=(str(self.out), name))
             else:
                 yield Task(unit, seq)
 
@@ -444,7 +661,7 @@ class _FolderRun:
             self.progress.update(unit.size, 0, 0)
             return
         if output.fatal:
-            raise UsageError("C301", output.fatal)
+            raise OutputError(*output.fatal)
         a0, e0 = self.ann.size, self.err.size
         self.ann.append(output.records)
         self.err.append(output.errors)
@@ -474,7 +691,8 @@ class _FolderRun:
     def _tally_earlier(self, done: Done) -> None:
         """A unit finished by an earlier run counts in this run's report: its journal lines."""
         if self._earlier is None:
-            self._earlier = (self.ann.path.open("rb"), self.err.path.open("rb"))
+            self._earlier = (open_below(self.out, self.ann.path.name, "rb"),
+                             open_below(self.out, self.err.path.name, "rb"))
         parts = []
         for f, (start, end) in zip(self._earlier, (done.ann, done.err), strict=True):
             f.seek(start)
@@ -490,9 +708,7 @@ class _FolderRun:
             self.clean_rel, self.clean_end = unit.rel, 0
         if output.clean or self.clean_end:
             name = self.manifest.clean_name(unit.rel, clean_target(unit.rel, unit.fmt))
-            path = confined(self.out / "clean", name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("r+b" if path.exists() else "wb") as f:
+            with out_failure(self.out / "clean" / name), open_below(self.out, f"clean/{name}", "r+b") as f:
                 f.truncate(self.clean_end)
                 f.seek(self.clean_end)
                 f.write("".join(output.clean).encode("utf-8", "surrogatepass"))
@@ -505,9 +721,11 @@ class _FolderRun:
         self.manifest.checkpoint(self.ann.sync(), self.err.sync())
         self.last_checkpoint = time.monotonic()
 
-    def _close(self) -> None:
-        self.ann.close()
-        self.err.close()
+    def _close(self, failed: bool = False) -> None:
+        """Close the journals (after a failure without raising again: a rerun starts from the last
+        checkpoint anyway)."""
+        for journal in (self.ann, self.err):
+            journal.abandon() if failed else journal.close()
         for f in self._earlier or ():
             f.close()
 
@@ -523,6 +741,8 @@ class _FolderRun:
             "worker_peak_rss_mb": round(self.report.worker_rss_mb, 1),
             "worker_cpu_s": sorted(round(c, 2) for c in self.report.worker_cpu_s.values()),
             "main_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2),
+            "worker_deaths": self.report.worker_deaths,
+            "removed_clean_files": len(self.report.removed),
         }
         self.report.summary = build_report(self.out, timings, self.tally, self.pipeline.rules)
 
@@ -535,15 +755,29 @@ def _run_to_stream(opts: RunOptions, pipeline: Pipeline, jobs: int, out: TextIO)
     with _pool(jobs, pipeline, opts.read) as ex:
         for _task, output in ordered(ex, tasks, jobs * WINDOW_PER_JOB):
             assert output is not None
-            out.writelines(line.decode("utf-8") for line in output.records)
+            _write_records(out, output.records)
             for line in output.errors:
                 print(f"cleaner: {error_text(json.loads(line))}", file=sys.stderr)
             report.docs += output.docs
             report.errors += len(output.errors)
             report.bytes_in += output.nbytes
-    out.flush()
+    _write_records(out, [])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_records(out: TextIO, records: list[bytes]) -> None:
+    """Records to the output stream (then flushed when there are none); a stream that cannot take
+    them (a full disk behind ``> file``) is an OutputError, a reader that went away is not."""
+    try:
+        if records:
+            out.writelines(line.decode("utf-8") for line in records)
+        else:
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise output_error("standard output", e) from None
 
 
 # -- progress --------------------------------------------------------------------------------------------

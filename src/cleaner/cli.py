@@ -2,7 +2,8 @@
 ``review`` (its subcommands live in :mod:`cleaner.cli_review`).
 
 Exit codes: 0 everything processed; 1 some inputs failed (see errors.jsonl); 2 usage or
-rule-file error. ``main(argv) -> int`` never calls ``sys.exit`` itself, so tests call it in-process.
+rule-file error; 3 the output folder cannot be written. ``main(argv) -> int`` never calls
+``sys.exit`` itself, so tests call it in-process.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, cli_review
-from .batch import RunOptions, run
+from .batch import RunOptions, RunReport, run
 from .document import Document
-from .errors import InputError, RuleError, UsageError
+from .errors import InputError, OutputError, RuleError, UsageError
 from .pipeline import Options, Pipeline
 from .readers import ReadOptions, jsonl_line_documents, read_input
 from .report import build_report, error_text, format_summary
@@ -29,7 +30,8 @@ from .sources import STDIN, walk
 DESCRIPTION = ("Find and remove injected spam, translation/LLM artifacts, encoding junk and hidden HTML in "
                "scraped articles; flag typos. Writes cleaned text and span-level annotations.")
 EPILOG = """exit codes: 0 all inputs processed; 1 some inputs failed (listed in OUT/errors.jsonl);
-2 usage or rule-file error."""
+2 usage or rule-file error; 3 the output folder cannot be written (read-only, full, a file, or
+holding a symbolic link): fix it and rerun the same command to finish the rest."""
 RAY_EPILOG = """exit codes: 0 every record cleaned; 1 some records could not be (rows with verdict "error",
 the reason in their "errors"); 2 usage or rule-file error, or Ray not installed."""
 
@@ -155,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RuleError, UsageError) as e:
         print(f"cleaner: {e.text}", file=sys.stderr)
         return 2
+    except OutputError as e:
+        print(f"cleaner: {e.text}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130
@@ -195,9 +200,22 @@ def cmd_run(a: argparse.Namespace) -> int:
         return 1 if report.errors else 0
     if not a.quiet:
         print(format_summary(report.summary, a.out))
+        _notes(report, a.out)
     for err in report.error_list[:10]:
         print(f"cleaner: {error_text(err)}", file=sys.stderr)
     return 1 if report.summary["errors"] else 0
+
+
+def _notes(report: RunReport, out: str) -> None:
+    """What the run did besides cleaning: workers that died, cleaned files of inputs gone."""
+    if report.worker_deaths:
+        times = "" if report.worker_deaths == 1 else f" {report.worker_deaths} times"
+        print(f"cleaner: a worker process died{times} (killed, or out of memory?); the inputs in its hands "
+              "were retried one by one in fresh processes", file=sys.stderr)
+    for rel, name in report.removed[:10]:
+        print(f"cleaner: removed {out}/{name}: its input {rel} is gone", file=sys.stderr)
+    if len(report.removed) > 10:
+        print(f"cleaner: … and {len(report.removed) - 10} more cleaned files of inputs that are gone", file=sys.stderr)
 
 
 def cmd_report(a: argparse.Namespace) -> int:

@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
             "were applied, the others are missing: raise --doc-timeout to allow more",
     "C120": "the file declares no charset and its bytes read differently in more than one ({detail}); it was "
             "cleaned as guessed: check its text, or re-save it as UTF-8",
+    "C121": "the worker process cleaning this input died ({detail}), and died again when the input was retried "
+            "alone in a fresh one (out of memory?); a rerun skips it: edit the input or pass --force to try again",
     # rules (C2xx): a rule-file error stops the run before any document is read
     "C200": "invalid TOML: {detail}",
     "C201": "unknown key {detail}",
@@ -52,11 +54,15 @@ MESSAGES: dict[str, str] = {
     "C210": "the rule's kind is {detail}",
     "C211": "examples for the rule {detail}, which no earlier rule folder defines",
     "C212": "the regular expression is too big to compile: {detail}",
-    # usage (C3xx)
+    # usage (C3xx); C304 and C305 are the output folder's own failures: exit code 3, and what is
+    # finished stays finished
     "C300": "no such input: {detail}",
     "C301": "the output folder {detail}",
     "C302": "{detail}",
     "C303": "{detail} is not installed; it comes with the optional extra: pip install \"cleaner[ray]\"",
+    "C304": "cannot write the output: {detail}; fix that and rerun the same command to finish the rest",
+    "C305": "{detail} is a symbolic link inside the output folder, and nothing is written through one; "
+            "remove the link or choose another output folder",
     "C310": "review: {detail}",
 }
 
@@ -114,3 +120,9 @@ class RuleError(CleanerError):
 
 class UsageError(CleanerError):
     """A command line that cannot run (exit code 2)."""
+
+
+class OutputError(CleanerError):
+    """The output folder cannot be written (exit code 3): read-only, full, a file, or holding a
+    symbolic link. Not the inputs' fault and not the command line's: a rerun once it is fixed
+    finishes the rest."""

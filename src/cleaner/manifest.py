@@ -11,7 +11,10 @@ line that is not on disk; a resumed run truncates the journals back to the commi
 drops a torn last line too) and skips the units whose digest it already has. When the inputs
 changed between runs (a file edited, added in the middle or deleted), :meth:`Manifest.compact`
 rewrites both journals in this run's input order from the recorded ranges, so the result is the
-same as a fresh run's.
+same as a fresh run's; the cleaned files of the inputs that are gone are deleted first
+(:meth:`Manifest.gone` names them). ``--force`` keeps the file: it marks every unit as not done
+(so all are redone) and keeps the names given to cleaned files, so that a forced rerun can still
+tell which cleaned files belong to inputs that are gone.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
+from .writers import open_below
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,26 +57,47 @@ class Manifest:
 
     def __init__(self, path: Path, fingerprint: str, force: bool = False) -> None:
         self.path = path
-        if force:
-            path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(path, isolation_level="DEFERRED")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as e:
+            if not force or type(e) is not sqlite3.DatabaseError:  # damaged: --force starts it over
+                raise
+            path.unlink()
+            self._open()
+        try:
+            self._start(fingerprint, force)
+        except BaseException:
+            self.db.close()  # nothing of this run is kept, and no file is left open in OUT
+            raise
+
+    def _start(self, fingerprint: str, force: bool) -> None:
         self.fresh = self._meta("fingerprint") is None
         old = self._meta("fingerprint")
-        if old is not None and old != fingerprint:
-            self.db.close()
+        if old is not None and old != fingerprint and not force:
             raise UsageError(
                 "C301",
-                f"{path.parent} holds the results of a run with other rules, options or "
+                f"{self.path.parent} holds the results of a run with other rules, options or "
                 "version; pass --force to redo everything, or choose another output folder",
             )
+        if force:  # redo everything: no unit is done, the journals start empty; the names stay
+            self.db.execute("UPDATE units SET digest = ''")
+            self._set("ann_size", "0")
+            self._set("err_size", "0")
         self.run = int(self._meta("run") or "0") + 1
         self._set("fingerprint", fingerprint)
         self._set("format", FORMAT)
         self._set("run", str(self.run))
         self.db.commit()
         self._finish_compaction()
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        try:
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+        except BaseException:
+            self.db.close()
+            raise
 
     # -- meta ------------------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -89,8 +114,10 @@ class Manifest:
 
     # -- units -----------------------------------------------------------------------------------
     def lookup(self, rel: str, part: int) -> Done | None:
+        """The unit's row if it is done (``--force`` left none done)."""
         row = self.db.execute(
-            "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units WHERE rel = ? AND part = ?",
+            "SELECT digest, ann_start, ann_end, err_start, err_end, clean_end FROM units "
+            "WHERE rel = ? AND part = ? AND digest != ''",
             (_key(rel), part),
         ).fetchone()
         return None if row is None else Done(row[0], (row[1], row[2]), (row[3], row[4]), row[5])
@@ -134,6 +161,16 @@ class Manifest:
         """Finished units that this run's inputs no longer contain."""
         return int(self.db.execute("SELECT count(*) FROM units WHERE run != ?", (self.run,)).fetchone()[0])
 
+    def gone(self) -> list[tuple[str, str]]:
+        """``(input, cleaned-file name)`` of the inputs an earlier run cleaned that this run's
+        inputs no longer hold (not one of their units met): their cleaned files are left over."""
+        rows = self.db.execute(
+            "SELECT rel, clean FROM names WHERE rel IN (SELECT rel FROM units WHERE run != ?) "
+            "AND rel NOT IN (SELECT rel FROM units WHERE run = ?) ORDER BY clean",
+            (self.run, self.run),
+        )
+        return [(_name(rel), _name(clean)) for rel, clean in rows]
+
     def drop_stale(self) -> None:
         self.db.execute("DELETE FROM units WHERE run != ?", (self.run,))
 
@@ -166,10 +203,10 @@ class Manifest:
 
     def _compacted_rows(self, ann: Path, err: Path) -> Iterator[tuple[str, int, Done]]:
         with (
-            ann.open("rb") as a_in,
-            err.open("rb") as e_in,
-            _tmp(ann).open("wb") as a_out,
-            _tmp(err).open("wb") as e_out,
+            open_below(ann.parent, ann.name, "rb") as a_in,
+            open_below(err.parent, err.name, "rb") as e_in,
+            open_below(ann.parent, _tmp(ann).name, "wb") as a_out,
+            open_below(err.parent, _tmp(err).name, "wb") as e_out,
         ):
             for rel, part, done in self.in_order():
                 a0, e0 = a_out.tell(), e_out.tell()
@@ -200,7 +237,7 @@ class Manifest:
             (self.run,),
         )
         for r in rows:
-            yield bytes(r[0]).decode("utf-8", "surrogateescape"), r[1], Done(r[2], (r[3], r[4]), (r[5], r[6]), r[7])
+            yield _name(r[0]), r[1], Done(r[2], (r[3], r[4]), (r[5], r[6]), r[7])
 
     def abort(self) -> None:
         """Close without committing what was recorded since the last checkpoint."""
@@ -216,6 +253,11 @@ def _key(rel: str) -> bytes:
     """An input's name as stored: bytes, so a file name that is not valid UTF-8 (which Python holds
     with surrogate escapes) is kept exactly."""
     return rel.encode("utf-8", "surrogateescape")
+
+
+def _name(key: bytes | str) -> str:
+    """A name as stored (:func:`_key`) back as Python holds it."""
+    return key if isinstance(key, str) else bytes(key).decode("utf-8", "surrogateescape")
 
 
 def _tmp(path: Path) -> Path:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .writers import atomic_write_json, atomic_write_text
+from .writers import atomic_write_json, atomic_write_text, refuse_links
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -362,6 +362,7 @@ def build_report(out: Path, timings: dict[str, Any] | None = None, counted: Tall
 
     if not (out / "annotations.jsonl").exists():
         raise UsageError("C301", f"{out} holds no annotations.jsonl; run `cleaner run INPUT -o {out}` first")
+    refuse_links(out)  # nothing read or written through a link planted in OUT (C305)
     old_path = out / "summary.json"
     old = json.loads(old_path.read_text(encoding="utf-8")) if old_path.exists() and None in (timings, rules) else {}
     t = counted if counted is not None else tally(out)
