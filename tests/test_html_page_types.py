@@ -98,3 +98,57 @@ def test_html_page_level_injection_in_record_summary_and_report(tmp_path: Path) 
     assert "best online casino bonus spins" in report
     locator = "html &gt; body &gt; div:nth-of-type(1)"
     assert "outside the article" in report and locator in report.replace("\\u003e", "&gt;")
+
+
+def _run(tmp_path: Path, pages: dict[str, str]) -> tuple[list[dict[str, object]], dict[str, object], str]:
+    import json
+
+    from cleaner import cli
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, page in pages.items():
+        (src / name).write_text(page, encoding="utf-8")
+    assert cli.main(["run", str(src), "-o", str(out), "--quiet"]) == 0
+    records = [json.loads(line) for line in (out / "annotations.jsonl").read_text().splitlines()]
+    summary = json.loads((out / "summary.json").read_text())
+    return records, summary, (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_page_findings_of_a_compromised_page_in_record_summary_and_report(tmp_path: Path) -> None:
+    """Hidden links at the page top, a link farm inside the article and a visible one above the
+    footer: each is a page finding with its CSS path (no text offsets), the page is counted in
+    summary.json and listed in report.html; the article's own text stays whole, no spam in it."""
+    page = (CLASSES / "compromised.html").read_text(encoding="utf-8")
+    clean = (CLASSES / "promo_and_bio.html").read_text(encoding="utf-8")
+    records, summary, report = _run(tmp_path, {"a.html": page, "b.html": clean})
+    by_id = {r["id"]: r for r in records}
+    found = {(f["where"], f["rule"], f["locator"]) for f in by_id["a.html"]["page_findings"]}
+    assert found == {
+        ("page", "hidden.html_hidden", "html > body > div:nth-of-type(1)"),
+        ("article", "spam.link_farm", "html > body > main > article > ul"),
+        ("page", "spam.link_farm", "html > body > div:nth-of-type(2) > p"),
+    }
+    assert all(set(f) >= {"kind", "rule", "where", "locator", "text"} and "start" not in f
+               for f in by_id["a.html"]["page_findings"])
+    text = by_id["a.html"]["text"]
+    assert "Take the fallen stones out" in text and "cover stones set on edge" in text
+    assert not any(w in text for w in ("casino", "viagra", "replica", "payday"))
+    assert "page_links" not in by_id["a.html"]["metadata"]
+    assert "page_findings" not in by_id["b.html"]
+    assert summary["pages_with_findings"] == 1
+    assert summary["page_findings"] == {"hidden.html_hidden (page)": 1, "spam.link_farm (article)": 1,
+                                        "spam.link_farm (page)": 1}
+    assert "1 pages with page-level findings" in report
+    assert "html &gt; body &gt; div:nth-of-type(2) &gt; p" in report and "payday loans same day approval" in report
+
+
+def test_benign_hidden_text_and_related_links_are_no_page_finding(tmp_path: Path) -> None:
+    """A collapsed tab and a list of related stories on other sites: nothing for page findings."""
+    page = (CLASSES / "tabs.html").read_text(encoding="utf-8").replace(
+        "</body>", '<div class="elsewhere"><a href="https://news.example/a">Coastal path reopens after the '
+                   'spring storms</a> <a href="https://paper.example/b">Ferry timetable changes for the summer '
+                   'season</a> <a href="https://radio.example/c">Lifeboat crew trains a new volunteer</a></div></body>')
+    records, summary, report = _run(tmp_path, {"t.html": page})
+    assert "page_findings" not in records[0]
+    assert summary["pages_with_findings"] == 0 and "No page carries an injection" in report
