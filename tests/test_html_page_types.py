@@ -64,7 +64,6 @@ def test_html_page_hidden_by_the_site_for_its_own_reasons_is_not_a_finding(name:
     assert result.verdict in ("clean", "flagged")
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a prose-like notice beside a noscript thread is kept")
 def test_html_page_noscript_notice_is_chrome() -> None:
     page = (CLASSES / "noscript_forum.html").read_text(encoding="utf-8")
     result = PIPELINE.clean(html_document(page, id="n", source="n"))

@@ -361,6 +361,7 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         keep = [i in rule or (lo <= i <= hi and model.probability(row) >= SURE) for i, row in enumerate(rows)]
     else:
         keep = [model.content(row) for row in rows]
+    keep = [k and not script_notice(b.visible) for k, b in zip(keep, seen, strict=True)]
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
@@ -384,6 +385,24 @@ def select(blocks: Sequence[Block]) -> list[Block]:
             return []
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+# A notice that the page needs scripts ("Please enable JavaScript to use this forum."): what a
+# script-less reader sees in place of an app, beside the page's own text served in <noscript>.
+# Short lines only, so that a tutorial explaining how to enable JavaScript keeps its prose.
+SCRIPT_NOTICE = regex.compile(
+    r"\b(?:enable|turn on|activate|allow|requires?|need)\b[^.!?]{0,40}\bjavascript\b"
+    r"|\bjavascript\b[^.!?]{0,40}\b(?:disabled|is off|required|not enabled|must be enabled)\b", regex.I)
+SCRIPT_NOTICE_CHARS = 160
+
+
+def script_notice(text: str) -> bool:
+    """Is a block a notice that the page needs JavaScript (chrome, never content)?
+
+    >>> script_notice("Please enable JavaScript to use this forum."), script_notice("JavaScript is a language.")
+    (True, False)
+    """
+    return len(text) <= SCRIPT_NOTICE_CHARS and SCRIPT_NOTICE.search(text) is not None
 
 
 MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
