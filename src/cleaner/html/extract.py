@@ -228,10 +228,36 @@ def page_injections(blocks: Sequence[Block], chosen: list[Block], home: str) -> 
     their place, they are reported with their locator and removed like any hidden text, so that a
     compromised page shows as one even when the injection sits outside its article."""
     have = {b.index for b in chosen}
-    extra = {b.index for b in blocks if b.index not in have and b.hidden and _injection(b, home)}
-    if not extra:
-        return chosen, extra
-    return [b for b in blocks if b.index in have or b.index in extra], extra
+    out: list[Block] = []
+    extra: set[int] = set()
+    for block in blocks:
+        if block.index in have:
+            out.append(block)
+        elif block.hidden:
+            whole = _injection(block, home)  # judged whole, else each hiding element apart
+            for part in ([block] if whole else _hidden_parts(block)):
+                if whole or _injection(part, home):
+                    out.append(part)
+                    extra.add(part.index)
+    return (out, extra) if extra else (chosen, extra)
+
+
+def _hidden_parts(block: Block) -> list[Block]:
+    """Each hidden element's text in a block that also shows text (a hidden link list beside a
+    visible "skip to content" link), as a block of its own: judged, and kept, without the text
+    around it."""
+    parts: list[Block] = []
+    for s, e, root, technique in block.hidden:
+        text = block.text[s:e]
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        at = s + lead
+        anchors = [(a - at, min(b, at + len(text)) - at, h) for a, b, h in block.hidden_anchors if at <= a < at + len(text)]
+        parts.append(Block(root, text, sum(b - a for a, b, _h in anchors), len(anchors),
+                           [(0, len(text), root, technique)], block.index, [], anchors))
+    return parts
 
 
 PAGE_LINK_SHARE = 0.5  # share of a block's visible text in links that makes it part of a link run
