@@ -38,6 +38,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
          "Ozone and heat age the rubber"], ["Forum rules"]),
     "fade_in.html": (  # the whole page at opacity:0 until a script fades it in
         ["Northern League table 2025-26", "Harbour Athletic", "Quarry Lane United"], []),
+    "comment_thread.html": (  # every post inside a comments-named section and a moderation form
+        ["orange spots all over the base", "Scrub the rust off with steel wool",
+         "Should I oil it every time", "a pan left to drip dry is what rusts"], ["© Kitchen Talk forums"]),
     "faq_accordion.html": (  # answers closed by a class of the page's own CSS (max-height:0) until opened
         ["Most applicants wait between one and two years", "Up to six hens may be kept",
          "A full plot costs sixty pounds a year"], ["© Brookfield Council"]),
