@@ -276,11 +276,10 @@ def page_link_runs(blocks: Sequence[Block], chosen: Sequence[Block], home: str) 
     have = {b.index for b in chosen}
     runs: list[list[Block]] = [[]]
     for block in blocks:
-        seen = block.visible
-        if not seen:
-            continue  # wholly hidden: the hidden path's; neither breaks nor joins a run
-        if block.index not in have and block.anchors and block.link_chars >= PAGE_LINK_SHARE * len(seen):
+        if block.anchors and block.index not in have and block.link_chars >= PAGE_LINK_SHARE * len(block.visible):
             runs[-1].append(block)
+        elif block.hidden and not block.visible:
+            continue  # wholly hidden: the hidden path's; neither breaks nor joins a run
         elif runs[-1]:
             runs.append([])
     out: list[dict[str, Any]] = []

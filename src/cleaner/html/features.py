@@ -175,14 +175,33 @@ def _repeat_units(blocks: Sequence[Block], prose: Sequence[bool]) -> list[float]
     units: list[Node | None] = []
     mass: dict[int, int] = {}
     cache: dict[Any, Any] = {}
-    for block, is_prose in zip(blocks, prose, strict=True):
-        unit = None
-        for level, anc in enumerate(ancestors(block.node)):
-            if level > REPEAT_LEVELS or anc.tag in ("body", "html"):
+    nearest: dict[int, tuple[Node | None, int]] = {}  # node -> its nearest repeated ancestor, levels up
+
+    def find(node: Node) -> tuple[Node | None, int]:
+        path: list[Node] = []
+        got: tuple[Node | None, int] = (None, 0)
+        anc: Node | None = node
+        while anc is not None:
+            known = nearest.get(id(anc))
+            if known is not None:
+                got = known
+                break
+            if anc.tag in ("body", "html"):
                 break
             if _repeated(anc, cache):
-                unit = anc
+                got = (anc, 0)
+                nearest[id(anc)] = got
                 break
+            path.append(anc)
+            anc = anc.parent
+        for n in reversed(path):  # from the top down, one level further each
+            got = (got[0], got[1] + 1) if got[0] is not None else got
+            nearest[id(n)] = got
+        return got
+
+    for block, is_prose in zip(blocks, prose, strict=True):
+        found, levels = find(block.node)
+        unit = found if found is not None and levels <= REPEAT_LEVELS else None
         units.append(unit)
         if unit is not None and is_prose:
             mass[id(unit)] = mass.get(id(unit), 0) + len(block.visible)

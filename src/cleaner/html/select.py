@@ -276,8 +276,8 @@ def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bo
     memo: dict[int, bool] = {}
     weights = {b.index: block_weight(b, memo) for b in blocks}
     found = _vote(blocks, weights)
-    prose = sum(len(b.visible) for b in blocks if b.link_chars <= LINK_DENSE * len(b.visible) and prose_value(b))
-    if found[0] is None or (found[3] < min(THREAD_SHARE * prose, THREAD_MASS) and not _says_article(found[0])):
+    if found[0] is None or (found[3] < THREAD_MASS and not _says_article(found[0])
+                            and found[3] < THREAD_SHARE * sum(len(b.visible) for b in blocks if prose_value(b))):
         memo = {}
         weights = {b.index: block_weight(b, memo, comments=False) for b in blocks}
         found = _vote(blocks, weights)
