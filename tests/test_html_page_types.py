@@ -6,6 +6,7 @@ whose content a site keeps hidden for its own reasons (React streaming, a forum 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def test_html_page_level_injection_in_record_summary_and_report(tmp_path: Path) 
     assert "outside the article" in report and locator in report.replace("\\u003e", "&gt;")
 
 
-def _run(tmp_path: Path, pages: dict[str, str]) -> tuple[list[dict[str, object]], dict[str, object], str]:
+def _run(tmp_path: Path, pages: dict[str, str], jobs: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     import json
 
     from cleaner import cli
@@ -114,19 +115,21 @@ def _run(tmp_path: Path, pages: dict[str, str]) -> tuple[list[dict[str, object]]
     src.mkdir()
     for name, page in pages.items():
         (src / name).write_text(page, encoding="utf-8")
-    assert cli.main(["run", str(src), "-o", str(out), "--quiet"]) == 0
+    assert cli.main(["run", str(src), "-o", str(out), "--quiet", "--jobs", str(jobs)]) == 0
     records = [json.loads(line) for line in (out / "annotations.jsonl").read_text().splitlines()]
     summary = json.loads((out / "summary.json").read_text())
     return records, summary, (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_page_findings_of_a_compromised_page_in_record_summary_and_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_page_findings_of_a_compromised_page_in_record_summary_and_report(tmp_path: Path, jobs: int) -> None:
     """Hidden links at the page top, a link farm inside the article and a visible one above the
     footer: each is a page finding with its CSS path (no text offsets), the page is counted in
-    summary.json and listed in report.html; the article's own text stays whole, no spam in it."""
+    summary.json and listed in report.html (also when worker processes count it); the article's
+    own text stays whole, no spam in it."""
     page = (CLASSES / "compromised.html").read_text(encoding="utf-8")
     clean = (CLASSES / "promo_and_bio.html").read_text(encoding="utf-8")
-    records, summary, report = _run(tmp_path, {"a.html": page, "b.html": clean})
+    records, summary, report = _run(tmp_path, {"a.html": page, "b.html": clean, "c.html": clean}, jobs)
     by_id = {r["id"]: r for r in records}
     found = {(f["where"], f["rule"], f["locator"]) for f in by_id["a.html"]["page_findings"]}
     assert found == {
@@ -157,3 +160,35 @@ def test_benign_hidden_text_and_related_links_are_no_page_finding(tmp_path: Path
     records, summary, report = _run(tmp_path, {"t.html": page})
     assert "page_findings" not in records[0]
     assert summary["pages_with_findings"] == 0 and "No page carries an injection" in report
+
+
+def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_process() -> None:
+    """Tallies made per unit and merged (as worker processes send them) give the summary and the
+    report's page list that one tally of every record gives."""
+    import pickle
+
+    from cleaner.report import Tally
+
+    def record(n: int, findings: int) -> dict[str, Any]:
+        rec: dict[str, Any] = {"source": f"p{n}.html", "id": f"p{n}.html", "verdict": "clean", "annotations": [],
+                               "stats": {}, "metadata": {"url": f"https://site{n}.example/"}}
+        if findings:
+            rec["page_findings"] = [{"kind": "spam", "rule": "spam.link_farm", "where": "page",
+                                     "locator": f"html > body > div:nth-of-type({k + 1})", "text": "cheap pills"}
+                                    for k in range(findings)]
+        return rec
+
+    records = [record(n, n % 3) for n in range(12)]
+    whole = Tally()
+    for rec in records:
+        whole.add(rec)
+    merged = Tally()
+    for start in range(0, 12, 5):
+        unit = Tally()
+        for rec in records[start:start + 5]:
+            unit.add(rec)
+        merged.merge(pickle.loads(pickle.dumps(unit)))  # as a worker's tally crosses the pipe
+    assert merged.summary() == whole.summary()
+    assert merged.page_sample == whole.page_sample
+    assert whole.summary()["pages_with_findings"] == 8
+    assert whole.summary()["page_findings"] == {"spam.link_farm (page)": 12}
