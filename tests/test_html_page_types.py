@@ -165,6 +165,7 @@ def test_benign_hidden_text_and_related_links_are_no_page_finding(tmp_path: Path
 def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_process() -> None:
     """Tallies made per unit and merged (as worker processes send them) give the summary and the
     report's page list that one tally of every record gives."""
+    import json
     import pickle
 
     from cleaner.report import Tally
@@ -187,7 +188,8 @@ def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_proces
         unit = Tally()
         for rec in records[start:start + 5]:
             unit.add(rec)
-        merged.merge(pickle.loads(pickle.dumps(unit)))  # as a worker's tally crosses the pipe
+        lines = [json.dumps(rec) for rec in records[start:start + 5]]
+        merged.merge(pickle.loads(pickle.dumps(unit)), lines)  # as a worker's tally crosses the pipe
     assert merged.summary() == whole.summary()
     assert merged.page_sample == whole.page_sample
     assert whole.summary()["pages_with_findings"] == 8
