@@ -42,6 +42,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "comment_thread.html": (  # every post inside a comments-named section and a moderation form
         ["orange spots all over the base", "Scrub the rust off with steel wool",
          "Should I oil it every time", "a pan left to drip dry is what rusts"], ["© Kitchen Talk forums"]),
+    "script_notice.html": (  # a long "JavaScript is turned off" notice in <noscript> neither stays nor votes
+        ["Canoe hire on the river Wye"], ["JavaScript is turned off", "read the help page of your browser"]),
     "faq_accordion.html": (  # answers closed by a class of the page's own CSS (max-height:0) until opened
         ["Most applicants wait between one and two years", "Up to six hens may be kept",
          "A full plot costs sixty pounds a year"], ["© Brookfield Council"]),

@@ -169,7 +169,7 @@ def block_weight(block: Block, memo: dict[int, bool], comments: bool = True) -> 
     list or sits in page furniture, nothing for short text (headings, datelines). Only the visible
     text counts: a paragraph with a hidden link inside still reads as prose."""
     n = len(block.visible)
-    if not n:
+    if not n or script_notice(block.visible):
         return 0.0
     if block.link_chars > LINK_DENSE * n or furniture(block.node, memo, comments):
         return -FURNITURE_PENALTY * n
@@ -434,11 +434,12 @@ def select(blocks: Sequence[Block]) -> list[Block]:
 
 # A notice that the page needs scripts ("Please enable JavaScript to use this forum."): what a
 # script-less reader sees in place of an app, beside the page's own text served in <noscript>.
-# Short lines only, so that a tutorial explaining how to enable JavaScript keeps its prose.
+# Short lines only, so that a tutorial explaining how to enable JavaScript keeps its prose. Such a
+# notice neither stays nor votes for the article's container (in <noscript> it reads as prose).
 SCRIPT_NOTICE = regex.compile(
     r"\b(?:enable|turn on|activate|allow|requires?|need)\b[^.!?]{0,40}\bjavascript\b"
-    r"|\bjavascript\b[^.!?]{0,40}\b(?:disabled|is off|required|not enabled|must be enabled)\b", regex.I)
-SCRIPT_NOTICE_CHARS = 160
+    r"|\bjavascript\b[^.!?]{0,40}\b(?:disabled|off|required|not enabled|must be enabled)\b", regex.I)
+SCRIPT_NOTICE_CHARS = 300
 
 
 def script_notice(text: str) -> bool:
@@ -446,6 +447,8 @@ def script_notice(text: str) -> bool:
 
     >>> script_notice("Please enable JavaScript to use this forum."), script_notice("JavaScript is a language.")
     (True, False)
+    >>> script_notice("Note that JavaScript is turned off in your browser; turn it on to book.")
+    True
     """
     return len(text) <= SCRIPT_NOTICE_CHARS and SCRIPT_NOTICE.search(text) is not None
 
