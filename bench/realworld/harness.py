@@ -1,0 +1,290 @@
+"""Run a real-world evaluation: build the documents, clean them fold by fold, score, report."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from cleaner import Document, Pipeline
+
+from . import cases as C
+from .folds import fold_of
+from .pools import ROOT, SHARED, load_artifacts, load_carriers, load_legit, load_spam, stable_hash, tag_languages
+from .train import Trainer
+
+REMOVABLE = ("spam", "artifact", "encoding")
+EDITING = ("remove", "replace")
+_SENT = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)", re.M)
+ATTRIBUTED = ROOT / "tests" / "data" / "attributed_speech.txt"
+
+
+def load_scorer(dev: Path):
+    """dev-eval's own score.py, imported from ../shared (its ``score`` and ``finds`` are the yardstick)."""
+    spec = importlib.util.spec_from_file_location("dev_eval_score", dev / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no scorer at {dev / 'score.py'}")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def args_parser(kind: str, doc: str) -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--shared", default=str(SHARED), help="the shared data folder (../shared)")
+    ap.add_argument("--folds", type=int, default=5, help="K of the grouped K-fold (default 5)")
+    ap.add_argument("--limit", type=int, default=0,
+                    help="quick mode: this many items of each pool (a fixed hash order) and 4x as many untouched texts")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-train", action="store_true",
+                    help=f"evaluate the bundled rules even when train/train_{kind}.py exists")
+    ap.add_argument("--json", help="write every figure here")
+    ap.add_argument("--save-pred", help="write the documents' gold and predictions here (JSONL; for looking at misses)")
+    return ap
+
+
+def _limit(items: list, n: int, key: Callable) -> list:
+    return sorted(items, key=lambda x: stable_hash("limit", key(x)))[:n] if n else items
+
+
+# -- cleaning ------------------------------------------------------------------------------------
+def holdout_of(fold: int, cases: list[C.Case]) -> set[str]:
+    """The groups a fold's model must not learn from: its items' sources and every carrier it is measured on."""
+    return set().union(*(c.groups for c in cases if c.fold == fold))
+
+
+def clean(cases: list[C.Case], k: int, trainer: Trainer | None, jobs: int) -> dict[str, dict]:
+    preds: dict[str, dict] = {}
+    plans = ([(f, [c for c in cases if c.fold == f]) for f in range(k)] if trainer else [(None, cases)])
+    for f, todo in plans:
+        pipeline = trainer.pipeline(f, holdout_of(f, cases)) if trainer and f is not None else Pipeline.from_rules()
+        docs = [Document(c.text, id=c.name, source=c.name) for c in todo]
+        for r in pipeline.clean_many(docs, jobs=jobs, chunksize=8):
+            d = r.to_dict()
+            preds[r.document.id] = {"text": d["text"], "verdict": d["verdict"], "annotations": d["annotations"]}
+    return preds
+
+
+# -- scoring -------------------------------------------------------------------------------------
+class Scorer:
+    def __init__(self, dev: Path, cases: list[C.Case], preds: dict[str, dict]) -> None:
+        self.mod = load_scorer(dev)
+        self.preds = preds
+        self.gold = {c.name: c.gold() for c in cases}
+        self.texts = {c.name: c.text for c in cases}
+
+    def prf(self, cases: list[C.Case], kind: str) -> dict:
+        res = self.mod.score([self.gold[c.name] for c in cases], {c.name: self.texts[c.name] for c in cases},
+                             self.preds, {})
+        k = res["kinds"][kind]
+        return {"docs": len(cases), "gold": k["gold"], "found": k["found"], "recall": k["recall"],
+                "pred": k["pred"], "true_pred": k["tp_pred"], "precision": k["precision"],
+                "found_under_other_kind": k["found_under_other_kind"]}
+
+    def rows(self, cases: list[C.Case], kind: str, key: Callable[[C.Case], str]) -> dict[str, dict]:
+        by: dict[str, list[C.Case]] = defaultdict(list)
+        for c in cases:
+            by[key(c)].append(c)
+        return {label: self.prf(cs, kind) for label, cs in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+
+    def coverage(self, cases: list[C.Case], kind: str) -> dict:
+        """Of the found injections, how many lost >= 95 % of their characters; and the article's own
+        (non-space) characters that edits removed."""
+        found = whole = extra = article = 0
+        for c in cases:
+            anns = self.preds.get(c.name, {}).get("annotations", [])
+            edits = [(a["start"], a["end"]) for a in anns if a.get("action") in EDITING]
+            mask = bytearray(len(c.text))
+            for s, e in edits:
+                mask[s:e] = b"\x01" * (e - s)
+            gold = bytearray(len(c.text))
+            for g in c.spans:
+                gold[g["start"]:g["end"]] = b"\x01" * (g["end"] - g["start"])
+                if any(a["kind"] == kind and self.mod.finds(a, g) for a in anns):
+                    found += 1
+                    whole += sum(mask[g["start"]:g["end"]]) >= 0.95 * (g["end"] - g["start"])
+            for i, ch in enumerate(c.text):
+                if not gold[i] and not ch.isspace():
+                    article += 1
+                    extra += mask[i]
+        return {"found": found, "whole": whole, "whole_share": whole / found if found else None,
+                "article_chars_removed": extra, "article_chars": article,
+                "article_chars_removed_per_10k": 1e4 * extra / article if article else None}
+
+    def legit(self, cases: list[C.Case]) -> dict:
+        touched, rules = 0, Counter()
+        for c in cases:
+            anns = self.preds.get(c.name, {}).get("annotations", [])
+            for ls in c.legit_spans:
+                hit = [a for a in anns if a["kind"] in REMOVABLE and a["start"] < ls["end"] and ls["start"] < a["end"]]
+                touched += bool(hit)
+                rules.update(a["rule"] for a in hit)
+        n = sum(len(c.legit_spans) for c in cases)
+        return {"sentences": n, "touched": touched, "touched_share": touched / n if n else None, "rules": dict(rules)}
+
+    def untouched(self, cases: list[C.Case], kind: str) -> dict[str, dict]:
+        """Per source: words, the kind's findings per 10k words with their rules, sentences an edit of the kind cut into."""
+        out: dict[str, dict] = {}
+        by: dict[str, list[C.Case]] = defaultdict(list)
+        for c in cases:
+            by[c.labels["source"]].append(c)
+        for src, cs in sorted(by.items()):
+            w = sum(self.gold[c.name]["words"] for c in cs)
+            rules, lost, sents = Counter(), 0, 0
+            for c in cs:
+                anns = [a for a in self.preds.get(c.name, {}).get("annotations", []) if a["kind"] == kind]
+                rules.update(a["rule"] for a in anns)
+                cuts = [(a["start"], a["end"]) for a in anns if a.get("action") in EDITING]
+                for m in _SENT.finditer(c.text):
+                    if m.group().strip():
+                        sents += 1
+                        lost += any(s < m.end() and m.start() < e for s, e in cuts)
+            n = sum(rules.values())
+            out[src] = {"docs": len(cs), "words": w, "findings": n, "per_10k_words": 1e4 * n / w if w else None,
+                        "sentences": sents, "sentences_cut": lost, "rules": dict(rules.most_common())}
+        return out
+
+
+def attributed_speech(pipeline: Pipeline, jobs: int) -> dict | None:
+    """tests/data/attributed_speech.txt (one sentence a line, # comments): the lines any edit touches."""
+    if not ATTRIBUTED.is_file():
+        return None
+    lines = [ln for ln in ATTRIBUTED.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    rules, touched = Counter(), 0
+    for r in pipeline.clean_many(lines, jobs=jobs):
+        hit = [s for s in r.spans if s.kind in REMOVABLE and s.edits]
+        touched += bool(hit)
+        rules.update(s.rule for s in hit)
+    return {"sentences": len(lines), "touched": touched, "rules": dict(rules)}
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def build(kind: str, shared: Path, k: int, limit: int) -> list[C.Case]:
+    rw = shared / "real-world"
+    carriers = tag_languages(load_carriers(shared))
+    picker = C.CarrierPicker(carriers, k)
+    legit = _limit(load_legit(rw), limit, lambda i: i.id)
+    if kind == "spam":
+        items = _limit(load_spam(rw), limit, lambda i: i.id)
+        out = C.spam_cases(items, picker, k) + C.evasive_cases(items, picker, k)
+    else:
+        items = _limit(load_artifacts(rw), limit, lambda i: i.id)
+        out = C.artifact_cases(items, picker, k)
+    untouched = [c for c in carriers if c.meta.get("source") in ("corpus", "web-eval", "dev-eval")]
+    return out + C.legit_cases(legit, picker, k) + C.untouched_cases(_limit(untouched, 4 * limit, lambda c: c.key), k)
+
+
+def evaluate(kind: str, a: argparse.Namespace) -> dict:
+    shared = Path(a.shared)
+    if not (shared / "real-world").is_dir():
+        raise SystemExit(f"no real-world pools at {shared / 'real-world'}")
+    t0 = time.perf_counter()
+    cases = build(kind, shared, a.folds, a.limit)
+    trainer = None if a.no_train else Trainer.find("spam" if kind == "spam" else "artifacts")
+    t1 = time.perf_counter()
+    try:
+        preds = clean(cases, a.folds, trainer, a.jobs)
+        if trainer:  # the attributed-speech set: held out of fold 0 and measured with its model
+            speech = attributed_speech(trainer.pipeline(0, holdout_of(0, cases) | {"doc:attributed_speech"}), a.jobs)
+        else:
+            speech = attributed_speech(Pipeline.from_rules(), a.jobs)
+    finally:
+        if trainer:
+            trainer.close()
+    t2 = time.perf_counter()
+    sc = Scorer(shared / "dev-eval", cases, preds)
+    pool = [c for c in cases if c.set == "pool"]
+    ev = [c for c in cases if c.set == "evasive"]
+    res = {
+        "kind": kind, "folds": a.folds, "limit": a.limit,
+        "detectors": f"trained per fold by {trainer.script.relative_to(ROOT)}" if trainer else "bundled rules as shipped",
+        "docs": dict(Counter(c.set for c in cases)),
+        "overall": sc.prf(pool, kind),
+        "by_lang": sc.rows(pool, kind, lambda c: c.labels["lang"]),
+        "by_category": sc.rows(pool, kind, lambda c: c.labels["category"]),
+        "by_placement": sc.rows(pool, kind, lambda c: c.labels["placement"]),
+        "by_carrier": sc.rows(pool, kind, lambda c: f"{c.labels['lang']}→{c.labels['carrier']}"
+                              if kind == "artifact" else c.labels["into"]),
+        "by_fold": sc.rows(pool, kind, lambda c: str(c.fold)),
+        "coverage": sc.coverage(pool, kind),
+        "legit": sc.legit([c for c in cases if c.set == "legit"]),
+        "untouched": sc.untouched([c for c in cases if c.set == "untouched"], kind),
+        "attributed_speech": speech,
+        "seconds": {"build": round(t1 - t0, 1), "clean": round(t2 - t1, 1), "score": round(time.perf_counter() - t2, 1)},
+    }
+    if ev:
+        res["evasive"] = {"overall": sc.prf(ev, kind),
+                          "by_transform": sc.rows(ev, kind, lambda c: c.labels["transform"]),
+                          "by_carrier": sc.rows(ev, kind, lambda c: c.labels["into"]),
+                          "coverage": sc.coverage(ev, kind)}
+    res["seconds"]["score"] = round(time.perf_counter() - t2, 1)
+    if a.save_pred:
+        with open(a.save_pred, "w", encoding="utf-8") as f:
+            for c in cases:
+                f.write(json.dumps({"gold": sc.gold[c.name], "labels": c.labels, "group": c.item.group if c.item else None,
+                                    "pred": preds.get(c.name)}, ensure_ascii=False) + "\n")
+    return res
+
+
+# -- report ----------------------------------------------------------------------------------------
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def table(title: str, rows: dict[str, dict], out=sys.stdout) -> None:
+    print(f"\n{title}\n\n| | docs | gold | found | recall | findings | true | precision |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+          file=out)
+    for label, r in rows.items():
+        print(f"| {label} | {r['docs']} | {r['gold']} | {r['found']} | {_pct(r['recall'])} | {r['pred']} | "
+              f"{r['true_pred']} | {_pct(r['precision'])} |", file=out)
+
+
+def report(res: dict, out=sys.stdout) -> None:
+    kind = res["kind"]
+    print(f"real-world {kind}: {res['detectors']}; grouped {res['folds']}-fold"
+          + (f", quick mode (--limit {res['limit']})" if res["limit"] else "") + f"; documents {res['docs']}; "
+          f"seconds {res['seconds']}", file=out)
+    table("overall (pool items in real carriers)", {"all": res["overall"]}, out)
+    for key, title in (("by_lang", "by item language"), ("by_category", "by category"),
+                       ("by_placement", "by placement"), ("by_carrier", "by carrier"), ("by_fold", "by fold")):
+        table(title, res[key], out)
+    cov = res["coverage"]
+    print(f"\nwhole spans: {cov['whole']}/{cov['found']} found injections lost >= 95 % of their characters "
+          f"({_pct(cov['whole_share'])}); article characters removed that were not injected: "
+          f"{cov['article_chars_removed']} of {cov['article_chars']} ({_pct(cov['article_chars_removed_per_10k'])} per 10k)",
+          file=out)
+    if "evasive" in res:
+        e = res["evasive"]
+        table("evasive spellings", {"all": e["overall"], **{f"transform {k}": v for k, v in e["by_transform"].items()},
+                                    **{f"into {k}": v for k, v in e["by_carrier"].items()}}, out)
+        print(f"evasive whole spans: {e['coverage']['whole']}/{e['coverage']['found']} ({_pct(e['coverage']['whole_share'])})",
+              file=out)
+    lg = res["legit"]
+    print(f"\nlegit CJK pool: {lg['touched']}/{lg['sentences']} sentences touched ({_pct(lg['touched_share'])}) "
+          f"rules {lg['rules'] or '-'}", file=out)
+    print(f"\nuntouched texts, {kind} findings:\n\n| source | docs | words | findings | per 10k words | sentences cut | rules |\n"
+          "|---|---:|---:|---:|---:|---:|---|", file=out)
+    for src, u in res["untouched"].items():
+        rules = ", ".join(f"{r} {n}" for r, n in u["rules"].items()) or "–"
+        print(f"| {src} | {u['docs']} | {u['words']} | {u['findings']} | {_pct(u['per_10k_words'])} | "
+              f"{u['sentences_cut']}/{u['sentences']} | {rules} |", file=out)
+    sp = res.get("attributed_speech")
+    print("\nattributed speech (tests/data/attributed_speech.txt): "
+          + (f"{sp['touched']}/{sp['sentences']} sentences touched, rules {sp['rules'] or '-'}" if sp else "file absent"),
+          file=out)
+
+
+def main(kind: str, doc: str, argv: list[str] | None = None) -> int:
+    a = args_parser(kind, doc).parse_args(argv)
+    res = evaluate(kind, a)
+    report(res)
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {a.json}")
+    return 0
