@@ -71,7 +71,7 @@ def inject(carrier: Carrier, s: str, place: str, seed: str, part: tuple[int, int
     elif place == "doc_end":
         new, at = text + "\n\n" + s, len(text) + 2
     else:
-        paras = blocks(text)
+        paras = blocks(text, 25 if cjk else 60)  # CJK prose says as much in fewer characters
         if not paras:
             return None
         inner = paras[1:-1] if len(paras) >= 3 else paras
