@@ -48,10 +48,12 @@ class Case:
 class CarrierPicker:
     """Carriers by language class, each taken from the item's fold where that fold has one."""
 
-    def __init__(self, carriers: list[Carrier], k: int) -> None:
+    def __init__(self, carriers: list[Carrier], k: int, min_chars: int = 600, max_chars: int = 12000) -> None:
         self.k = k
         self.by_class: dict[str, list[Carrier]] = {}
         for c in carriers:
+            if not min_chars <= len(c.text) <= max_chars:  # long enough to hide in, short enough to clean fast
+                continue
             for cls in self.classes(c):
                 self.by_class.setdefault(cls, []).append(c)
 

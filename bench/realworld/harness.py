@@ -71,6 +71,25 @@ def clean(cases: list[C.Case], k: int, trainer: Trainer | None, jobs: int) -> di
     return preds
 
 
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _covered(spans: list[tuple[int, int]], s: int, e: int) -> int:
+    return sum(max(0, min(e, b) - max(s, a)) for a, b in spans)
+
+
+def _solid(text: str) -> int:
+    """Characters that are not whitespace."""
+    return len("".join(text.split()))
+
+
 # -- scoring -------------------------------------------------------------------------------------
 class Scorer:
     def __init__(self, dev: Path, cases: list[C.Case], preds: dict[str, dict]) -> None:
@@ -99,20 +118,15 @@ class Scorer:
         found = whole = extra = article = 0
         for c in cases:
             anns = self.preds.get(c.name, {}).get("annotations", [])
-            edits = [(a["start"], a["end"]) for a in anns if a.get("action") in EDITING]
-            mask = bytearray(len(c.text))
-            for s, e in edits:
-                mask[s:e] = b"\x01" * (e - s)
-            gold = bytearray(len(c.text))
+            edits = _union([(a["start"], a["end"]) for a in anns if a.get("action") in EDITING])
+            gold = _union([(g["start"], g["end"]) for g in c.spans])
             for g in c.spans:
-                gold[g["start"]:g["end"]] = b"\x01" * (g["end"] - g["start"])
                 if any(a["kind"] == kind and self.mod.finds(a, g) for a in anns):
                     found += 1
-                    whole += sum(mask[g["start"]:g["end"]]) >= 0.95 * (g["end"] - g["start"])
-            for i, ch in enumerate(c.text):
-                if not gold[i] and not ch.isspace():
-                    article += 1
-                    extra += mask[i]
+                    whole += _covered(edits, g["start"], g["end"]) >= 0.95 * (g["end"] - g["start"])
+            article += _solid(c.text) - sum(_solid(c.text[s:e]) for s, e in gold)
+            for s, e in edits:  # the article's own characters inside an edit: the edit minus the gold spans
+                extra += _solid(c.text[s:e]) - sum(_solid(c.text[max(s, gs):min(e, ge)]) for gs, ge in gold if gs < e and s < ge)
         return {"found": found, "whole": whole, "whole_share": whole / found if found else None,
                 "article_chars_removed": extra, "article_chars": article,
                 "article_chars_removed_per_10k": 1e4 * extra / article if article else None}
