@@ -56,6 +56,8 @@ class CarrierPicker:
                 continue
             for cls in self.classes(c):
                 self.by_class.setdefault(cls, []).append(c)
+        self.by_fold = {(cls, f): [c for c in cs if fold_of(c.key, k) == f]
+                        for cls, cs in self.by_class.items() for f in range(k)}
 
     @staticmethod
     def classes(c: Carrier) -> list[str]:
@@ -69,8 +71,7 @@ class CarrierPicker:
         return bool(self.by_class.get(cls))
 
     def pick(self, cls: str, fold: int, *seed: str) -> Carrier | None:
-        pool = self.by_class.get(cls) or []
-        mine = [c for c in pool if fold_of(c.key, self.k) == fold] or pool
+        mine = self.by_fold.get((cls, fold)) or self.by_class.get(cls) or []
         return mine[stable_hash(*seed) % len(mine)] if mine else None
 
 
@@ -154,7 +155,10 @@ def legit_cases(items: list[Item], picker: CarrierPicker, k: int) -> list[Case]:
     return out
 
 
+_SOURCE_LABEL = {"corpus": "corpus", "web-eval": "web-eval", "dev-eval": "dev-eval zh news"}
+
+
 def untouched_cases(carriers: list[Carrier], k: int) -> list[Case]:
     return [Case(f"untouched-{i:05d}", "untouched", c.text, fold_of(c.key, k), c,
-                 labels={"source": c.meta.get("source", "?"), "carrier": c.lang})
+                 labels={"source": _SOURCE_LABEL.get(c.meta.get("source"), "?"), "carrier": c.lang})
             for i, c in enumerate(carriers)]

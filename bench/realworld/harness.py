@@ -102,9 +102,13 @@ class Scorer:
         res = self.mod.score([self.gold[c.name] for c in cases], {c.name: self.texts[c.name] for c in cases},
                              self.preds, {})
         k = res["kinds"][kind]
-        return {"docs": len(cases), "gold": k["gold"], "found": k["found"], "recall": k["recall"],
+        return {"items": len({c.item.id for c in cases if c.item}), "docs": len(cases), "gold": k["gold"], "found": k["found"], "recall": k["recall"],
                 "pred": k["pred"], "true_pred": k["tp_pred"], "precision": k["precision"],
                 "found_under_other_kind": k["found_under_other_kind"]}
+
+    def found(self, c: C.Case, kind: str) -> bool:
+        anns = [a for a in self.preds.get(c.name, {}).get("annotations", []) if a["kind"] == kind]
+        return all(any(self.mod.finds(a, g) for a in anns) for g in c.spans)
 
     def rows(self, cases: list[C.Case], kind: str, key: Callable[[C.Case], str]) -> dict[str, dict]:
         by: dict[str, list[C.Case]] = defaultdict(list)
@@ -233,10 +237,13 @@ def evaluate(kind: str, a: argparse.Namespace) -> dict:
         "seconds": {"build": round(t1 - t0, 1), "clean": round(t2 - t1, 1), "score": round(time.perf_counter() - t2, 1)},
     }
     if ev:
+        plain = {(c.item.id, c.labels["into"]) for c in pool if sc.found(c, kind)}
         res["evasive"] = {"overall": sc.prf(ev, kind),
+                          "where_plain_found": sc.prf([c for c in ev if (c.item.id, c.labels["into"]) in plain], kind),
                           "by_transform": sc.rows(ev, kind, lambda c: c.labels["transform"]),
                           "by_carrier": sc.rows(ev, kind, lambda c: c.labels["into"]),
                           "coverage": sc.coverage(ev, kind)}
+    res["targets"] = targets(res)
     res["seconds"]["score"] = round(time.perf_counter() - t2, 1)
     if a.save_pred:
         with open(a.save_pred, "w", encoding="utf-8") as f:
@@ -246,16 +253,40 @@ def evaluate(kind: str, a: argparse.Namespace) -> dict:
     return res
 
 
+def targets(res: dict) -> list[dict]:
+    """The issue's acceptance figures (11 for spam, 12 for leftovers) against this run."""
+    o, cov, lg = res["overall"], res["coverage"], res["legit"]
+    rows = [("recall overall", ">= 0.90" if res["kind"] == "spam" else ">= 0.85", o["recall"], (o["recall"] or 0) >= (0.90 if res["kind"] == "spam" else 0.85)),
+            ("precision overall", ">= 0.97" if res["kind"] == "spam" else ">= 0.95", o["precision"],
+             (o["precision"] or 0) >= (0.97 if res["kind"] == "spam" else 0.95))]
+    if res["kind"] == "spam":
+        weak = {lang: r["recall"] for lang, r in res["by_lang"].items() if r["items"] >= 10 and (r["recall"] or 0) < 0.85}
+        rows.append(("recall >= 0.85 for every language with >= 10 items", "none below", weak or "none", not weak))
+        rows.append(("found injections with >= 95 % of their characters removed", ">= 0.95", cov["whole_share"],
+                     (cov["whole_share"] or 0) >= 0.95))
+        rows.append(("legit-CJK sentences touched", "<= 0.01", lg["touched_share"], (lg["touched_share"] or 0) <= 0.01))
+        for src, u in res["untouched"].items():
+            rows.append((f"false spam per 10k words, {src}", "<= 0.3", u["per_10k_words"], (u["per_10k_words"] or 0) <= 0.3))
+    else:
+        rows.append(("legit-CJK sentences touched", "0", lg["touched"], lg["touched"] == 0))
+        for src, u in res["untouched"].items():
+            rows.append((f"sentences cut, {src}", "0", u["sentences_cut"], u["sentences_cut"] == 0))
+        sp = res.get("attributed_speech")
+        if sp:
+            rows.append(("attributed-speech sentences touched", "0", sp["touched"], sp["touched"] == 0))
+    return [{"target": t, "want": w, "measured": m, "met": ok} for t, w, m, ok in rows]
+
+
 # -- report ----------------------------------------------------------------------------------------
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
 def table(title: str, rows: dict[str, dict], out=sys.stdout) -> None:
-    print(f"\n{title}\n\n| | docs | gold | found | recall | findings | true | precision |\n|---|---:|---:|---:|---:|---:|---:|---:|",
-          file=out)
+    print(f"\n{title}\n\n| | items | docs | gold | found | recall | findings | true | precision |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|", file=out)
     for label, r in rows.items():
-        print(f"| {label} | {r['docs']} | {r['gold']} | {r['found']} | {_pct(r['recall'])} | {r['pred']} | "
+        print(f"| {label} | {r['items']} | {r['docs']} | {r['gold']} | {r['found']} | {_pct(r['recall'])} | {r['pred']} | "
               f"{r['true_pred']} | {_pct(r['precision'])} |", file=out)
 
 
@@ -275,7 +306,7 @@ def report(res: dict, out=sys.stdout) -> None:
           file=out)
     if "evasive" in res:
         e = res["evasive"]
-        table("evasive spellings", {"all": e["overall"], **{f"transform {k}": v for k, v in e["by_transform"].items()},
+        table("evasive spellings", {"all": e["overall"], "items whose plain form is found (same carrier kind)": e["where_plain_found"], **{f"transform {k}": v for k, v in e["by_transform"].items()},
                                     **{f"into {k}": v for k, v in e["by_carrier"].items()}}, out)
         print(f"evasive whole spans: {e['coverage']['whole']}/{e['coverage']['found']} ({_pct(e['coverage']['whole_share'])})",
               file=out)
@@ -292,6 +323,11 @@ def report(res: dict, out=sys.stdout) -> None:
     print("\nattributed speech (tests/data/attributed_speech.txt): "
           + (f"{sp['touched']}/{sp['sentences']} sentences touched, rules {sp['rules'] or '-'}" if sp else "file absent"),
           file=out)
+    print("\nthe issue's targets\n\n| target | wanted | measured | met |\n|---|---|---|---|", file=out)
+    for t in res["targets"]:
+        m = t["measured"]
+        m = _pct(m) if isinstance(m, float) else m
+        print(f"| {t['target']} | {t['want']} | {m} | {'yes' if t['met'] else 'no'} |", file=out)
 
 
 def main(kind: str, doc: str, argv: list[str] | None = None) -> int:
