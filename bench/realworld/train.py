@@ -60,7 +60,7 @@ class Trainer:
         p = self._run("--out", str(rules / self.target), "--holdout", str(hfile))
         if p.returncode != 0:
             raise SystemExit(f"{self.script} failed on fold {fold}:\n{p.stderr[-2000:]}")
-        return Pipeline.from_rules([rules], bundled=False)
+        return Pipeline.from_rules([rules], bundled=False, rule_timeout=0, doc_timeout=0)  # figures that do not hang on the machine's load
 
     def close(self) -> None:
         shutil.rmtree(self._tmp, ignore_errors=True)
