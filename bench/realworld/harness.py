@@ -330,7 +330,7 @@ def report(res: dict, out=sys.stdout) -> None:
     print("\nthe issue's targets\n\n| target | wanted | measured | met |\n|---|---|---|---|", file=out)
     for t in res["targets"]:
         m = t["measured"]
-        m = _pct(m) if isinstance(m, float) else m
+        m = _pct(m) if isinstance(m, float) else ", ".join(f"{k} {_pct(v)}" for k, v in m.items()) if isinstance(m, dict) else m
         print(f"| {t['target']} | {t['want']} | {m} | {'yes' if t['met'] else 'no'} |", file=out)
 
 
