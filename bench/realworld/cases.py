@@ -39,10 +39,18 @@ class Case:
 
     def gold(self) -> dict:
         negative = self.set in ("legit", "untouched")
-        return {"name": self.name, "category": self.set, "lang": self.carrier.lang, "negative": negative,
-                "words": words(self.text), "corpus_id": None, "spans": self.spans,
-                "expected_clean": self.carrier.text if self.set in ("pool", "evasive", "untouched") else None,
-                "legit_spans": self.legit_spans, "n_injections": len(self.spans)}
+        return {
+            "name": self.name,
+            "category": self.set,
+            "lang": self.carrier.lang,
+            "negative": negative,
+            "words": words(self.text),
+            "corpus_id": None,
+            "spans": self.spans,
+            "expected_clean": self.carrier.text if self.set in ("pool", "evasive", "untouched") else None,
+            "legit_spans": self.legit_spans,
+            "n_injections": len(self.spans),
+        }
 
 
 class CarrierPicker:
@@ -56,8 +64,9 @@ class CarrierPicker:
                 continue
             for cls in self.classes(c):
                 self.by_class.setdefault(cls, []).append(c)
-        self.by_fold = {(cls, f): [c for c in cs if fold_of(c.key, k) == f]
-                        for cls, cs in self.by_class.items() for f in range(k)}
+        self.by_fold = {
+            (cls, f): [c for c in cs if fold_of(c.key, k) == f] for cls, cs in self.by_class.items() for f in range(k)
+        }
 
     @staticmethod
     def classes(c: Carrier) -> list[str]:
@@ -80,18 +89,51 @@ def _rotate(item_id: str, n: int, places: tuple[str, ...] = SPAM_PLACES) -> tupl
     return tuple(places[(start + i) % len(places)] for i in range(n))
 
 
-def _add(out: list[Case], set_: str, item: Item, text: str, carrier: Carrier | None, place: str, fold: int,
-         kind: str, labels: dict, part: tuple[int, int] | None = None, seed: str = "") -> None:
+def _add(
+    out: list[Case],
+    set_: str,
+    item: Item,
+    text: str,
+    carrier: Carrier | None,
+    place: str,
+    fold: int,
+    kind: str,
+    labels: dict,
+    part: tuple[int, int] | None = None,
+    seed: str = "",
+) -> None:
     if carrier is None:
         return
     inj = inject(carrier, text, place, seed or item.id, part)
     if inj is None:
         return
-    g = {"kind": kind, "rule": item.category, "placement": place, "start": inj.start, "end": inj.end,
-         "text": inj.text[inj.start:inj.end], "correction": None}
-    out.append(Case(f"{set_}-{len(out):05d}", set_, inj.text, fold, carrier, item, [g],
-                    labels={"lang": item.lang, "category": item.category, "placement": place,
-                            "carrier": carrier.lang, **labels}))
+    g = {
+        "kind": kind,
+        "rule": item.category,
+        "placement": place,
+        "start": inj.start,
+        "end": inj.end,
+        "text": inj.text[inj.start : inj.end],
+        "correction": None,
+    }
+    out.append(
+        Case(
+            f"{set_}-{len(out):05d}",
+            set_,
+            inj.text,
+            fold,
+            carrier,
+            item,
+            [g],
+            labels={
+                "lang": item.lang,
+                "category": item.category,
+                "placement": place,
+                "carrier": carrier.lang,
+                **labels,
+            },
+        )
+    )
 
 
 def spam_cases(items: list[Item], picker: CarrierPicker, k: int, *, cross: int = 3) -> list[Case]:
@@ -105,8 +147,17 @@ def spam_cases(items: list[Item], picker: CarrierPicker, k: int, *, cross: int =
         other = "cjk" if it.lang in CJK_LANGS else "non-en" if it.lang == "en" else None
         if other and picker.has(other):
             for place in _rotate(it.id, cross):
-                _add(out, "pool", it, it.text, picker.pick(other, f, it.id, place, other), place, f, "spam",
-                     {"into": other})
+                _add(
+                    out,
+                    "pool",
+                    it,
+                    it.text,
+                    picker.pick(other, f, it.id, place, other),
+                    place,
+                    f,
+                    "spam",
+                    {"into": other},
+                )
     return out
 
 
@@ -120,8 +171,18 @@ def evasive_cases(items: list[Item], picker: CarrierPicker, k: int) -> list[Case
             seed = f"{it.id}|{name}"
             for cls in ("en", "cjk") if it.lang in CJK_LANGS else ("en",):
                 place = _rotate(seed + cls, 1)[0]
-                _add(out, "evasive", it, text, picker.pick(cls, f, seed, cls), place, f, "spam",
-                     {"transform": name, "into": cls}, seed=seed)
+                _add(
+                    out,
+                    "evasive",
+                    it,
+                    text,
+                    picker.pick(cls, f, seed, cls),
+                    place,
+                    f,
+                    "spam",
+                    {"transform": name, "into": cls},
+                    seed=seed,
+                )
     return out
 
 
@@ -133,8 +194,18 @@ def artifact_cases(items: list[Item], picker: CarrierPicker, k: int) -> list[Cas
         f = fold_of(it.group, k)
         cls = f"lang:{it.lang}" if picker.has(f"lang:{it.lang}") else "en"
         for place in artifact_places(it):
-            _add(out, "pool", it, it.text, picker.pick(cls, f, it.id, place), place, f, "artifact",
-                  {"into": "same-lang" if cls != "en" or it.lang == "en" else "en"}, part=gold_part(it))
+            _add(
+                out,
+                "pool",
+                it,
+                it.text,
+                picker.pick(cls, f, it.id, place),
+                place,
+                f,
+                "artifact",
+                {"into": "same-lang" if cls != "en" or it.lang == "en" else "en"},
+                part=gold_part(it),
+            )
     return out
 
 
@@ -149,9 +220,18 @@ def legit_cases(items: list[Item], picker: CarrierPicker, k: int) -> list[Case]:
             inj = inject(c, it.text, "own_line", it.id)
         if inj is None:
             continue
-        out.append(Case(f"legit-{len(out):05d}", "legit", inj.text, f, c, it,
-                        legit_spans=[{"start": inj.start, "end": inj.end, "text": it.text}],
-                        labels={"lang": it.lang, "placement": inj.placement, "carrier": c.lang}))
+        out.append(
+            Case(
+                f"legit-{len(out):05d}",
+                "legit",
+                inj.text,
+                f,
+                c,
+                it,
+                legit_spans=[{"start": inj.start, "end": inj.end, "text": it.text}],
+                labels={"lang": it.lang, "placement": inj.placement, "carrier": c.lang},
+            )
+        )
     return out
 
 
@@ -159,6 +239,14 @@ _SOURCE_LABEL = {"corpus": "corpus", "web-eval": "web-eval", "dev-eval": "dev-ev
 
 
 def untouched_cases(carriers: list[Carrier], k: int) -> list[Case]:
-    return [Case(f"untouched-{i:05d}", "untouched", c.text, fold_of(c.key, k), c,
-                 labels={"source": _SOURCE_LABEL.get(c.meta.get("source"), "?"), "carrier": c.lang})
-            for i, c in enumerate(carriers)]
+    return [
+        Case(
+            f"untouched-{i:05d}",
+            "untouched",
+            c.text,
+            fold_of(c.key, k),
+            c,
+            labels={"source": _SOURCE_LABEL.get(c.meta.get("source"), "?"), "carrier": c.lang},
+        )
+        for i, c in enumerate(carriers)
+    ]

@@ -20,14 +20,33 @@ SEPARATORS = ("-", " ", ".", "_", "/")
 DECORATION = ("〓", "▋", "★", "╋", "丨", "█", "乄", "·")
 EMOJI = ("❤", "🔥", "💋", "✅", "👉", "🎰", "⭐")
 HOMOGLYPH_DIGITS = {"3": "\u0417", "0": "\u041e", "1": "\u0406"}  # Cyrillic З, О, І
-HOMOGLYPH_LETTERS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440", "x": "\u0445",
-                     "A": "\u0410", "E": "\u0415", "O": "\u041e", "C": "\u0421", "P": "\u0420", "T": "\u0422"}
+HOMOGLYPH_LETTERS = {
+    "a": "\u0430",
+    "e": "\u0435",
+    "o": "\u043e",
+    "c": "\u0441",
+    "p": "\u0440",
+    "x": "\u0445",
+    "A": "\u0410",
+    "E": "\u0415",
+    "O": "\u041e",
+    "C": "\u0421",
+    "P": "\u0420",
+    "T": "\u0422",
+}
 ZH_NUMERALS = dict(zip("0123456789", "〇一二三四五六七八九", strict=True))
 # pinyin initials of characters common in Chinese ad text (written for this harness, not taken from a pool)
-PINYIN_INITIALS = {p[0]: p[1] for p in (
-    "上s 海h 北b 京j 广g 深s 圳z 州z 杭h 成c 都d 南n 武w 汉h 重c 庆q 天t 津j 苏s 西x 安a 长c 沙s 东d 莞g 佛f 山s 外w 围w 楼l 凤f 会h 所s 桑s 拿n 按a 摩m 足z 浴y 品p 茶c 约y 炮p 门m 服f 务w 兼j 职z 小x 姐j"
-    " 学x 生s 妹m 援y 交j 娱y 乐l 城c 博b 彩c 百b 家j 时s 六l 合h 赌d 场c 真z 人r 棋q 牌p 票p 开k 户h 代d 理l 招z 商s 注z 册c 送s 金j 微w 信x 电d 话h 联l 系x 找z 办b 证z 发f 毕b 业y 文w 凭p 孕y 包b 养y 夜y 网w 站z 快k 排p 蜘z 蛛z 池c 推t 刷s 单d 日r 结j 高g 端d 资z 源y").split()}
-
+PINYIN_INITIALS = {
+    p[0]: p[1]
+    for p in (
+        "上s 海h 北b 京j 广g 深s 圳z 州z 杭h 成c 都d 南n 武w 汉h 重c 庆q 天t 津j 苏s 西x "
+        "安a 长c 沙s 东d 莞g 佛f 山s 外w 围w 楼l 凤f 会h 所s 桑s 拿n 按a 摩m 足z 浴y 品p "
+        "茶c 约y 炮p 门m 服f 务w 兼j 职z 小x 姐j 学x 生s 妹m 援y 交j 娱y 乐l 城c 博b 彩c "
+        "百b 家j 时s 六l 合h 赌d 场c 真z 人r 棋q 牌p 票p 开k 户h 代d 理l 招z 商s 注z 册c "
+        "送s 金j 微w 信x 电d 话h 联l 系x 找z 办b 证z 发f 毕b 业y 文w 凭p 孕y 包b 养y 夜y "
+        "网w 站z 快k 排p 蜘z 蛛z 池c 推t 刷s 单d 日r 结j 高g 端d 资z 源y"
+    ).split()
+}
 
 
 def _rng(item: Item, name: str) -> random.Random:

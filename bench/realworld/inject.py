@@ -15,8 +15,18 @@ from dataclasses import dataclass
 
 from .pools import CJK_LANGS, Carrier, Item, stable_hash
 
-SPAM_PLACES = ("para_start_space", "para_start_glued", "own_line", "mid_sentence", "between_sentences",
-               "end_of_line", "end_glued", "word_glued", "doc_start", "doc_end")
+SPAM_PLACES = (
+    "para_start_space",
+    "para_start_glued",
+    "own_line",
+    "mid_sentence",
+    "between_sentences",
+    "end_of_line",
+    "end_glued",
+    "word_glued",
+    "doc_start",
+    "doc_end",
+)
 
 _SENT_END_LATIN = re.compile(r"(?<=[a-z0-9)\"'”’][.!?]) (?=[\"“‘(]?[A-Z0-9])")
 _SENT_END_CJK = re.compile(r"(?<=[。！？])(?=\S)")
@@ -64,7 +74,6 @@ def inject(carrier: Carrier, s: str, place: str, seed: str, part: tuple[int, int
     text = carrier.text
     rng = random.Random(stable_hash(seed, place, carrier.key))
     cjk = carrier.lang in CJK_LANGS
-    sp = "" if cjk else " "
     new = at = None
     if place == "doc_start":
         new, at = s + "\n\n" + text, 0
@@ -106,15 +115,24 @@ def inject(carrier: Carrier, s: str, place: str, seed: str, part: tuple[int, int
 
 # -- leftovers: where each kind really sits ----------------------------------------------------
 _CANONICAL = {
-    "preamble": "doc_start", "translation-preamble": "doc_start",
-    "closing": "doc_end", "closing-offer": "doc_end", "source-attribution": "doc_end",
-    "ui-leftover": "own_line_tight", "chat-leak": "own_line_tight", "chatgpt-link-param": "own_line_tight",
-    "citation-token": "between_sentences", "translator-note": "end_of_line",
-    "inline-gloss": "after_word", "mt-leftover": "own_line",
+    "preamble": "doc_start",
+    "translation-preamble": "doc_start",
+    "closing": "doc_end",
+    "closing-offer": "doc_end",
+    "source-attribution": "doc_end",
+    "ui-leftover": "own_line_tight",
+    "chat-leak": "own_line_tight",
+    "chatgpt-link-param": "own_line_tight",
+    "citation-token": "between_sentences",
+    "translator-note": "end_of_line",
+    "inline-gloss": "after_word",
+    "mt-leftover": "own_line",
 }
 # the leftover inside an item whose text also carries the writer's own words (a line holding a token)
 _PART = {
-    "citation-token": re.compile(r"\s?(?::contentReference\[oaicite:\d+\](?:\{index=\d+\})?|【\d+(?::\d+)?†[^】]{0,40}】)"),
+    "citation-token": re.compile(
+        r"\s?(?::contentReference\[oaicite:\d+\](?:\{index=\d+\})?|【\d+(?::\d+)?†[^】]{0,40}】)"
+    ),
     "chatgpt-link-param": re.compile(r"[?&]utm_source=chatgpt\.com"),
     "translator-note": re.compile(r"\*?[(（]\s*(?:Note|注|Nota|Remarque|Hinweis|Примечание)[^)）]*[)）]\*?"),
     "ui-leftover": re.compile(r"^[A-Za-z+#]{0,12}Copy(?: code)?|(?:ChatGPT|You) said:"),
@@ -143,7 +161,7 @@ def context_place(item: Item) -> str | None:
     line_end = len(ctx) if line_end < 0 else line_end
     before = ctx[line_start:i].strip()
     before = "" if before in _CUT or before == "(start of file)" else before
-    tail = ctx[i + len(item.text):line_end] if ctx.startswith(item.text, i) else ""
+    tail = ctx[i + len(item.text) : line_end] if ctx.startswith(item.text, i) else ""
     after = tail.strip()
     after = "" if after in _CUT else after
     if not before and not after:
@@ -155,7 +173,7 @@ def context_place(item: Item) -> str | None:
             return "doc_end"
         return "own_line"
     if before and not after:
-        return "end_of_line" if ctx[i - 1:i].isspace() else "end_glued"
+        return "end_of_line" if ctx[i - 1 : i].isspace() else "end_glued"
     if not before:
         return "para_start_space"
     return "between_sentences" if before[-1:] in ".!?。！？" else "after_word"

@@ -77,24 +77,49 @@ def artifact_source(row: dict) -> str:
 
 
 def load_spam(real_world: Path) -> list[Item]:
-    return [Item("spam", _item_id("spam", r["repo"], r["text"]), r["text"], r.get("lang") or "und",
-                 r.get("category") or "-", f"spam:{r['repo'].lower()}")
-            for r in _read_jsonl(real_world / "spam.jsonl")]
+    return [
+        Item(
+            "spam",
+            _item_id("spam", r["repo"], r["text"]),
+            r["text"],
+            r.get("lang") or "und",
+            r.get("category") or "-",
+            f"spam:{r['repo'].lower()}",
+        )
+        for r in _read_jsonl(real_world / "spam.jsonl")
+    ]
 
 
 def load_artifacts(real_world: Path) -> list[Item]:
     out = []
     for r in _read_jsonl(real_world / "artifacts.jsonl"):
         g = f"artifact:{artifact_source(r)}"
-        out.append(Item("artifact", _item_id("artifact", g, r["text"]), r["text"], r.get("lang") or "und",
-                        r.get("category") or "-", g, r.get("context") or ""))
+        out.append(
+            Item(
+                "artifact",
+                _item_id("artifact", g, r["text"]),
+                r["text"],
+                r.get("lang") or "und",
+                r.get("category") or "-",
+                g,
+                r.get("context") or "",
+            )
+        )
     return out
 
 
 def load_legit(real_world: Path) -> list[Item]:
-    return [Item("legit", _item_id("legit", site(r["url"]), r["text"]), r["text"], r.get("lang") or "und",
-                 "legit-cjk", f"legit:{site(r['url'])}")
-            for r in _read_jsonl(real_world / "legit_cjk.jsonl")]
+    return [
+        Item(
+            "legit",
+            _item_id("legit", site(r["url"]), r["text"]),
+            r["text"],
+            r.get("lang") or "und",
+            "legit-cjk",
+            f"legit:{site(r['url'])}",
+        )
+        for r in _read_jsonl(real_world / "legit_cjk.jsonl")
+    ]
 
 
 # -- carriers ---------------------------------------------------------------------------------
@@ -142,8 +167,9 @@ def load_carriers(shared: Path, *, max_chars: int | None = None, min_chars: int 
 
 def tag_languages(carriers: list[Carrier]) -> list[Carrier]:
     """Each carrier with its language: the pipeline's own guess, CJK told by script."""
-    return [c if c.lang != "und" else Carrier(c.key, c.text, script_lang(c.text, _guess(c.text)), c.meta)
-            for c in carriers]
+    return [
+        c if c.lang != "und" else Carrier(c.key, c.text, script_lang(c.text, _guess(c.text)), c.meta) for c in carriers
+    ]
 
 
 def _guess(text: str) -> str:

@@ -43,8 +43,10 @@ class Trainer:
         text = p.stdout.strip() if p.returncode == 0 and p.stdout.strip() else self._run("--help").stdout
         m = re.search(r"(?:^|[\s'\"(=])((?:\S*/)?rules/[\w./-]+\w)", text)
         if not m:
-            raise SystemExit(f"{self.script}: cannot tell which file under rules/ it writes "
-                             "(no --print-default-out, no rules/… path in --help)")
+            raise SystemExit(
+                f"{self.script}: cannot tell which file under rules/ it writes "
+                "(no --print-default-out, no rules/… path in --help)"
+            )
         rel = m.group(1).split("rules/", 1)[1]
         if not (self.rules / rel).parent.is_dir():
             raise SystemExit(f"{self.script}: writes rules/{rel}, whose folder is not in {self.rules}")
@@ -60,7 +62,9 @@ class Trainer:
         p = self._run("--out", str(rules / self.target), "--holdout", str(hfile))
         if p.returncode != 0:
             raise SystemExit(f"{self.script} failed on fold {fold}:\n{p.stderr[-2000:]}")
-        return Pipeline.from_rules([rules], bundled=False, rule_timeout=0, doc_timeout=0)  # figures that do not hang on the machine's load
+        return Pipeline.from_rules(
+            [rules], bundled=False, rule_timeout=0, doc_timeout=0
+        )  # figures that do not hang on the machine's load
 
     def close(self) -> None:
         shutil.rmtree(self._tmp, ignore_errors=True)
