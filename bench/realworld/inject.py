@@ -69,48 +69,56 @@ def _inner_points(text: str, a: int, b: int, cjk: bool, what: str) -> list[int]:
     return [a + m.start() for m in rx.finditer(para) if 10 <= m.start() <= len(para) - 10]
 
 
+# where each placement puts the item: at a paragraph's start (a) or end (b), at a point inside a
+# paragraph, or at the document's edge; and what goes before and after it
+_EDGE = {
+    "para_start_space": ("a", "", " "),
+    "para_start_glued": ("a", "", ""),
+    "own_line": ("b", "\n\n", ""),
+    "own_line_tight": ("b", "\n", ""),
+    "end_of_line": ("b", " ", ""),
+    "end_glued": ("b", "", ""),
+    "doc_start": ("start", "", "\n\n"),
+    "doc_end": ("end", "\n\n", ""),
+}
+# inside a paragraph: which points (see _inner_points) and, in Latin text, what goes before the item
+# (the point is a space: the item goes after it with a space of its own, or glued to the word before)
+_INNER = {
+    "between_sentences": ("sentence", " "),
+    "mid_sentence": ("mid", " "),
+    "after_word": ("mid", " "),
+    "word_glued": ("glue", ""),
+}
+
+
 def inject(carrier: Carrier, s: str, place: str, seed: str, part: tuple[int, int] | None = None) -> Injected | None:
     """``s`` put into ``carrier`` at ``place``; the gold span is ``s`` (or ``s[part[0]:part[1]]``)."""
+    if place not in _EDGE and place not in _INNER:
+        raise ValueError(f"unknown placement {place!r}")
     text = carrier.text
     rng = random.Random(stable_hash(seed, place, carrier.key))
     cjk = carrier.lang in CJK_LANGS
-    new = at = None
-    if place == "doc_start":
-        new, at = s + "\n\n" + text, 0
-    elif place == "doc_end":
-        new, at = text + "\n\n" + s, len(text) + 2
+    where, before, after = _EDGE.get(place, ("inner", "", ""))
+    if where in ("start", "end"):
+        i = 0 if where == "start" else len(text)
     else:
         paras = blocks(text, 25 if cjk else 60)  # CJK prose says as much in fewer characters
         if not paras:
             return None
         inner = paras[1:-1] if len(paras) >= 3 else paras
         a, b = inner[rng.randrange(len(inner))]
-        if place == "para_start_space":
-            new, at = text[:a] + s + " " + text[a:], a
-        elif place == "para_start_glued":
-            new, at = text[:a] + s + text[a:], a
-        elif place == "own_line":
-            new, at = text[:b] + "\n\n" + s + text[b:], b + 2
-        elif place == "own_line_tight":
-            new, at = text[:b] + "\n" + s + text[b:], b + 1
-        elif place == "end_of_line":
-            new, at = text[:b] + " " + s + text[b:], b + 1
-        elif place == "end_glued":
-            new, at = text[:b] + s + text[b:], b
-        elif place in ("between_sentences", "mid_sentence", "word_glued", "after_word"):
-            what = {"between_sentences": "sentence", "mid_sentence": "mid", "after_word": "mid"}.get(place, "glue")
-            points = [i for pa, pb in inner for i in _inner_points(text, pa, pb, cjk, what)]
+        if where in ("a", "b"):
+            i = a if where == "a" else b
+        else:
+            what, before = _INNER[place]
+            points = [p for pa, pb in inner for p in _inner_points(text, pa, pb, cjk, what)]
             if not points:
                 return None
             i = points[rng.randrange(len(points))]
-            if cjk or place == "word_glued":  # CJK prose has no spaces; Latin: glued to the word before the space
-                new, at = text[:i] + s + text[i:], i
-            else:  # i is a space: s goes after it, with a space of its own
-                new, at = text[:i] + " " + s + text[i:], i + 1
-        else:
-            raise ValueError(f"unknown placement {place!r}")
+            before = "" if cjk else before  # CJK prose has no spaces
+    at = i + len(before)
     p0, p1 = part or (0, len(s))
-    return Injected(new, at + p0, at + p1, place)
+    return Injected(text[:i] + before + s + after + text[i:], at + p0, at + p1, place)
 
 
 # -- leftovers: where each kind really sits ----------------------------------------------------
