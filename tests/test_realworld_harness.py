@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from realworld import (  # noqa: E402
     evasive,
     harness,
+    pools,
 )
 from realworld.folds import fold_of, split  # noqa: E402
 from realworld.harness import build, evaluate, holdout_of  # noqa: E402
@@ -238,9 +239,9 @@ def test_training_plugin_trains_into_a_copy(tmp_path):
     t = Trainer(script)
     try:
         assert t.target == Path("lexicon/en_loans.txt")
-        pipe = t.pipeline(1, {"spam:a/b", "doc:corpus/x"})
+        pipe = t.pipeline(1, {"spam:a/b", "doc:x"})
         out, groups = log.read_text(encoding="utf-8").split()
-        assert groups == "doc:corpus/x,spam:a/b"
+        assert groups == "doc:x,spam:a/b"
         assert Path(out).is_file() and Path(out) != t.rules / t.target and str(t._tmp) in out
         assert pipe.clean("A plain sentence about the harbour.").verdict == "clean"
     finally:
@@ -264,3 +265,18 @@ def test_each_fold_trains_without_its_test_groups(tmp_path, monkeypatch):
         others = {c.item.group for c in cases if c.item and c.fold != f}
         assert not others & set(held)  # the other folds' sources are trained on
     assert harness.SPEECH_GROUP in calls[0]
+
+
+@needs_pools
+def test_group_keys_are_spelled_as_the_training_scripts_read_them():
+    """spam:<repo>, artifact:<owner/name or code index id>, legit:<host>, doc:<file stem or page id>."""
+    import json
+
+    rows = [json.loads(line) for line in (REAL_WORLD / "spam.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [i.group for i in pools.load_spam(REAL_WORLD)] == ["spam:" + r["repo"] for r in rows]
+    arts = pools.load_artifacts(REAL_WORLD)
+    assert all(i.group.count("/") == 1 or i.group.removeprefix("artifact:").isdigit() for i in arts)
+    assert all(not i.group.startswith("legit:www.") for i in pools.load_legit(REAL_WORLD))
+    stems = {p.stem for p in (SHARED / "corpus" / "articles").glob("*.txt")}
+    keys = {c.key for c in pools.load_carriers(SHARED)}
+    assert {"doc:" + s for s in stems} <= keys

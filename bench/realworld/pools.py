@@ -1,8 +1,10 @@
 """The real-world pools and the carriers they are injected into, each with its group key.
 
-Group keys are the ones a training script's ``--holdout`` file takes: ``spam:<repo>``,
-``artifact:<source>`` (the repository of ``url``, else the code index id), ``legit:<site>`` and
-``doc:<corpus|web-eval|dev-eval>/<id>`` for a carrier document.
+Group keys are the ones a training script's ``--holdout`` file takes, spelled as
+train/train_spam.py and train/train_artifacts.py spell them: ``spam:<repo>``, ``artifact:<source>``
+(the GitHub ``owner/name`` of ``url``, else its host, else the code index id), ``legit:<host of
+url>`` and ``doc:<id>`` for a carrier document (a corpus article's file stem, a web-eval page id,
+a dev-eval doc name).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class Item:
 class Carrier:
     """A real untouched text that items are put into."""
 
-    key: str  # doc:corpus/<id>, doc:web-eval/<id>, doc:dev-eval/<name>
+    key: str  # doc:<corpus id>, doc:<web-eval id>, doc:<dev-eval name>
     text: str
     lang: str = "und"
     meta: dict = field(default_factory=dict, compare=False, hash=False)
@@ -59,7 +61,7 @@ def _github_repo(url: str) -> str | None:
     p = urlparse(url)
     parts = [x for x in p.path.split("/") if x]
     if p.netloc.endswith("github.com") and len(parts) >= 2:
-        return f"{parts[0]}/{parts[1]}".lower()
+        return f"{parts[0]}/{parts[1]}"
     return None
 
 
@@ -73,7 +75,7 @@ def artifact_source(row: dict) -> str:
     url = row.get("url")
     if url:
         return _github_repo(url) or site(url)
-    return f"code-index-{row['code_index_id']}"
+    return str(row["code_index_id"])
 
 
 def load_spam(real_world: Path) -> list[Item]:
@@ -84,7 +86,7 @@ def load_spam(real_world: Path) -> list[Item]:
             r["text"],
             r.get("lang") or "und",
             r.get("category") or "-",
-            f"spam:{r['repo'].lower()}",
+            f"spam:{r['repo']}",
         )
         for r in _read_jsonl(real_world / "spam.jsonl")
     ]
@@ -149,19 +151,19 @@ def load_carriers(shared: Path, *, max_chars: int | None = None, min_chars: int 
     for p in sorted(arts.glob("*.txt")) if arts.is_dir() else ():
         t = p.read_text(encoding="utf-8").strip("\n")
         if min_chars <= len(t) <= max_chars:
-            out.append(Carrier(f"doc:corpus/{p.stem}", t, meta={"source": "corpus"}))
+            out.append(Carrier(f"doc:{p.stem}", t, meta={"source": "corpus"}))
     truth = shared / "web-eval" / "truth"
     for p in sorted(truth.glob("*.json")) if truth.is_dir() else ():
         d = json.loads(p.read_text(encoding="utf-8"))
         t = (d.get("main_content") or "").strip("\n")
         if min_chars <= len(t) <= max_chars:
-            out.append(Carrier(f"doc:web-eval/{p.stem}", t, meta={"source": "web-eval", "type": d.get("type")}))
+            out.append(Carrier(f"doc:{p.stem}", t, meta={"source": "web-eval", "type": d.get("type")}))
     gold = shared / "dev-eval" / "gold.jsonl"
     if gold.is_file():
         for g in _read_jsonl(gold):
             if g["category"] == "neg-zh-news":
                 t = (shared / "dev-eval" / "docs" / f"{g['name']}.txt").read_text(encoding="utf-8").strip("\n")
-                out.append(Carrier(f"doc:dev-eval/{g['name']}", t, "zh", meta={"source": "dev-eval"}))
+                out.append(Carrier(f"doc:{g['name']}", t, "zh", meta={"source": "dev-eval"}))
     return out
 
 
