@@ -215,11 +215,10 @@ def legit_cases(items: list[Item], picker: CarrierPicker, k: int) -> list[Case]:
     for it in items:
         f = fold_of(it.group, k)
         c = picker.pick("en", f, it.id, "legit")
-        inj = inject(c, it.text, "between_sentences", it.id) if c else None
-        if inj is None and c is not None:
-            inj = inject(c, it.text, "own_line", it.id)
-        if inj is None:
+        if c is None:
             continue
+        # between two sentences; a carrier without a sentence break that fits takes it as its last paragraph
+        inj = inject(c, it.text, "between_sentences", it.id) or inject(c, it.text, "doc_end", it.id)
         out.append(
             Case(
                 f"legit-{len(out):05d}",
