@@ -193,7 +193,8 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     first link the CSS ``locator`` of its element) for the ``link_farm`` detector, and the
     ``page_links`` (visible runs of off-site links outside the article, each with its CSS
     ``locator``, ``text`` and ``links``) that the pipeline judges into the record's
-    ``page_findings`` and drops from its metadata. Pages over ``limit`` characters are an error: memory stays bounded."""
+    ``page_findings`` and drops from its metadata. Pages over ``limit`` characters are an error:
+    memory stays bounded."""
     if len(page) > limit:
         raise InputError(source, "C116", str(limit), line=line)
     from .html.extract import ExtractionError, extract  # lxml and CSS selectors: loaded by HTML runs only

@@ -254,7 +254,8 @@ def _hidden_parts(block: Block) -> list[Block]:
         if not text:
             continue
         at = s + lead
-        anchors = [(a - at, min(b, at + len(text)) - at, h) for a, b, h in block.hidden_anchors if at <= a < at + len(text)]
+        end = at + len(text)
+        anchors = [(a - at, min(b, end) - at, h) for a, b, h in block.hidden_anchors if at <= a < end]
         parts.append(Block(root, text, sum(b - a for a, b, _h in anchors), len(anchors),
                            [(0, len(text), root, technique)], block.index, [], anchors))
     return parts
@@ -356,7 +357,8 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
                 regions[-1] = (regions[-1][0], pos + e, root, technique)
             else:
                 regions.append((pos + s, pos + e, root, technique))
-        away_links = [(pos + s, pos + e, href) for s, e, href in block.anchors if _external(href, home)]
+        away_links: list[tuple[Any, ...]] = [(pos + s, pos + e, href) for s, e, href in block.anchors
+                                             if _external(href, home)]
         if away_links:  # the first link of a block names its element (a list item's: the list)
             el = block.node.parent if block.node.tag in LIST_ITEMS and block.node.parent else block.node
             away_links[0] = (*away_links[0], locate(el.el))

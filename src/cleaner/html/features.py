@@ -22,7 +22,7 @@ from typing import Any
 
 import regex
 
-from .blocks import Block, Node, ancestors
+from .blocks import Block, Node
 
 # one bit per fact about an element, inherited by everything below it
 NAV, FOOTER, ASIDE, HEADER, FORM, MAIN, ARTICLE, FURN, BOILER, CONTENT, COMMENT, LIST, TABLE, HEADING_BOX = (
@@ -131,7 +131,7 @@ REPEAT_LEVELS = 6  # how far above a block its repeated unit (a post, an item) m
 
 def squash(text: str) -> str:
     """Lower-case word characters only: what two renderings of the same text share."""
-    return NON_WORD.sub("", text).lower()
+    return str(NON_WORD.sub("", text)).lower()
 
 
 def structured_text(root: Any) -> str:
