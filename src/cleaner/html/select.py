@@ -350,6 +350,7 @@ ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
 SURE = 0.7
 NEAR = 3
+CERTAIN = 0.9  # ... and what it is this sure of anywhere inside the container (a section between teaser cards)
 
 
 def _article_page(blocks: Sequence[Block], rule: set[int], share: float) -> bool:
@@ -382,8 +383,8 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
 
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order: on an article page the prose container's, plus
-    what the learned block model (:mod:`.model`) is sure of next to it; on other pages those the
-    model scores as content. Only blocks with visible text are judged, so hidden text cannot
+    what the learned block model (:mod:`.model`) is sure of next to it or certain of inside it; on
+    other pages those the model scores as content. Only blocks with visible text are judged, so hidden text cannot
     change what is chosen. Wholly hidden blocks (a hidden link list, an off-screen paragraph)
     between the first and the last chosen block stay, so that the ``html_hidden`` rule reports and
     removes them in place. So do runs of link blocks inside the prose container that lead to other
@@ -403,7 +404,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         keep = [i in rule or model.content(row) for i, row in enumerate(rows)]
     elif _article_page(seen, rule, share):  # its container, plus what the model is sure of nearby
         lo, hi = min(rule) - NEAR, max(rule) + NEAR
-        keep = [i in rule or (lo <= i <= hi and model.probability(row) >= SURE) for i, row in enumerate(rows)]
+        keep = [i in rule or (lo <= i <= hi and p >= SURE) or (places[i] == KEPT and p >= CERTAIN)
+                for i, p in enumerate(model.probability(row) for row in rows)]
     else:
         keep = [model.content(row) for row in rows]
     keep = [k and not script_notice(b.visible) for k, b in zip(keep, seen, strict=True)]
