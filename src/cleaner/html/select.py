@@ -418,7 +418,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         run.clear()
 
     for i, b in enumerate(seen):
-        if places[i] == KEPT and not keep[i] and b.anchors and not b.hidden:
+        # a run of link blocks, kept or not (a farm the model half keeps is judged whole)
+        linky = not keep[i] or b.link_chars > LINK_DENSE * len(b.visible)
+        if places[i] == KEPT and b.anchors and not b.hidden and linky:
             run.append(i)
         else:
             close_run()
