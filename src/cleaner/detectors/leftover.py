@@ -1,0 +1,206 @@
+"""``leftover``: an assistant's or a translation tool's own sentences left in the published text.
+
+A reply pasted whole into a page keeps the tool's voice around the content: a preamble
+(``Sure! Here is the revised text:``), a closing offer (``Let me know if you want a shorter
+version``), an agent's report on what it did, a knowledge-cutoff hedge, a translator's remark. What
+they share is structure, not wording, and it is the same in every language: the tool addresses the
+requester (``you``, ``your``, ``您``, ``vous``), talks about the text it produced (``the translation``,
+``the README``, ``以下是``), opens with a one-word acknowledgement and an exclamation, ends on a colon
+before the content, and sits at the edge of the document or on a line of its own.
+
+Each sentence of each line is scored by a linear model over such features (word and character
+n-grams, the sentence's first word, its punctuation shape, its place in the line and the
+document); the weights are learned by ``train/train_artifacts.py`` from real leftovers against
+news and web text, and shipped as a sorted text file beside the rule. A sentence at the threshold is
+removed; when every sentence of a line goes, the whole line goes with its list marker.
+
+Reported speech is kept by the same model: quotes and reporting verbs (``the spokesman said``) weigh
+against a finding, and so does a sentence inside a long paragraph of prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector
+
+# a sentence ends at .!? (with closing quotes) before white space, at a colon before white space, or
+# at a CJK full stop, exclamation, question mark or colon
+_END = regex.compile(r"[.!?…]+[\"'”’)\]*]*(?=\s|$)|[:](?=\s)|[。！？：]+[”」』）)]*")
+_TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[\p{L}\p{N}'’]+")
+_MARKER = regex.compile(r"[ \t]*(?:[-*+>#]+|\d+[.)]|//+|<!--)?[ \t]*")
+_EMOJI = regex.compile(r"\p{Extended_Pictographic}")
+_QUOTES = frozenset("“”\"«»„「」『』")
+MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
+
+
+def _shape(sentence: str) -> list[str]:
+    s = sentence.rstrip(" *_`")
+    last = s[-1:] if s else ""
+    end = {":": "colon", "：": "colon", "!": "excl", "！": "excl", "?": "q", "？": "q", ".": "stop",
+           "。": "stop"}.get(last, "none")
+    out = ["end:" + end]
+    head = sentence[:30]
+    if "!" in head or "！" in head:
+        out.append("excl_open")
+    if any(c in _QUOTES for c in sentence):
+        out.append("quote")
+    if _EMOJI.search(sentence):
+        out.append("emoji")
+    return out
+
+
+def features(sentence: str, position: tuple[str, ...]) -> list[str]:
+    """The features of one sentence: its words and word (or CJK character) pairs, its first word,
+    its punctuation shape, its length, and ``position`` (``first``/``last`` line of the document,
+    ``alone`` on its line, ``head`` of its line, ``item`` of a list), alone and crossed with the shape."""
+    toks = [t.replace("’", "'") for t in _TOKEN.findall(sentence.lower())]
+    feats = ["w:" + t for t in toks]
+    feats += ["b:" + a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+    if toks:
+        feats.append("first:" + toks[0])
+        if len(toks) > 1:
+            feats.append("first2:" + toks[0] + " " + toks[1])
+    n = len(toks)
+    feats.append("len:" + ("1" if n < 4 else "2" if n < 9 else "3" if n < 21 else "4" if n < 41 else "5"))
+    shape = _shape(sentence)
+    feats += ["s:" + x for x in shape]
+    feats += ["p:" + p for p in position]
+    feats += ["x:" + p + "&" + x for p in position for x in shape]
+    return list(dict.fromkeys(feats))  # each once: the model's features are binary
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    start: int
+    end: int
+    line_start: int  # the line's start, list marker included, and end
+    line_end: int
+    feats: list[str]
+
+
+def units(text: str) -> Iterator[Unit]:
+    """Every sentence to score, with its features: all sentences of each line up to ``MAX_LINE``
+    characters, the first and the last of a longer one."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    for i, (ls, le) in enumerate(lines):
+        m = _MARKER.match(text, ls, le)
+        body = m.end() if m else ls
+        item = body > ls and bool(text[ls:body].strip())
+        bounds = _sentences(text, body, le)
+        if le - ls > MAX_LINE and len(bounds) > 2:
+            bounds = [bounds[0], bounds[-1]]
+        where = (("first",) if i == 0 else ()) + (("last",) if i == len(lines) - 1 else ())
+        if item:
+            where += ("item",)
+        for j, (s, e) in enumerate(bounds):
+            position = where + (("alone",) if len(bounds) == 1 else ("head",) if j == 0 else ())
+            yield Unit(s, e, ls, le, features(text[s:e], position))
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _END.finditer(text, start, end):
+        if m.end() > s:
+            out.append((s, m.end()))
+        s = m.end()
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        out.append((s, end))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def read_weights(lines: list[str]) -> tuple[dict[str, float], float, float]:
+    """``weights``, ``bias``, ``threshold`` from the shipped file's lines (``name<TAB>value``; ``#`` comments)."""
+    weights: dict[str, float] = {}
+    bias = threshold = 0.0
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        name, value = line.rsplit("\t", 1)
+        if name == "@bias":
+            bias = float(value)
+        elif name == "@threshold":
+            threshold = float(value)
+        else:
+            weights[name] = float(value)
+    return weights, bias, threshold
+
+
+@dataclass(frozen=True)
+class LeftoverParams:
+    weights: str = ""  # sidecar file written by train/train_artifacts.py
+
+    def check(self) -> tuple[str, str] | None:
+        if not self.weights:
+            return "weights", "name the weights file train/train_artifacts.py writes"
+        return None
+
+
+@register
+class LeftoverDetector(Detector):
+    name = "leftover"
+    Params = LeftoverParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        path = rule.sidecar(self.params.weights)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise rule.error("C205", f"{self.params.weights} ({e.strerror})", key="weights") from None
+        try:
+            self.weights, self.bias, self.threshold = read_weights(lines)
+        except ValueError:
+            raise rule.error("C202", f"{self.params.weights}: lines are name<TAB>number",
+                             key="weights") from None
+
+    def score(self, feats: list[str]) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(f, 0.0) for f in feats)
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        text = doc.text
+        found: list[tuple[Unit, float]] = []
+        line: tuple[int, int] | None = None
+        total = 0
+        for u in units(text):
+            if (u.line_start, u.line_end) != line:
+                yield from self._line(doc, found, total)
+                found, line, total = [], (u.line_start, u.line_end), 0
+            total += 1
+            score = self.score(u.feats)
+            if score >= self.threshold:
+                found.append((u, score))
+        yield from self._line(doc, found, total)
+
+    def _line(self, doc: Document, found: list[tuple[Unit, float]], total: int) -> Iterator[Span]:
+        if not found:
+            return
+        if len(found) == total:  # the whole line is the tool's: it goes with its list marker
+            u = found[0][0]
+            yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in found)))
+            return
+        for u, s in found:
+            yield self.span(doc, u.start, u.end, score=_prob(s))
+
+
+def _prob(logit: float) -> float:
+    import math
+
+    return round(1 / (1 + math.exp(-logit)), 4)

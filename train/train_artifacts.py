@@ -1,0 +1,319 @@
+"""Fit the leftover scorer (``rules/artifact/llm_leftover.weights.tsv``) on real leftovers.
+
+    .venv/bin/python train/train_artifacts.py [--out PATH] [--holdout FILE] [--cv K] [--check]
+    .venv/bin/python train/train_artifacts.py --print-default-out
+
+Data (read from ``../shared``, never copied into the repo):
+
+* positives: the sentences of ``real-world/artifacts.jsonl`` whose category is a sentence of the
+  tool's own voice (preambles, closings, offers, agent reports, chat leaks, knowledge-cutoff hedges,
+  source attributions, reasoning and outline leftovers). Each item is placed in its ``context`` (the
+  lines around it, ``…`` where cut), so its place in the document is what it really was. Inline
+  tokens (citation markers, link parameters, copy buttons, glosses, bracketed notes) are structure
+  and are left to the pattern rules.
+* negatives: every sentence of the news articles in ``corpus/articles`` and of the reviewed main
+  text of ``web-eval/truth``.
+
+Group keys (``--holdout FILE``, one per line, ``#`` comments): ``artifact:<repo or site>`` for an item
+(its GitHub ``owner/name``, a site's host, or for a file known only by its code index id that id:
+``artifact:<id>``, also spelled ``artifact:code:<id>``), ``doc:<id>`` for a corpus article (file name
+without ``.txt``) or a web-eval page (``0003``, also ``web-eval:0003``). Items and documents of a
+held-out group are not read.
+
+Model: scikit-learn's ``LogisticRegression`` (L2, liblinear, balanced classes) over binary features of
+``cleaner.detectors.leftover.features``. Only features seen in the positives of at least two sources
+enter the vocabulary (plus the shape and position features), so one source's topic words are never
+learned. The threshold is chosen on out-of-fold scores of a grouped K-fold inside the training data:
+the lowest at which the negatives lose at most ``MAX_OOF_FP`` sentences. Same data → same file.
+
+``--cv K``: leave-source-out cross-validation of the whole procedure (each fold refits, threshold
+included, without the fold's sources and documents), reported per category and language as item
+recall and sentence precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from cleaner.detectors.leftover import units  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+POOL = SHARED / "real-world" / "artifacts.jsonl"
+CORPUS = SHARED / "corpus" / "articles"
+WEB_EVAL = SHARED / "web-eval" / "truth"
+OUT = ROOT / "rules" / "artifact" / "llm_leftover.weights.tsv"
+# the tool's own sentences; the other categories are inline structure, left to the pattern rules
+SENTENCE_CATEGORIES = frozenset({
+    "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
+    "knowledge-cutoff", "source-attribution", "reasoning-leak", "outline-leftover"})
+MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
+MAX_OOF_FP = 0  # negatives' sentences the threshold may lose out of fold
+C = 0.5
+FOLDS = 5
+CUT = ("…", "...")
+
+
+@dataclass
+class Sample:
+    group: str  # the canonical group key
+    aliases: frozenset[str]  # every spelling of the group a holdout file may use
+    feats: list[list[str]]  # per sentence
+    labels: list[int]
+    category: str = ""
+    lang: str = ""
+    text: str = ""
+    keys: list[str] = field(default_factory=list)
+
+
+def item_aliases(r: dict) -> tuple[str, frozenset[str]]:
+    names: set[str] = set()
+    url = r.get("url") or ""
+    if url:
+        u = urlparse(url)
+        parts = [p for p in u.path.split("/") if p]
+        if u.netloc.endswith("github.com") and len(parts) >= 2:
+            names.add(f"{parts[0]}/{parts[1]}")
+        names.add(u.netloc)
+        names.add(url)
+    if r.get("code_index_id") is not None:
+        cid = str(r["code_index_id"])
+        names |= {cid, "code:" + cid, "code_index_id:" + cid}
+    source = r.get("source") or ""
+    if source:
+        names.add(source)
+    canonical = sorted(names, key=lambda n: (not ("/" in n and "://" not in n and " " not in n),
+                                             not n.isdigit(), n))[0] if names else "unknown"
+    return "artifact:" + canonical, frozenset("artifact:" + n for n in names)
+
+
+def _place(context: str, text: str) -> tuple[str, int, int]:
+    """The item inside its context (cut ends marked by a line of their own), or alone between cuts."""
+    ctx = context
+    if ctx.lstrip().startswith(CUT):
+        ctx = "…\n" + ctx
+    if ctx.rstrip().endswith(CUT):
+        ctx = ctx + "\n…"
+    i = ctx.find(text)
+    if i < 0:
+        ctx = "…\n" + text + "\n…"
+        i = 2
+    return ctx, i, i + len(text)
+
+
+def positives(rows: Iterable[dict]) -> list[Sample]:
+    out = []
+    for r in rows:
+        if r["category"] not in SENTENCE_CATEGORIES:
+            continue
+        ctx, a, b = _place(r.get("context") or "", r["text"])
+        feats, labels = [], []
+        for u in units(ctx):
+            inside = max(0, min(b, u.end) - max(a, u.start))
+            if inside >= 0.5 * (u.end - u.start):
+                feats.append(u.feats)
+                labels.append(1)
+        if not feats:
+            continue
+        group, aliases = item_aliases(r)
+        out.append(Sample(group, aliases, feats, labels, r["category"], r["lang"], r["text"]))
+    return out
+
+
+def negative_docs() -> list[tuple[str, frozenset[str], str]]:
+    docs = []
+    for p in sorted(CORPUS.glob("*.txt")):
+        docs.append(("doc:" + p.stem, frozenset({"doc:" + p.stem, "doc:" + p.name, "doc:corpus:" + p.stem}),
+                     p.read_text(encoding="utf-8")))
+    for p in sorted(WEB_EVAL.glob("*.json")):
+        page = p.stem
+        text = json.loads(p.read_text(encoding="utf-8")).get("main_content") or ""
+        docs.append(("doc:" + page, frozenset({"doc:" + page, "doc:web-eval:" + page, "doc:web-eval/" + page}), text))
+    return docs
+
+
+def negatives(docs: list[tuple[str, frozenset[str], str]]) -> list[Sample]:
+    out = []
+    for group, aliases, text in docs:
+        feats = [u.feats for u in units(text)]
+        if feats:
+            out.append(Sample(group, aliases, feats, [0] * len(feats)))
+    return out
+
+
+def fold_of(group: str, k: int) -> int:
+    return int(hashlib.sha1(group.encode()).hexdigest(), 16) % k
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+def vocabulary(pos: list[Sample]) -> list[str]:
+    sources: dict[str, set[str]] = defaultdict(set)
+    for s in pos:
+        for f in {f for fs in s.feats for f in fs}:
+            sources[f].add(s.group)
+    return sorted(f for f, g in sources.items() if len(g) >= MIN_SOURCES or f[:2] in ("s:", "p:", "x:")
+                  or f.startswith("len:"))
+
+
+def fit(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float]:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = vocabulary(pos)
+    index = {f: i for i, f in enumerate(vocab)}
+    rows, cols, y = [], [], []
+    n = 0
+    for s in [*pos, *neg]:
+        for fs, label in zip(s.feats, s.labels, strict=True):
+            for j in sorted({index[f] for f in fs if f in index}):
+                rows.append(n)
+                cols.append(j)
+            y.append(label)
+            n += 1
+    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(n, len(vocab)))
+    model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
+    model.fit(x, y)
+    weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True) if abs(w) >= 5e-4}
+    return weights, round(float(model.intercept_[0]), 4)
+
+
+def score(weights: dict[str, float], bias: float, feats: list[str]) -> float:
+    return bias + sum(weights.get(f, 0.0) for f in feats)
+
+
+def oof_scores(pos: list[Sample], neg: list[Sample], k: int) -> tuple[list[float], list[float]]:
+    """Out-of-fold scores: per positive item its best sentence, per negative sentence its score."""
+    item_best, neg_scores = [], []
+    for fold in range(k):
+        tr_p = [s for s in pos if fold_of(s.group, k) != fold]
+        tr_n = [s for s in neg if fold_of(s.group, k) != fold]
+        weights, bias = fit(tr_p, tr_n)
+        for s in pos:
+            if fold_of(s.group, k) == fold:
+                item_best.append(max(score(weights, bias, f) for f in s.feats))
+        for s in neg:
+            if fold_of(s.group, k) == fold:
+                neg_scores += [score(weights, bias, f) for f in s.feats]
+    return item_best, neg_scores
+
+
+def choose_threshold(neg_scores: list[float]) -> float:
+    top = sorted(neg_scores, reverse=True)
+    worst = top[MAX_OOF_FP] if len(top) > MAX_OOF_FP else -10.0
+    return round(max(worst + 0.05, 0.0), 4)
+
+
+def train(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float, float]:
+    _, neg_scores = oof_scores(pos, neg, FOLDS)
+    threshold = choose_threshold(neg_scores)
+    weights, bias = fit(pos, neg)
+    return weights, bias, threshold
+
+
+def write(path: Path, weights: dict[str, float], bias: float, threshold: float, note: str) -> None:
+    lines = [
+        "# leftover scorer weights: written by train/train_artifacts.py, do not edit by hand",
+        f"# {note}",
+        f"@bias\t{bias}",
+        f"@threshold\t{threshold}",
+        *(f"{f}\t{w}" for f, w in sorted(weights.items())),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------ CV
+
+def cross_validate(pos: list[Sample], neg: list[Sample], k: int) -> dict:
+    caught: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    tp_sent = fp_sent = 0
+    lost: list[str] = []
+    for fold in range(k):
+        tr_p = [s for s in pos if fold_of(s.group, k) != fold]
+        tr_n = [s for s in neg if fold_of(s.group, k) != fold]
+        weights, bias, threshold = train(tr_p, tr_n)
+        for s in pos:
+            if fold_of(s.group, k) != fold:
+                continue
+            hits = [score(weights, bias, f) >= threshold for f in s.feats]
+            tp_sent += sum(hits)
+            for key in (("category", s.category), ("lang", s.lang), ("all", "all")):
+                caught[key][0] += any(hits)
+                caught[key][1] += 1
+        for s in neg:
+            if fold_of(s.group, k) != fold:
+                continue
+            for f in s.feats:
+                if score(weights, bias, f) >= threshold:
+                    fp_sent += 1
+                    lost.append(s.group)
+        print(f"fold {fold}: threshold {threshold}", file=sys.stderr)
+    return {"recall": {f"{a}:{b}": v for (a, b), v in sorted(caught.items())},
+            "sentences": {"true": tp_sent, "false": fp_sent,
+                          "precision": round(tp_sent / max(1, tp_sent + fp_sent), 4)},
+            "lost_in": Counter(lost).most_common(10)}
+
+
+def read_holdout(path: str | None) -> set[str]:
+    if not path:
+        return set()
+    keys = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keys.add(line)
+    return keys
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default=str(OUT), help="where to write the weights (default: the shipped file)")
+    ap.add_argument("--holdout", help="a file of group keys to leave out, one per line")
+    ap.add_argument("--print-default-out", action="store_true", help="print the shipped file's path and exit")
+    ap.add_argument("--cv", type=int, default=0, help="report leave-source-out cross-validation with K folds")
+    ap.add_argument("--check", action="store_true", help="fail when refitting changes the shipped file")
+    args = ap.parse_args(argv)
+    if args.print_default_out:
+        print(OUT)
+        return 0
+    if not POOL.exists():
+        print(f"train_artifacts: {POOL} is missing", file=sys.stderr)
+        return 2
+    holdout = read_holdout(args.holdout)
+    rows = [json.loads(line) for line in POOL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pos = [s for s in positives(rows) if not (s.aliases & holdout)]
+    neg = [s for s in negatives(negative_docs()) if not (s.aliases & holdout)]
+    if args.cv:
+        print(json.dumps(cross_validate(pos, neg, args.cv), indent=1, ensure_ascii=False))
+        return 0
+    weights, bias, threshold = train(pos, neg)
+    note = (f"{len(pos)} leftover items ({len({s.group for s in pos})} sources), "
+            f"{sum(len(s.feats) for s in neg)} sentences of {len(neg)} documents; "
+            f"{len(holdout)} holdout keys; {len(weights)} features")
+    out = Path(args.out)
+    if args.check:
+        tmp = out.with_suffix(".check")
+        write(tmp, weights, bias, threshold, note)
+        same = tmp.read_bytes() == out.read_bytes()
+        tmp.unlink()
+        print("up to date" if same else f"{out} differs from a refit: run train/train_artifacts.py")
+        return 0 if same else 1
+    write(out, weights, bias, threshold, note)
+    print(f"wrote {out}: {note}; threshold {threshold}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
