@@ -47,20 +47,25 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from cleaner.detectors.leftover import units  # noqa: E402
+import tomllib  # noqa: E402
+
+from cleaner.detectors.leftover import compile_cues, units  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 POOL = SHARED / "real-world" / "artifacts.jsonl"
 CORPUS = SHARED / "corpus" / "articles"
 WEB_EVAL = SHARED / "web-eval" / "truth"
-OUT = ROOT / "rules" / "artifact" / "llm_leftover.weights.tsv"
+RULE = ROOT / "rules" / "artifact" / "llm_leftover.toml"
+OUT = RULE.parent / tomllib.loads(RULE.read_text(encoding="utf-8"))["params"]["weights"]
+CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}))
 # the tool's own sentences; the other categories are inline structure, left to the pattern rules
 SENTENCE_CATEGORIES = frozenset({
     "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
     "knowledge-cutoff", "source-attribution", "reasoning-leak", "outline-leftover"})
+MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
-MAX_OOF_FP = 0  # negatives' sentences the threshold may lose out of fold
-C = 0.5
+MAX_OOF_FP = 5  # negatives' sentences the threshold may lose out of fold
+C = 0.1
 FOLDS = 5
 CUT = ("…", "...")
 
@@ -119,7 +124,7 @@ def positives(rows: Iterable[dict]) -> list[Sample]:
             continue
         ctx, a, b = _place(r.get("context") or "", r["text"])
         feats, labels = [], []
-        for u in units(ctx):
+        for u in units(ctx, CUES):
             inside = max(0, min(b, u.end) - max(a, u.start))
             if inside >= 0.5 * (u.end - u.start):
                 feats.append(u.feats)
@@ -146,7 +151,7 @@ def negative_docs() -> list[tuple[str, frozenset[str], str]]:
 def negatives(docs: list[tuple[str, frozenset[str], str]]) -> list[Sample]:
     out = []
     for group, aliases, text in docs:
-        feats = [u.feats for u in units(text)]
+        feats = [u.feats for u in units(text, CUES)]
         if feats:
             out.append(Sample(group, aliases, feats, [0] * len(feats)))
     return out
@@ -158,20 +163,25 @@ def fold_of(group: str, k: int) -> int:
 
 # ---------------------------------------------------------------------------------------------- model
 
-def vocabulary(pos: list[Sample]) -> list[str]:
+def vocabulary(pos: list[Sample], neg: list[Sample]) -> list[str]:
+    """Features of the positives of ``MIN_SOURCES`` sources, of ``MIN_DOCS`` negative documents (the
+    evidence against), and every shape and position feature."""
     sources: dict[str, set[str]] = defaultdict(set)
     for s in pos:
         for f in {f for fs in s.feats for f in fs}:
             sources[f].add(s.group)
-    return sorted(f for f, g in sources.items() if len(g) >= MIN_SOURCES or f[:2] in ("s:", "p:", "x:")
-                  or f.startswith("len:"))
+    docs: Counter[str] = Counter()
+    for s in neg:
+        docs.update({f for fs in s.feats for f in fs})
+    return sorted({f for f, g in sources.items() if len(g) >= MIN_SOURCES or f[:2] in ("s:", "p:", "x:")
+                   or f.startswith("len:")} | {f for f, n in docs.items() if n >= MIN_DOCS})
 
 
 def fit(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float]:
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    vocab = vocabulary(pos)
+    vocab = vocabulary(pos, neg)
     index = {f: i for i, f in enumerate(vocab)}
     rows, cols, y = [], [], []
     n = 0

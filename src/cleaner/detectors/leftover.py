@@ -20,8 +20,8 @@ against a finding, and so does a sentence inside a long paragraph of prose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import regex
 
@@ -58,11 +58,41 @@ def _shape(sentence: str) -> list[str]:
     return out
 
 
-def features(sentence: str, position: tuple[str, ...]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Cue phrases as token sequences (tokenised as the sentences are: CJK by character), by the
+    token they start with, so that a sentence costs one set lookup per token."""
+
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+    def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
+        """``(token index, class)`` of every cue in ``toks``."""
+        by_first = self.by_first
+        for i, t in enumerate(toks):
+            for phrase, name in by_first.get(t, ()):
+                if tuple(toks[i:i + len(phrase)]) == phrase:
+                    yield i, name
+
+
+def tokens(text: str) -> list[str]:
+    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+
+
+def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, words in sorted(cues.items()):
+        for w in words:
+            phrase = tuple(tokens(w))
+            if phrase:
+                by_first.setdefault(phrase[0], []).append((phrase, name))
+    return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}) if by_first else None
+
+
+def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None) -> list[str]:
     """The features of one sentence: its words and word (or CJK character) pairs, its first word,
     its punctuation shape, its length, and ``position`` (``first``/``last`` line of the document,
     ``alone`` on its line, ``head`` of its line, ``item`` of a list), alone and crossed with the shape."""
-    toks = [t.replace("’", "'") for t in _TOKEN.findall(sentence.lower())]
+    toks = tokens(sentence)
     feats = ["w:" + t for t in toks]
     feats += ["b:" + a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
     if toks:
@@ -72,6 +102,11 @@ def features(sentence: str, position: tuple[str, ...]) -> list[str]:
     n = len(toks)
     feats.append("len:" + ("1" if n < 4 else "2" if n < 9 else "3" if n < 21 else "4" if n < 41 else "5"))
     shape = _shape(sentence)
+    if cues is not None:
+        found = sorted({name for _, name in cues.find(toks)})
+        shape += ["c:" + name for name in found]
+        shape += ["c0:" + name for i, name in cues.find(toks[:3]) if i == 0]
+        shape += ["cc:" + a + "&" + b for k, a in enumerate(found) for b in found[k + 1:]]  # speech acts together
     feats += ["s:" + x for x in shape]
     feats += ["p:" + p for p in position]
     feats += ["x:" + p + "&" + x for p in position for x in shape]
@@ -86,8 +121,13 @@ class Unit:
     line_end: int
     feats: list[str]
 
+    @property
+    def stub(self) -> bool:
+        """A sentence of one to three words (``Certainly.``, ``Sure!``)."""
+        return "len:1" in self.feats
 
-def units(text: str) -> Iterator[Unit]:
+
+def units(text: str, cues: Cues | None = None) -> Iterator[Unit]:
     """Every sentence to score, with its features: all sentences of each line up to ``MAX_LINE``
     characters, the first and the last of a longer one."""
     lines: list[tuple[int, int]] = []
@@ -106,9 +146,15 @@ def units(text: str) -> Iterator[Unit]:
         where = (("first",) if i == 0 else ()) + (("last",) if i == len(lines) - 1 else ())
         if item:
             where += ("item",)
+        line_cues: tuple[str, ...] = ()
+        if cues is not None and len(bounds) > 1 and le - ls <= MAX_LINE:
+            # what the whole line does (an acknowledgement, then "here is…") is evidence for each sentence
+            line_cues = tuple(sorted({"L:" + name for _, name in cues.find(tokens(text[body:le]))}))
         for j, (s, e) in enumerate(bounds):
+            if j and not where:  # inside a line of the body only the head sentence is the tool's place
+                continue
             position = where + (("alone",) if len(bounds) == 1 else ("head",) if j == 0 else ())
-            yield Unit(s, e, ls, le, features(text[s:e], position))
+            yield Unit(s, e, ls, le, features(text[s:e], position, cues) + ["s:" + c for c in line_cues])
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -145,6 +191,7 @@ def read_weights(lines: list[str]) -> tuple[dict[str, float], float, float]:
 @dataclass(frozen=True)
 class LeftoverParams:
     weights: str = ""  # sidecar file written by train/train_artifacts.py
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # speech-act class -> its words
 
     def check(self) -> tuple[str, str] | None:
         if not self.weights:
@@ -169,6 +216,7 @@ class LeftoverDetector(Detector):
         except ValueError:
             raise rule.error("C202", f"{self.params.weights}: lines are name<TAB>number",
                              key="weights") from None
+        self.cues = compile_cues(self.params.cues)
 
     def score(self, feats: list[str]) -> float:
         w = self.weights
@@ -178,21 +226,22 @@ class LeftoverDetector(Detector):
         text = doc.text
         found: list[tuple[Unit, float]] = []
         line: tuple[int, int] | None = None
-        total = 0
-        for u in units(text):
+        rest = 0  # sentences of the line not found, other than stubs
+        for u in units(text, self.cues):
             if (u.line_start, u.line_end) != line:
-                yield from self._line(doc, found, total)
-                found, line, total = [], (u.line_start, u.line_end), 0
-            total += 1
+                yield from self._line(doc, found, rest)
+                found, line, rest = [], (u.line_start, u.line_end), 0
             score = self.score(u.feats)
             if score >= self.threshold:
                 found.append((u, score))
-        yield from self._line(doc, found, total)
+            elif not u.stub:
+                rest += 1
+        yield from self._line(doc, found, rest)
 
-    def _line(self, doc: Document, found: list[tuple[Unit, float]], total: int) -> Iterator[Span]:
+    def _line(self, doc: Document, found: list[tuple[Unit, float]], rest: int) -> Iterator[Span]:
         if not found:
             return
-        if len(found) == total:  # the whole line is the tool's: it goes with its list marker
+        if not rest:  # the whole line is the tool's (``Certainly.`` with it): it goes with its list marker
             u = found[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in found)))
             return
