@@ -88,6 +88,9 @@ LEGIT = [
     "Macau's casinos, such as the Venetian (威尼斯人), reopened in 2020.",
     "Police raided massage parlours, known locally as 足浴店 (foot spas), in March.",
     "In Tokyo, signs reading 「営業中」 mean the shop is open.",
+    "The city's housing policy (Chinese: 政策) took effect in May.",
+    "Street stalls sell xiaolongbao (Chinese: 小笼包, pinyin: xiǎolóngbāo) after dark.",
+    "Learners meet 画 (to draw) early, and 蛇 (snake) a little later.",
 ]
 
 
@@ -100,7 +103,7 @@ def test_legitimate_quotations_of_foreign_words_are_untouched(sentence):
 
 
 ARTIFACTS = [
-    ("mt leak, labelled", "the local policy (Chinese: 政策) changed", "the local policy changed"),
+    ("mt leak, labelled", "the local policy (直译：政策) changed", "the local policy changed"),
     ("mt leak, source first", "the local 政府（government） changed", "the local government changed"),
     ("mt leak, tool bracket", "the local market【市场】 changed", "the local market changed"),
     ("translator note", "Prices rose. [Translator's note: “涨价” means “price rise”.] Then fell.",

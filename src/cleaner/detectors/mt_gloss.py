@@ -12,8 +12,10 @@ A translation tool that was unsure left both languages and its notes in place:
   uses rather than a journalist (``market【市场】``, full-width ``（…）`` glued to the word). The repair
   is the word itself.
 
-A journalist's gloss is left alone: ``Xiamen (厦门)`` (ASCII parentheses, no label), a quoted term
-with its quoted translation (``“共同富裕” (“common prosperity”)``).
+A writer's gloss is left alone: ``Xiamen (厦门)``, ``蛇 (snake)``, ``小笼包 (xiaolongbao)`` (one group in
+ASCII parentheses, no translator's label), a language-labelled gloss (``Xiaolongbao(Chinese: 小笼包, pinyin:
+…)``: a language name is the writer's label, ``直译``/``原文`` the tool's), a quoted term with its quoted
+translation (``“共同富裕” (“common prosperity”)``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ from ..lexicon import CJK, CJK_LETTERS
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector, read_word_list
-from .common import Gloss
+from .base import Detector
 
 _FOREIGN = CJK_LETTERS
 _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
@@ -43,7 +44,6 @@ _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){
 class MtGlossParams:
     labels: tuple[str, ...] = ()  # words that mark a bracket as a translation note ("Chinese:", "直译")
     tool_brackets: str = "【〔［"  # brackets journalists do not use for glosses
-    gloss_words: str = ""  # sidecar list: near one of these, "内卷 (involution)" is a journalist's gloss
 
 
 @register
@@ -60,7 +60,6 @@ class MtGlossDetector(Detector):
             rf"(?<![\p{{L}}])[A-Za-z][A-Za-z'’-]*(?:/[{_FOREIGN}]+|(?:{_GROUP})+)")
         labels = "|".join(regex.escape(x) for x in sorted(p.labels, key=len, reverse=True))
         self.label_re = regex.compile(rf"(?:{labels})\s*[:：]", regex.IGNORECASE) if labels else None
-        self.gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if not any(analysis.scripts[s] for s in ("Han", "Kana", "Hangul")) or analysis.script != "Latin":
@@ -88,18 +87,16 @@ class MtGlossDetector(Detector):
         return None
 
     def _source_first_leak(self, text: str, start: int, end: int) -> bool:
-        """A tool's leak has full-width or tool brackets, a label, several groups, a slash or is glued
-        to the word before it; one plain ``(word)`` is a journalist's gloss when a gloss word is near
-        (``the term 内卷 (involution)``)."""
+        """A tool's leak repeats the source word or adds its remark (several groups), uses full-width
+        or tool brackets, a translator's label, a slash, or is glued to the Latin word before it; one
+        plain ``(word)`` after a spaced term is the writer's gloss (``蛇 (snake)``, ``画 (to draw)``)."""
         chain = text[start:end]
         groups = sum(1 for c in chain if c in _OPEN)
-        if groups != 1 or "/" in chain or (start > 0 and text[start - 1].isalpha()):
+        if groups > 1 or "/" in chain or (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()):
             return True
         if any(c in chain for c in "（" + self.params.tool_brackets):
             return True
-        if self.label_re is not None and self.label_re.search(chain):
-            return True
-        return self.gloss is None or not self.gloss.near(text, start, end)
+        return self.label_re is not None and bool(self.label_re.search(chain))
 
     def _is_tool_gloss(self, chain: str) -> bool:
         p: MtGlossParams = self.params
