@@ -24,7 +24,8 @@ Model: scikit-learn's ``LogisticRegression`` (L2, liblinear, balanced classes) o
 ``cleaner.detectors.leftover.features``. Only features seen in the positives of at least two sources
 enter the vocabulary (plus the shape and position features), so one source's topic words are never
 learned. The threshold is chosen on out-of-fold scores of a grouped K-fold inside the training data:
-the lowest at which the negatives lose at most ``MAX_OOF_FP`` sentences. Same data → same file.
+the lowest at which the negatives lose at most ``MAX_OOF_FP`` sentences, and above every training
+negative's score under the final fit. Same data → same file.
 
 ``--cv K``: leave-source-out cross-validation of the whole procedure (each fold refits, threshold
 included, without the fold's sources and documents), reported per category and language as item
@@ -227,8 +228,10 @@ def choose_threshold(neg_scores: list[float]) -> float:
 
 def train(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float, float]:
     _, neg_scores = oof_scores(pos, neg, FOLDS)
-    threshold = choose_threshold(neg_scores)
     weights, bias = fit(pos, neg)
+    # and no sentence of the training negatives is lost by the shipped model either
+    seen = max((score(weights, bias, f) for s in neg for f in s.feats), default=-10.0)
+    threshold = max(choose_threshold(neg_scores), round(seen + 0.05, 4))
     return weights, bias, threshold
 
 

@@ -39,6 +39,9 @@ _TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[\p{L}\p{N}'’]+")
 _MARKER = regex.compile(r"[ \t]*(?:[-*+>#]+|\d+[.)]|//+|<!--)?[ \t]*")
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}")
 _QUOTES = frozenset("“”\"«»„「」『』")
+# a quotation within a line: paired marks, or an opening mark to the end of the line
+_QUOTED = regex.compile(r'“[^”\n]*(?:”|$)|"[^"\n]*(?:"|$)|«[^»\n]*(?:»|$)|„[^“”\n]*(?:[“”]|$)|「[^」\n]*(?:」|$)|『[^』\n]*(?:』|$)',
+                        regex.MULTILINE)
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
 
@@ -146,15 +149,41 @@ def units(text: str, cues: Cues | None = None) -> Iterator[Unit]:
         where = (("first",) if i == 0 else ()) + (("last",) if i == len(lines) - 1 else ())
         if item:
             where += ("item",)
+        quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text, body, le)] if _has_quote(text, body, le) else []
         line_cues: tuple[str, ...] = ()
         if cues is not None and len(bounds) > 1 and le - ls <= MAX_LINE:
             # what the whole line does (an acknowledgement, then "here is…") is evidence for each sentence
-            line_cues = tuple(sorted({"L:" + name for _, name in cues.find(tokens(text[body:le]))}))
+            line_cues = tuple(sorted({"L:" + name for _, name in cues.find(tokens(_masked(text, body, le, quotes)))}))
+        if "L:reported" in line_cues:  # a line that reports speech is the writer's, whatever it quotes
+            continue
         for j, (s, e) in enumerate(bounds):
             if j and not where:  # inside a line of the body only the head sentence is the tool's place
                 continue
+            if any(a <= s < b for a, b in quotes):  # someone else's words, quoted
+                continue
             position = where + (("alone",) if len(bounds) == 1 else ("head",) if j == 0 else ())
-            yield Unit(s, e, ls, le, features(text[s:e], position, cues) + ["s:" + c for c in line_cues])
+            feats = features(_masked(text, s, e, quotes), position, cues)
+            if "s:c:reported" in feats:
+                continue
+            yield Unit(s, e, ls, le, feats + ["s:" + c for c in line_cues])
+
+
+def _has_quote(text: str, start: int, end: int) -> bool:
+    return any(c in _QUOTES for c in text[start:end])
+
+
+def _masked(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with each quotation inside it reduced to its marks (``“…”``): quoted words
+    are someone else's, not the sentence's own voice."""
+    out, pos = [], start
+    for a, b in quotes:
+        if b <= start or a >= end:
+            continue
+        out.append(text[pos:max(a, pos)])
+        out.append(" “…” ")
+        pos = min(b, end)
+    out.append(text[pos:end])
+    return "".join(out)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -192,6 +221,7 @@ def read_weights(lines: list[str]) -> tuple[dict[str, float], float, float]:
 class LeftoverParams:
     weights: str = ""  # sidecar file written by train/train_artifacts.py
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # speech-act class -> its words
+    join: float = 0.0  # once a sentence of a line is found, the line's others at this score go with it
 
     def check(self) -> tuple[str, str] | None:
         if not self.weights:
@@ -223,27 +253,23 @@ class LeftoverDetector(Detector):
         return self.bias + sum(w.get(f, 0.0) for f in feats)
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
-        text = doc.text
-        found: list[tuple[Unit, float]] = []
-        line: tuple[int, int] | None = None
-        rest = 0  # sentences of the line not found, other than stubs
-        for u in units(text, self.cues):
-            if (u.line_start, u.line_end) != line:
-                yield from self._line(doc, found, rest)
-                found, line, rest = [], (u.line_start, u.line_end), 0
-            score = self.score(u.feats)
-            if score >= self.threshold:
-                found.append((u, score))
-            elif not u.stub:
-                rest += 1
-        yield from self._line(doc, found, rest)
+        line: list[tuple[Unit, float]] = []
+        for u in units(doc.text, self.cues):
+            if line and line[0][0].line_start != u.line_start:
+                yield from self._line(doc, line)
+                line = []
+            line.append((u, self.score(u.feats)))
+        yield from self._line(doc, line)
 
-    def _line(self, doc: Document, found: list[tuple[Unit, float]], rest: int) -> Iterator[Span]:
-        if not found:
+    def _line(self, doc: Document, line: list[tuple[Unit, float]]) -> Iterator[Span]:
+        """A line's findings: its sentences at the threshold and, once one is, those at ``join``; when
+        no other sentence is left but stubs (``Certainly.``), the whole line with its list marker."""
+        if not any(s >= self.threshold for _, s in line):
             return
-        if not rest:  # the whole line is the tool's (``Certainly.`` with it): it goes with its list marker
-            u = found[0][0]
-            yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in found)))
+        found = [(u, s) for u, s in line if s >= self.params.join]
+        if all(u.stub for u, s in line if s < self.params.join):
+            u = line[0][0]
+            yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
         for u, s in found:
             yield self.span(doc, u.start, u.end, score=_prob(s))

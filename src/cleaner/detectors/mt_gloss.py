@@ -78,7 +78,8 @@ class MtGlossDetector(Detector):
     def _target_word(self, chain: str) -> str | None:
         """The first bare target-language word inside the brackets (or after the slash)."""
         if "/" in chain and not any(c in chain for c in _OPEN):
-            return chain.split("/", 1)[1]
+            word = chain.split("/", 1)[1]  # a capitalised one is a romanised name (방탄/Bangtan)
+            return word if word[0].islower() else None
         for group in regex.findall(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)", chain):
             inner = self.label_re.sub("", group).strip() if self.label_re else group.strip()
             m = _LATIN_WORD.fullmatch(inner)
@@ -88,11 +89,11 @@ class MtGlossDetector(Detector):
 
     def _source_first_leak(self, text: str, start: int, end: int) -> bool:
         """A tool's leak repeats the source word or adds its remark (several groups), uses full-width
-        or tool brackets, a translator's label, a slash, or is glued to the Latin word before it; one
-        plain ``(word)`` after a spaced term is the writer's gloss (``蛇 (snake)``, ``画 (to draw)``)."""
+        or tool brackets, a translator's label or a slash; one plain ``(word)`` is the writer's gloss
+        (``蛇 (snake)``, ``画 (to draw)``, ``到(ankommen)``)."""
         chain = text[start:end]
         groups = sum(1 for c in chain if c in _OPEN)
-        if groups > 1 or "/" in chain or (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()):
+        if groups > 1 or "/" in chain:
             return True
         if any(c in chain for c in "（" + self.params.tool_brackets):
             return True
