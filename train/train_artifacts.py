@@ -7,10 +7,10 @@ Data (read from ``../shared``, never copied into the repo):
 
 * positives: the sentences of ``real-world/artifacts.jsonl`` whose category is a sentence of the
   tool's own voice (preambles, closings, offers, agent reports, chat leaks, knowledge-cutoff hedges,
-  source attributions, reasoning and outline leftovers). Each item is placed in its ``context`` (the
+  reasoning and outline leftovers). Each item is placed in its ``context`` (the
   lines around it, ``…`` where cut), so its place in the document is what it really was. Inline
-  tokens (citation markers, link parameters, copy buttons, glosses, bracketed notes) are structure
-  and are left to the pattern rules.
+  tokens (citation markers, link parameters, copy buttons, glosses, bracketed notes) and
+  ``Source: chat with …`` lines are structure and are left to the pattern rules.
 * negatives: every sentence of the news articles in ``corpus/articles`` and of the reviewed main
   text of ``web-eval/truth``.
 
@@ -63,7 +63,7 @@ CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].ge
 # the tool's own sentences; the other categories are inline structure, left to the pattern rules
 SENTENCE_CATEGORIES = frozenset({
     "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
-    "knowledge-cutoff", "source-attribution", "reasoning-leak", "outline-leftover"})
+    "knowledge-cutoff", "reasoning-leak", "outline-leftover"})
 MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
 MAX_OOF_FP = 5  # negatives' sentences the threshold may lose out of fold
