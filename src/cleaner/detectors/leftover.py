@@ -153,11 +153,11 @@ class Unit:
 
 
 def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iterator[Unit]:
-    """Every sentence to score, with its features: all sentences of the first and the last line
-    (the first and last of a line over ``MAX_LINE`` characters), and the head sentence of every
-    other line that opens with a cue of the tool's voice (an acknowledgement, ``here is``, an offer,
-    a hope, a knowledge hedge, the first person) and holds no reporting verb. Those lines are found
-    by one regex pass over the text: prose that opens otherwise is never looked at in Python."""
+    """Every sentence to score, with its features, among the lines that open with a cue of the
+    tool's voice (an acknowledgement, ``here is``, an offer, a hope, a knowledge hedge, the first
+    person): all sentences of the document's first and last line (the first and last of a line over
+    ``MAX_LINE`` characters), the head sentence of any other, unless it reports speech. Those lines
+    are found by one regex pass over the text: prose that opens otherwise is never looked at."""
     lower = text.lower() if lower is None else lower
     first_end = len(text.rstrip())
     if not first_end:
@@ -165,8 +165,9 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
     first = text.rfind("\n", 0, len(text) - len(text.lstrip()) + 1) + 1
     last = text.rfind("\n", 0, first_end) + 1
     if cues is not None and len(lower) == len(text):
-        # the lines of the body that open with the tool's voice, in one pass over the text
-        starts = sorted({first, last, *(m.start() + 1 for m in cues.opening.finditer(lower, first, first_end))})
+        # the lines that open with the tool's voice, in one pass over the text
+        starts = sorted({m.start() + 1 for m in cues.opening.finditer(lower, first, first_end)}
+                        | ({first} if cues.opening.match("\n" + lower[first:first + 200]) else set()))
     else:
         starts = sorted({first, last, *(m.end() for m in _NEWLINE.finditer(text, first, first_end))})
     for ls in starts:
