@@ -38,7 +38,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -70,6 +70,8 @@ MAX_OOF_FP = 5  # negatives' sentences the threshold may lose out of fold
 C = 0.1
 FOLDS = 5
 CUT = ("…", "...")
+_EDGE_START = re.compile(r"^\s*\((?:start|beginning|top) of [^)\n]{1,30}\)[ \t]*")
+_EDGE_END = re.compile(r"[ \t]*\((?:end|bottom) of [^)\n]{1,30}\)\s*$")
 
 
 @dataclass
@@ -107,7 +109,9 @@ def item_aliases(r: dict) -> tuple[str, frozenset[str]]:
 
 def _place(context: str, text: str) -> tuple[str, int, int]:
     """The item inside its context (cut ends marked by a line of their own), or alone between cuts."""
-    ctx = context
+    # the pool marks a document's edge in words: "(start of file) Sure! …", "… (end of README)"
+    ctx = _EDGE_START.sub("", context, count=1)
+    ctx = _EDGE_END.sub("", ctx, count=1)
     if ctx.lstrip().startswith(CUT):
         ctx = "…\n" + ctx
     if ctx.rstrip().endswith(CUT):
