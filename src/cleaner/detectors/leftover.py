@@ -85,7 +85,7 @@ def tokens(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
 
 
-OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "me")  # what the tool's lines open with
+OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff")  # what the tool's lines open with
 
 
 def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
@@ -154,8 +154,7 @@ class Unit:
 
 def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iterator[Unit]:
     """Every sentence to score, with its features, among the lines that open with a cue of the
-    tool's voice (an acknowledgement, ``here is``, an offer, a hope, a knowledge hedge, the first
-    person): all sentences of the document's first and last line (the first and last of a line over
+    tool's voice (an acknowledgement, ``here is``, an offer, a hope, a knowledge hedge): all sentences of the document's first and last line (the first and last of a line over
     ``MAX_LINE`` characters), the head sentence of any other, unless it reports speech. Those lines
     are found by one regex pass over the text: prose that opens otherwise is never looked at."""
     lower = text.lower() if lower is None else lower
