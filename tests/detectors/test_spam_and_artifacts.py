@@ -88,7 +88,7 @@ LEGIT = [
     "Macau's casinos, such as the Venetian (威尼斯人), reopened in 2020.",
     "Police raided massage parlours, known locally as 足浴店 (foot spas), in March.",
     "In Tokyo, signs reading 「営業中」 mean the shop is open.",
-    "The city's housing policy (Chinese: 政策) took effect in May.",
+    "The trilogy's second book, The Dark Forest (Chinese: 黑暗森林), came out in 2008.",
     "Street stalls sell xiaolongbao (Chinese: 小笼包, pinyin: xiǎolóngbāo) after dark.",
     "Learners meet 画 (to draw) early, and 蛇 (snake) a little later.",
 ]

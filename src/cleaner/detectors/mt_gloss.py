@@ -37,6 +37,8 @@ from .base import Detector
 _FOREIGN = CJK_LETTERS
 _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
 _GROUP = rf"[ \t]?[{regex.escape(_OPEN)}][^{regex.escape(_OPEN + _CLOSE)}\n]{{1,80}}[{regex.escape(_CLOSE)}]"
+# a gloss with fields after the source term (`Chinese: 小笼包, pinyin: …`, `漢字; IPA: …`): the writer's
+_FIELDS = regex.compile(rf"[{CJK_LETTERS}]\s*[,，;；]\s*\S")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,3}")
 
 
@@ -101,7 +103,9 @@ class MtGlossDetector(Detector):
 
     def _is_tool_gloss(self, chain: str) -> bool:
         p: MtGlossParams = self.params
-        if not CJK.search(chain):
+        if not CJK.search(chain) or _FIELDS.search(chain):
+            return False
+        if chain[0].isupper() and "(" in chain:  # a name or a title glossed by its writer (`Past (Chinese: 往事)`)
             return False
         if "/" in chain and not any(c in chain for c in _OPEN):
             return True
