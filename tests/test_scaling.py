@@ -41,6 +41,9 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("spam.zh_ad_lexicon", "shanghai_chain", 4_000),
     ("encoding.invisible_chars", "feff_run", 4_000),  # the regex tried from each character of a run
     ("encoding.invisible_chars", "word_joiner_prefix", 4_000),
+    ("artifact.llm_leftover", "quoted_chatter_one_line", 20_000),  # quotations against sentences of a line
+    ("artifact.llm_leftover", "prose_one_line", 20_000),
+    ("artifact.llm_leftover", "chatter_lines", 20_000),
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR

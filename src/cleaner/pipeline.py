@@ -228,8 +228,14 @@ class Pipeline:
         kept, dropped = resolve(self._policy(s) for s in found)
         planned = actions.plan(doc.text, kept)
         text = actions.replay(doc.text, planned)
+        verdict = _verdict(doc.text, planned, self.options.reject_ratio)
+        if verdict == "cleaned" and not text.strip() and doc.text.strip():
+            # no rule empties a document: when every character would go, the findings stay as flags
+            # for a reviewer and the text is kept as it came (a `rejected` document is spam and goes)
+            planned = actions.plan(doc.text, [s.with_(action="flag", replacement=None) for s in kept])
+            text, verdict = doc.text, "flagged"
         page = tuple(page_findings(doc, planned, self.detectors)) if doc.format == "html" else ()
-        return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
+        return Result(doc, text, tuple(planned), verdict,
                       analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors), page)
 
     def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:
