@@ -41,6 +41,7 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("spam.zh_ad_lexicon", "shanghai_chain", 4_000),
     ("encoding.invisible_chars", "feff_run", 4_000),  # the regex tried from each character of a run
     ("encoding.invisible_chars", "word_joiner_prefix", 4_000),
+    ("typo.misspelling", "names_and_nonwords", 32_000),  # each non-word's places, each name's sentence starts
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR
@@ -73,3 +74,13 @@ def test_a_long_invisible_run_never_times_the_rule_out():
     r = PIPELINE.clean(text)
     assert r.errors == ()
     assert r.text.endswith("It voted for the interchange.")
+
+
+# -- one pass for many words finds what a search per word finds ------------------------------------
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab c\nZé", max_size=60), st.sets(st.text(alphabet="abZé", min_size=1, max_size=3), max_size=6))
+def test_one_pass_for_many_words_finds_every_offset_a_search_per_word_finds(text, words):
+    from cleaner.detectors.common import occurrences_of
+
+    assert occurrences_of(text, words, search_budget=0) == occurrences_of(text, words, search_budget=10**9)

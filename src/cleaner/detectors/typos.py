@@ -34,11 +34,13 @@ import regex
 
 from .. import dictionary, spelling
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
+from .common import occurrences_of
 
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
@@ -129,12 +131,19 @@ class TypoDetector(Detector):
         rest = lex.uncommon(chunks)  # nearly every word stops here, at C speed
         # numbers never reach the Python-level screen (a fifth of what is left)
         hot, capitalised = lex.hot, lex.capitalised
-        unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, hot, capitalised))})
+        screened = {w for c in rest if not c[0].isdigit() and (w := _screen(c, hot, capitalised))}
+        lower = {w for w in screened if not w[0].isupper()}
+        unknown = lex.unknown({w.lower() for w in screened})
+        # a capitalised word that never starts a sentence is a name: looked for among the unknown only
+        names = {w for w in screened if w[0].isupper() and w.lower() in unknown}
+        unknown &= lower | {w.lower() for w in _initial(text, names)}
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
         low = analysis.lower
-        for word in sorted(self._candidates(unknown, lex)):
-            yield from self._check(doc, low, word, lex)
+        words = self._candidates(unknown, lex)
+        places = _places(low, words)
+        for word in checked(sorted(words)):
+            yield from self._check(doc, low, word, places[word], lex)
 
     # -- which words need a closer look ------------------------------------------------------
     def _candidates(self, unknown: set[str], lex: dictionary.Lexicon) -> set[str]:
@@ -165,8 +174,7 @@ class TypoDetector(Detector):
         return False
 
     # -- one word, every place it stands -----------------------------------------------------
-    def _check(self, doc: Document, low: str, word: str, lex: dictionary.Lexicon) -> Iterator[Span]:
-        places = list(_places(low, word))
+    def _check(self, doc: Document, low: str, word: str, places: list[int], lex: dictionary.Lexicon) -> Iterator[Span]:
         if len(places) != 1:
             return  # a word the document repeats is a name or a term
         occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex, self.foreign[lex.lang])
@@ -249,10 +257,10 @@ class TypoDetector(Detector):
 # -- helpers (pure functions over the text) ------------------------------------------------------
 
 
-def _screen(text: str, chunk: str, hot: dict[str, int], capitalised: bool) -> str | None:
-    """The chunk as a lower-case word worth a closer look, or ``None`` when it is plainly fine: a
-    common word with punctuation attached, CamelCase or ALL CAPS, or a capitalised word that never
-    starts a sentence (a name) — decided from the chunk and a substring search, without offsets."""
+def _screen(chunk: str, hot: dict[str, int], capitalised: bool) -> str | None:
+    """The chunk as a word worth a closer look, or ``None`` when it is plainly fine: a common word
+    with punctuation attached, CamelCase or ALL CAPS. A capitalised word is returned as written: it
+    is a name unless it starts a sentence somewhere (:func:`_initial`); others in lower case."""
     word = chunk.strip(EDGE)
     # a chunk left as it was is no hot word as written, nor capitalised once the lexicon is
     # ``capitalised`` (Lexicon.uncommon removed those): only the others need the lookups
@@ -261,32 +269,26 @@ def _screen(text: str, chunk: str, hot: dict[str, int], capitalised: bool) -> st
         return None
     if word[0].isupper():
         looked_up = capitalised and not stripped
-        if not word[1:].islower() or (not looked_up and word.lower() in hot) or not _ever_initial(text, word):
+        if not word[1:].islower() or (not looked_up and word.lower() in hot):
             return None
-        return word.lower()
+        return word
     return word if word.islower() else None
 
 
-def _ever_initial(text: str, word: str) -> bool:
-    """Does ``word`` (case as written) stand at the start of a sentence or line anywhere?"""
-    i = text.find(word)
-    while i >= 0:
-        if _sentence_start(text, i):
-            return True
-        i = text.find(word, i + 1)
-    return False
+def _initial(text: str, words: set[str]) -> set[str]:
+    """The ``words`` (case as written) that stand at the start of a sentence or line somewhere."""
+    return {w for w, offsets in occurrences_of(text, words).items() if any(_sentence_start(text, i) for i in offsets)}
 
 
-def _places(low: str, word: str) -> Iterator[int]:
-    """Offsets where ``word`` stands as a whole word (not inside a longer word) in ``low``."""
-    n = len(word)
-    i = low.find(word)
-    while i >= 0:
-        before = low[i - 1] if i else " "
-        after = low[i + n] if i + n < len(low) else " "
-        if not (before.isalnum() or after.isalnum() or _is_mark(after)):
-            yield i
-        i = low.find(word, i + 1)
+def _places(low: str, words: set[str]) -> dict[str, list[int]]:
+    """``{word: offsets where it stands as a whole word (not inside a longer word) in low}``."""
+    out = {}
+    for word, offsets in occurrences_of(low, words).items():
+        n = len(word)
+        out[word] = [i for i in offsets
+                     if not ((low[i - 1] if i else " ").isalnum() or (after := low[i + n:i + n + 1] or " ").isalnum()
+                             or _is_mark(after))]
+    return out
 
 
 def _is_mark(ch: str) -> bool:
