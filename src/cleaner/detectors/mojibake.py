@@ -45,6 +45,7 @@ from typing import Any
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..spans import Span
@@ -156,7 +157,7 @@ class MojibakeDetector(Detector):
             return
         strong: list[Span] = []
         weak: list[Span] = []
-        for start, end in segments(text, spots, self.params.max_segment):
+        for start, end in checked(segments(text, spots, self.params.max_segment), every=4):
             for s in self._segment(doc, start, end):
                 (weak if _weak(text, s) else strong).append(s)
         yield from strong
@@ -193,7 +194,7 @@ def candidates(text: str, chars: frozenset[str]) -> list[int]:
         anchors = anchors | {"&"}
     if not anchors:
         return []
-    return [p for p in positions(text, anchors) if _suspect(text, p, active)]
+    return [p for p in checked(positions(text, anchors), every=1024) if _suspect(text, p, active)]
 
 
 def _rarer_sides(sample: str, present: frozenset[str], active: int) -> set[str]:
