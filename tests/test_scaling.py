@@ -6,6 +6,8 @@ was a copy of the line per finding: at a size a test can afford, the copy costs 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -84,3 +86,30 @@ def test_one_pass_for_many_words_finds_every_offset_a_search_per_word_finds(text
     from cleaner.detectors.common import occurrences_of
 
     assert occurrences_of(text, words, search_budget=0) == occurrences_of(text, words, search_budget=10**9)
+
+
+# -- merged one-character edits clean the text as the edits one by one did ------------------------
+
+UNMERGED = cleaner.Pipeline([dataclasses.replace(r, params={**r.params, "merge_gap": 0}) if r.params.get("merge_gap")
+                             else r for r in PIPELINE.rules])
+EDIT_DENSE = ["a", "b", "7", " ", "  ", "\n", "\t", ".", ",", "é", "â", "€", "Ã", "©", "上", "\x01", "\x07", "\x80",
+              "\x99", "\x9d", "\u200b", "\u2060", "\ufeff", "\ufffd", "\u200d", "word", "The ", "x.com"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(EDIT_DENSE), max_size=40).map("".join))
+def test_merged_edits_clean_the_text_as_the_edits_one_by_one(text):
+    merged, single = PIPELINE.clean(text), UNMERGED.clean(text)
+    assert merged.text == single.text
+    assert len(merged.spans) <= len(single.spans)
+
+
+def test_one_character_edits_between_letters_make_one_finding_per_stretch():
+    text = "The c\x01o\x01d\x01e and the w\u200bo\u200br\u200bd, t\ufffdo\ufffd."
+    r = PIPELINE.clean(text)
+    assert r.text == "The code and the word, to."
+    assert [(s.rule, s.text, s.action, s.replacement) for s in r.spans] == [
+        ("encoding.control_chars", "\x01o\x01d\x01", "replace", "od"),
+        ("encoding.invisible_chars", "\u200bo\u200br\u200b", "replace", "or"),
+        ("encoding.replacement_char", "\ufffdo\ufffd", "replace", "o"),
+    ]

@@ -176,6 +176,8 @@ class Pipeline:
 
     def _policy(self, span: Span) -> Span:
         action = self.options.actions.get(span.kind)
+        if action == "remove" and span.detail.get("merged"):
+            action = "replace"  # matches merged with the letters between them: those letters stay
         if action and action != span.action:
             span = span.with_(action=action, replacement="" if action == "remove" else span.replacement)
         if (span.kind == "typo" and self.options.fix_typos and span.action == "flag" and span.suggestions

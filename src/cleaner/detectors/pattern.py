@@ -26,6 +26,11 @@ from .base import Detector, compile_patterns
 from .common import positions
 
 
+MERGED_MAX = 1024  # characters of one merged finding (see PatternDetector._merged)
+HSPACE = frozenset(" \t\u00a0\u3000")  # actions._HSPACE
+C1 = regex.compile("[\x80-\x9f]")
+
+
 @dataclass(frozen=True)
 class PatternParams:
     patterns: tuple[str, ...] = ()
@@ -38,6 +43,7 @@ class PatternParams:
     within: str = ""  # a regex for candidate regions; the patterns are then searched inside each
     reach: int = 0  # with requires_words: a match starts at most this many characters before one (0: anywhere)
     within_starts: str = ""  # the characters a `within` region starts with: tried only where they occur
+    merge_gap: int = 0  # matches at most this many ASCII letters or digits apart make one finding (0: never)
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
@@ -46,6 +52,8 @@ class PatternParams:
             return "reach", "a number of characters >= 0, used with requires_words"
         if self.within_starts and not self.within:
             return "within_starts", "the first characters of the `within` regex; give `within` too"
+        if self.merge_gap < 0:
+            return "merge_gap", "a number of characters >= 0"
         return None
 
 
@@ -83,9 +91,54 @@ class PatternDetector(Detector):
                 if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
-        for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)):
-            if m.end() > m.start():
+        matches = (m for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)) if m.end() > m.start())
+        if p.merge_gap:
+            yield from self._merged(doc, matches)
+            return
+        for m in matches:
+            yield self._match(doc, m)
+
+    def _merged(self, doc: Document, matches: Iterator[regex.Match[str]]) -> Iterator[Span]:
+        """With ``merge_gap``: matches that follow one another at most that many ASCII letters or
+        digits apart (``a\x01b\x01c``), each between ASCII characters and holding no C1 control
+        (so never part of mojibake, which the mojibake rule repairs whole and whose finding must be
+        able to win over the match alone), make one finding: the stretch from the first to the
+        last, replaced by what stands between them. Thousands of one-character edits cost the
+        record, the review and every step after detection a span each; a stretch costs one. The
+        cleaned text is the same: a match of such a rule holds no letter, so removing it alone
+        repairs no white space either (see :mod:`cleaner.actions`)."""
+        p: PatternParams = self.params
+        text = doc.text
+        run: list[regex.Match[str]] = []
+        for m in matches:
+            if not _mergeable(text, m.start(), m.end()):
+                yield from self._stretch(doc, run)
+                run = []
                 yield self._match(doc, m)
+                continue
+            if run and (gap := text[run[-1].end():m.start()]) and len(gap) <= p.merge_gap and gap.isascii() \
+                    and gap.isalnum() and m.end() - run[0].start() <= MERGED_MAX:
+                run.append(m)
+                continue
+            yield from self._stretch(doc, run)
+            run = [m]
+        yield from self._stretch(doc, run)
+
+    def _stretch(self, doc: Document, run: list[regex.Match[str]]) -> Iterator[Span]:
+        if len(run) > 1 and doc.text[run[-1].end():run[-1].end() + 1] in HSPACE:
+            # removed alone, the last match would take the spaces after it if they end the line
+            yield from self._stretch(doc, run[:-1])
+            run = run[-1:]
+        if len(run) == 1:
+            yield self._match(doc, run[0])
+        elif run:
+            p: PatternParams = self.params
+            parts, pos = [], run[0].start()
+            for m in run:
+                parts += [doc.text[pos:m.start()], m.expand(p.replacement) if p.replacement is not None else ""]
+                pos = m.end()
+            yield self.span(doc, run[0].start(), run[-1].end(), action="replace", replacement="".join(parts),
+                            detail={"merged": len(run)})
 
     def _match(self, doc: Document, m: regex.Match[str]) -> Span:
         """A pattern match as a finding, with the rule's replacement expanded (``\\1``…)."""
@@ -130,3 +183,9 @@ class PatternDetector(Detector):
                     continue
                 done = pos = m.end()
                 yield self._match(doc, m)
+
+
+def _mergeable(text: str, start: int, end: int) -> bool:
+    """Between ASCII characters (or an end of the text), and no C1 control inside."""
+    return (text[start - 1:start].isascii() and text[end:end + 1].isascii()
+            and C1.search(text, start, end) is None)
