@@ -25,7 +25,6 @@ from ..spans import Span
 from .base import Detector, compile_patterns
 from .common import positions
 
-
 MERGED_MAX = 1024  # characters of one merged finding (see PatternDetector._merged)
 HSPACE = frozenset(" \t\u00a0\u3000")  # actions._HSPACE
 C1 = regex.compile("[\x80-\x9f]")
