@@ -90,16 +90,32 @@ def test_one_pass_for_many_words_finds_every_offset_a_search_per_word_finds(text
 
 # -- merged one-character edits clean the text as the edits one by one did ------------------------
 
-UNMERGED = cleaner.Pipeline([dataclasses.replace(r, params={**r.params, "merge_gap": 0}) if r.params.get("merge_gap")
-                             else r for r in PIPELINE.rules])
+def unmerged(rule: cleaner.Rule) -> cleaner.Rule:
+    return dataclasses.replace(rule, params={**rule.params, "merge_gap": 0})
+
+
+# the pattern rules' merges, in the whole pipeline: the same text whatever else the text holds
+UNMERGED = cleaner.Pipeline([unmerged(r) if r.params.get("merge_gap") else r for r in PIPELINE.rules])
 EDIT_DENSE = ["a", "b", "7", " ", "  ", "\n", "\t", ".", ",", "é", "â", "€", "Ã", "©", "上", "\x01", "\x07", "\x80",
-              "\x99", "\x9d", "\u200b", "\u2060", "\ufeff", "\ufffd", "\u200d", "word", "The ", "x.com"]
+              "\x99", "\x9d", "\u200b", "\u2060", "\ufeff", "\ufffd", "\u200d", "word", "The ", "x.com",
+              "cafÃ©", "â€™", "â€œ", "Ã ", "Â ", "РґРѕ", "wei√ü", "ï¼¡", "ﬁ", "&amp;", "Î&frac14;"]
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(EDIT_DENSE), max_size=40).map("".join))
 def test_merged_edits_clean_the_text_as_the_edits_one_by_one(text):
     merged, single = PIPELINE.clean(text), UNMERGED.clean(text)
+    assert merged.text == single.text
+    assert len(merged.spans) <= len(single.spans)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(EDIT_DENSE), max_size=40).map("".join))
+def test_merged_mojibake_repairs_the_text_as_its_stretches_one_by_one(text):
+    """The mojibake rule alone (a run of repairs is longer than each: against another rule's finding
+    it can win where a piece of it lost, ``\x01\x80a\x80``, which decodes a C1 byte more)."""
+    rule = detector("encoding.mojibake").rule
+    merged, single = cleaner.Pipeline([rule]).clean(text), cleaner.Pipeline([unmerged(rule)]).clean(text)
     assert merged.text == single.text
     assert len(merged.spans) <= len(single.spans)
 

@@ -50,6 +50,8 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
         i = text.find(needle, i + 1)
 
 
+MERGED_MAX = 1024  # characters of one finding that merges many small ones (pattern's merge_gap, mojibake)
+
 # past this many characters searched (words × text), one Aho-Corasick pass over the text finds every
 # word's offsets: a substring search per word costs the whole text for each word (0.5 GB/s on prose),
 # the automaton one pass for all (~35 MB/s), so it pays from some 70 words on a long text

@@ -23,9 +23,8 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, compile_patterns
-from .common import positions
+from .common import MERGED_MAX, positions
 
-MERGED_MAX = 1024  # characters of one merged finding (see PatternDetector._merged)
 HSPACE = frozenset(" \t\u00a0\u3000")  # actions._HSPACE
 C1 = regex.compile("[\x80-\x9f]")
 
