@@ -196,7 +196,8 @@ def _runs(text: str, pieces: list[tuple[int, int, str]], gap: int) -> Iterator[l
     for piece in pieces:
         a, b, _ = piece
         if run and 0 < a - (last := run[-1])[1] <= gap and b - run[0][0] <= MERGED_MAX \
-                and _PLAIN_GAP.fullmatch(text, last[1], a) and not _lone_letter(text, *last) and not _lone_letter(text, *piece):
+                and _PLAIN_GAP.fullmatch(text, last[1], a) and not (_lone_letter(text, *last)
+                                                                   or _lone_letter(text, *piece)):
             run.append(piece)
             continue
         if run:
