@@ -61,6 +61,9 @@ WORD_AFTER = regex.compile(r" (\p{L}+)")
 CODE_BEFORE = frozenset("./\\$_@#<`=([{]")
 CODE_AFTER = frozenset("(_/\\=<>`[{)")
 LOANWORD_MIN = 3.0  # zipf an English word needs to pass as a loanword in another language
+SHORT_SLIP = 7  # a word this short with a neighbouring key or an extra letter…
+SLIP_TARGET_MIN = 4.3  # …is fixed only toward a word at least this common (zipf)
+SPLIT_HEAD_MIN = 5.8  # zipf of the first word of a lost space the web writes often (of 7.4, a, in, even 5.9)
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,9 @@ class TypoDetector(Detector):
         low = analysis.lower
         words = self._candidates(unknown, lex)
         places = _places(low, words)
+        family = _family(words, lex)
         for word in checked(sorted(words)):
-            yield from self._check(doc, low, word, places[word], lex)
+            yield from self._check(doc, low, word, places[word], lex, word in family)
 
     # -- which words need a closer look ------------------------------------------------------
     def _candidates(self, unknown: set[str], lex: dictionary.Lexicon) -> set[str]:
@@ -174,17 +178,18 @@ class TypoDetector(Detector):
         return False
 
     # -- one word, every place it stands -----------------------------------------------------
-    def _check(self, doc: Document, low: str, word: str, places: list[int], lex: dictionary.Lexicon) -> Iterator[Span]:
+    def _check(self, doc: Document, low: str, word: str, places: list[int], lex: dictionary.Lexicon,
+               family: bool) -> Iterator[Span]:
         if len(places) != 1:
             return  # a word the document repeats is a name or a term
         occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex, self.foreign[lex.lang])
         if occ is not None:
-            span = self._finding(doc, low, word, occ, lex)
+            span = self._finding(doc, low, word, occ, lex, family)
             if span is not None:
                 yield span
 
     def _finding(self, doc: Document, low: str, word: str, occ: Occurrence,
-                 lex: dictionary.Lexicon) -> Span | None:
+                 lex: dictionary.Lexicon, family: bool = False) -> Span | None:
         p: TypoParams = self.params
         # a known word behind a prefix (defund) or two joined (backglass) is formed on purpose unless a
         # slip explains it; after a suffix (governer) a misspelling by ear may, if the web knows it
@@ -204,7 +209,7 @@ class TypoDetector(Detector):
             return None
         detail: dict[str, str] = {"how": best.how}
         if score > p.unsure_score:
-            why = self._unsure(doc.text, word, occ, cands, lex, formed)
+            why = "one of a family" if family else self._unsure(doc.text, word, occ, cands, lex, formed)
             if why:
                 score, detail["unsure"] = p.unsure_score, why
         original = doc.text[occ.start:occ.end]
@@ -473,13 +478,17 @@ def _clear(word: str, cands: list[spelling.Candidate], lex: dictionary.Lexicon, 
     if best.how == "merge" and not spelling.paired(pair[0], pair[-1], lex):
         return False
     kind = spelling.edit_kind(word, best.text) if best.how == "edit1" else best.how
+    if kind in ("near", "extra") and len(word) <= SHORT_SLIP and best.freq < SLIP_TARGET_MIN:
+        return False  # gitk, muxing, stdout, struct: a short word lies one key from many rarer words
     suspect = lex.is_suspect(word)
     if formed and kind not in (("swap", "double") if suspect else ("swap", "double", "near")):
         return False
     if not suspect:
         return kind != "other"  # a far key or a first letter changed: iconik, semver
     if kind == "split":  # as common as the dictionary's lost spaces (alot, ofcourse), not inhouse, powerup
-        return dictionary.run_together(word, pair[0], pair[-1], lex)
+        # and a lost space after a word that is not a function word: powerup, checkout, backend are
+        # words in their own right once the web writes them this often
+        return dictionary.run_together(word, pair[0], pair[-1], lex) and lex.freq(pair[0]) >= SPLIT_HEAD_MIN
     if _margin(cands) < margin or kind not in ("swap", "double", "near", "vowel", "missing", "extra"):
         return False
     common = best.freq >= 6.0 and kind in ("swap", "double", "near")
@@ -509,6 +518,18 @@ def _abbreviation_like(word: str, cands: list[spelling.Candidate]) -> bool:
     swap = best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5
     clear = best.how == "edit1" and best.freq >= 5.5 and _margin(cands) >= 1.0
     return len(word) == 3 and not (swap or clear)
+
+
+def _family(words: set[str], lex: dictionary.Lexicon) -> set[str]:
+    """The unknown words of a document that share a short known first part with another one, each
+    followed by a known word (``onclose``, ``onerror``, ``onopen``; ``getvalue``, ``getname``): a
+    naming pattern of code or a product line, not lost spaces, which do not repeat their first word."""
+    by_head: dict[str, set[str]] = {}
+    for word in words:
+        for k in (2, 3):
+            if len(word) - k >= 3 and lex.known(word[:k]) and lex.known(word[k:]):
+                by_head.setdefault(word[:k], set()).add(word)
+    return {w for group in by_head.values() if len(group) >= 2 for w in group}
 
 
 def _compound(word: str, lex: dictionary.Lexicon) -> bool:
