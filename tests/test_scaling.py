@@ -129,3 +129,12 @@ def test_one_character_edits_between_letters_make_one_finding_per_stretch():
         ("encoding.invisible_chars", "\u200bo\u200br\u200b", "replace", "or"),
         ("encoding.replacement_char", "\ufffdo\ufffd", "replace", "o"),
     ]
+
+
+def test_a_merged_stretch_that_meets_another_rules_finding_goes_back_to_its_matches():
+    """The mojibake repair takes the first U+FFFD (a lost byte of its sequence) and wins over the
+    merged stretch U+FFFD a U+FFFD; split back, the second U+FFFD is still removed."""
+    text = "Î&frac14;\ufffda\ufffd"
+    r = PIPELINE.clean(text)
+    assert r.text == UNMERGED.clean(text).text == "μ\ufffda"
+    assert [s.rule for s in r.spans] == ["encoding.mojibake", "encoding.replacement_char"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 
 import regex
 
@@ -25,6 +26,7 @@ from ..spans import Span
 from .base import Detector, compile_patterns
 from .common import MERGED_MAX, positions
 
+MERGED_MATCHES = 256  # matches in one merged finding, at most
 HSPACE = frozenset(" \t\u00a0\u3000")  # actions._HSPACE
 C1 = regex.compile("[\x80-\x9f]")
 
@@ -70,6 +72,11 @@ class PatternDetector(Detector):
         # with reach: the patterns tried at each of the `reach` + 1 positions up to a required word, in
         # one call (\K keeps the skipped characters out of the match, its groups are the patterns')
         self.near = regex.compile(rf"(?s:.{{0,{p.reach}}}?)\K(?:{self.regex.pattern})", flags) if p.reach else None
+        # with merge_gap: a stretch of matches and the short gaps between them in one call (the gaps
+        # captured), so that thousands of one-character matches cost the regex engine, not Python
+        self.stretch = regex.compile(
+            rf"(?:{self.regex.pattern})(?:(?P<gap_>[A-Za-z0-9]{{1,{p.merge_gap}}})(?:{self.regex.pattern}))"
+            rf"{{0,{MERGED_MATCHES - 1}}}", flags) if p.merge_gap and p.replacement is None else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
@@ -89,12 +96,34 @@ class PatternDetector(Detector):
                 if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
+        if self.stretch is not None:
+            yield from self._stretches(doc)
+            return
         matches = (m for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)) if m.end() > m.start())
         if p.merge_gap:
             yield from self._merged(doc, matches)
             return
         for m in matches:
             yield self._match(doc, m)
+
+    def _stretches(self, doc: Document) -> Iterator[Span]:
+        """:meth:`_merged` for a rule without a replacement, a stretch at a time: one that meets
+        every condition (between ASCII characters, no C1 control, not before a space, at most
+        ``MERGED_MAX`` characters) is one finding at once, the others go match by match."""
+        text = doc.text
+        for m in checked(self.stretch.finditer(text, timeout=self.timeout)):  # type: ignore[union-attr]
+            a, b = m.span()
+            gaps = m.captures("gap_")
+            if a == b:
+                continue
+            if not gaps:
+                yield self._match(doc, m)
+            elif b - a <= MERGED_MAX and _mergeable(text, a, b) and text[b:b + 1] not in HSPACE:
+                yield self.span(doc, a, b, action="replace", replacement="".join(gaps),
+                                detail={"merged": len(gaps) + 1})
+            else:
+                inside = takewhile(lambda x, end=b: x.start() < end, self.regex.finditer(text, a, timeout=self.timeout))
+                yield from self._merged(doc, (x for x in inside if x.end() > x.start()))
 
     def _merged(self, doc: Document, matches: Iterator[regex.Match[str]]) -> Iterator[Span]:
         """With ``merge_gap``: matches that follow one another at most that many ASCII letters or
