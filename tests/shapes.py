@@ -128,6 +128,7 @@ SHAPES: tuple[Shape, ...] = (
           "leftover: quotations and sentences of one line"),
     Shape("chatter_lines", lambda n: fill("Sure! Here is the text you asked for:\n", n), "leftover: findings per line"),
     Shape("unknown_words", lambda n: fill(lambda i: f"wrd{_letters(i)}x ", n), "typos (engineer encoding)"),
+    Shape("names_and_nonwords", lambda n: fill(_names_and_nonwords, n), "typos._places, typos._initial"),
     Shape("hidden_elements", _hidden_page, "html_hidden + actions.plan (reader: engineer html)", html=True),
     Shape("element_attributes", _attribute_page, "HTML parser (engineer html)", html=True),
 )
@@ -141,6 +142,14 @@ def _letters(i: int) -> str:
         out += "abcdefghijklmnopqrstuvwxyz"[r]
         if not i:
             return out
+
+
+def _names_and_nonwords(i: int) -> str:
+    """A sentence with a name and a quoted non-word of its own (each once in the text: cheap to dismiss
+    once found), and enough distinct numbers that the non-words stay under the share of unknown words
+    at which typos gives up."""
+    return (f"In {10_000 + i}, {20_000 + i}, {30_000 + i} and {40_000 + i} the people of Zor{_letters(i)} "
+            f"voted for the “qua{_letters(i)}t” plan.\n")
 
 
 def random_text(seed: int, size: int) -> str:

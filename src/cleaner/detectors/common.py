@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
+import ahocorasick
 import regex
 
 from ..budget import checked
@@ -47,6 +48,30 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
     while i >= 0:
         yield i
         i = text.find(needle, i + 1)
+
+
+MERGED_MAX = 1024  # characters of one finding that merges many small ones (pattern's merge_gap, mojibake)
+
+# past this many characters searched (words × text), one Aho-Corasick pass over the text finds every
+# word's offsets: a substring search per word costs the whole text for each word (0.5 GB/s on prose),
+# the automaton one pass for all (~35 MB/s), so it pays from some 70 words on a long text
+SEARCH_BUDGET = 1 << 22
+
+
+def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = None) -> dict[str, list[int]]:
+    """``{word: every offset where it starts in text}`` (overlapping ones too, as :func:`occurrences`
+    finds them): a substring search per word while that is cheap, else one pass for all words."""
+    words = set(words)
+    if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
+        return {w: list(occurrences(text, w)) for w in words}
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    out: dict[str, list[int]] = {w: [] for w in words}
+    for last, w in checked(auto.iter(text), every=1024):
+        out[w].append(last - len(w) + 1)
+    return out
 
 
 def positions(text: str, needles: Iterable[str]) -> list[int]:
