@@ -11,7 +11,7 @@ Folding is for matching only: nothing folded is ever written out.
 
 >>> f = fold("ＫＴＶ 彩 票 OlO.3252")
 >>> f.text
-'ktv 彩票 0103252'
+'ktv 彩票 olo3252'
 >>> f.original(4, 6)
 (4, 7)
 """
@@ -121,7 +121,7 @@ def _joins(left: str, right: str) -> bool:
 
 def _numbers(chars: list[str]) -> None:
     """In place: Chinese numerals in runs of three or more (``四一九``), and look-alike letters in
-    runs that hold at least three real digits (``ol0.3252`` already joined) become digits."""
+    runs of eight or more that hold at least three real digits (``ol0.3252`` already joined) become digits."""
     n = len(chars)
     i = 0
     while i < n:
@@ -137,7 +137,7 @@ def _numbers(chars: list[str]) -> None:
         j = i
         while j < n and chars[j] in _DIGITISH:
             j += 1
-        if j - i >= 4 and sum(c in _ASCII_DIGITS for c in chars[i:j]) >= 3 and not _in_word(chars, i, j):
+        if j - i >= 8 and sum(c in _ASCII_DIGITS for c in chars[i:j]) >= 3 and not _in_word(chars, i, j):
             for k in range(i, j):
                 chars[k] = DIGIT_LOOKALIKES.get(chars[k], chars[k])
         i = max(j, i + 1)
@@ -174,7 +174,7 @@ def fold_text(text: str) -> str:
 
 def _digits(m: regex.Match[str]) -> str:
     run = m.group()
-    if len(run) < 4 or run.isdigit() or sum(c in "0123456789" for c in run) < 3:
+    if len(run) < 8 or run.isdigit() or sum(c in "0123456789" for c in run) < 3:
         return run
     s, e, t = m.start(), m.end(), m.string
     if (s and t[s - 1].isascii() and t[s - 1].isalpha()) or (e < len(t) and t[e].isascii() and t[e].isalpha()):
