@@ -33,8 +33,21 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cleaner.adscore import WEIGHTS_FORMAT, Candidate, DocContext, candidates, features  # noqa: E402
+from cleaner.adscore import WEIGHTS_FORMAT, DocContext, Resources, candidates, features  # noqa: E402
+from cleaner.detectors.ad_segment import resources  # noqa: E402
 from cleaner.lang import main_script, script_counts  # noqa: E402
+from cleaner.rules import load_rule  # noqa: E402
+
+RULE = ROOT / "rules/spam/ad_segment.toml"
+
+
+def rule_resources() -> Resources:
+    """The word lists the shipped rule names: the features trained on are the features run."""
+    rule = load_rule(ROOT / "rules", RULE)
+    return resources(rule)  # type: ignore[arg-type]
+
+
+RES: Resources | None = None
 
 DEFAULT_OUT = Path("rules/spam/ad_segment.weights.tsv")
 SHARED = ROOT.parent / "shared"
@@ -161,7 +174,7 @@ def labelled(text: str, gold: tuple[int, int] | None, item: Item | None, carrier
                     label, group, lang = 1, item.group, item.lang
                 else:
                     continue
-        out.append(Sample(features(ctx, cand), label, group, lang))
+        out.append(Sample(features(ctx, cand, RES), label, group, lang))
     return out
 
 
@@ -286,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_default_out:
         print(DEFAULT_OUT)
         return 0
+    global RES
+    RES = rule_resources()
     if args.items:
         items = [Item(d["text"], d["group"], int(d["label"]), d.get("lang", ""))
                  for d in map(json.loads, args.items.read_text(encoding="utf-8").splitlines()) if d]

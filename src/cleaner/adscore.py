@@ -24,6 +24,7 @@ from pathlib import Path
 import regex
 
 from .fold import DECORATION, fold_text
+from .lexicon import Lexicon
 
 WEIGHTS_FORMAT = "cleaner-ad-segment-weights/1"
 
@@ -102,10 +103,12 @@ def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
     if not scripts:
         return None
     cls = "".join(SCRIPT_RE[s] for s in scripts)
-    if "Latin" in scripts:
-        glue = r"[ \t0-9\p{P}\p{S}]"
-        return regex.compile(rf"[{cls}](?:{glue}*[{cls}0-9])*")
-    return regex.compile(rf"[{cls}](?:[ \t0-9\p{{P}}\p{{S}}]*(?:[A-Za-z0-9]{{1,8}}[ \t0-9\p{{P}}\p{{S}}]*)*[{cls}0-9])*")
+    body = rf"[{cls}0-9]"
+    # gaps inside a run: one or two spaces, up to three punctuation marks or symbols, or a short Latin
+    # code glued on both sides (龙凤419会所, 成都KTV公主); a Latin word with spaces around it ends the run
+    gap = r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?|[A-Za-z]{1,4})" if "Latin" not in scripts else \
+        r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?)"
+    return regex.compile(rf"[{cls}]{body}*(?:{gap}{body}+)*")
 
 
 def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None = None) -> Iterator[Candidate]:
@@ -140,6 +143,32 @@ def _pieces(text: str, s: int, e: int, splitter: regex.Pattern[str], kind: str,
                 yield from _pieces(text, ps, pe, _CLAUSE_END, "clause", doc_script)
 
 
+@dataclass(frozen=True)
+class Resources:
+    """Word lists the features look up: ad vocabulary per category (``lex:<category>`` features,
+    weighed by training like every other feature) and gloss words (``the term``, ``means``)."""
+
+    lexicon: Lexicon | None = None
+    gloss: Gloss | None = None
+
+
+class Gloss:
+    """Is a segment introduced or explained by a gloss word right next to it (``a song called``)?"""
+
+    def __init__(self, words: list[str]) -> None:
+        alt = "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
+        self.before = regex.compile(rf"\b(?:{alt})[^\w\n]{{1,3}}(?:\w+[^\w\n]{{1,3}})?\Z", regex.IGNORECASE)
+        self.after = regex.compile(rf"\A[^\w\n]{{0,3}}(?:\w+[^\w\n]{{1,3}})?(?:{alt})\b", regex.IGNORECASE)
+
+    def near(self, text: str, start: int, end: int) -> bool:
+        return (self.before.search(text, max(0, start - 48), start) is not None
+                or self.after.match(text[end:end + 48]) is not None)
+
+
+NO_RESOURCES = Resources()
+_CJK_DIGITS = regex.compile(r"[\p{Han}\p{Hangul}\p{Thai}\p{Hiragana}\p{Katakana}][0-9]{3,}|[0-9]{3,}[\p{Han}\p{Hangul}\p{Thai}]")
+
+
 @dataclass
 class DocContext:
     """What the features need of the whole document, computed once."""
@@ -170,13 +199,19 @@ def units(folded: str) -> tuple[list[str], list[str]]:
     return words, grams
 
 
-def features(ctx: DocContext, cand: Candidate) -> set[str]:
+def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) -> set[str]:
     """The features of one candidate, as names (binary features): see the module docstring."""
     text = ctx.text
     seg = text[cand.start:cand.end]
     folded = fold_text(seg)
     words, grams = units(folded)
     out = {f"k:{cand.kind}"}
+    if res.lexicon is not None:
+        out.update(f"lex:{h.category}" for h in res.lexicon.find(seg))
+    if res.gloss is not None and res.gloss.near(text, cand.start, cand.end):
+        out.add("ctx:gloss")
+    if _CJK_DIGITS.search(folded):
+        out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
     out.update(f"b:{g}" for g in grams)
     for name, pattern in _SHAPES:

@@ -15,18 +15,19 @@ written like prose and glued inside an article's sentence.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
-from ..adscore import CJK_DOCS, Candidate, DocContext, Model, candidates, features, foreign_run_re, units
+from ..adscore import CJK_DOCS, Candidate, DocContext, Gloss, Model, Resources, candidates, features, units
 from ..analysis import Analysis
 from ..document import Document
 from ..fold import fold_text
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector
+from .base import Detector, parse_params, read_word_list
+from .common import load_lexicon
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
@@ -43,6 +44,8 @@ class AdSegmentParams:
     weights: str = "ad_segment.weights.tsv"  # sidecar weights file written by train/train_spam.py
     threshold: float = 0.9  # probability above which a candidate is an injected ad
     trigger: float = 0.8  # an n-gram weighing at least this makes a line worth scoring
+    lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list (lex:<category>)
+    gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term (ctx:gloss)
 
     def check(self) -> tuple[str, str] | None:
         if not 0.5 <= self.threshold < 1.0:
@@ -65,6 +68,7 @@ class AdSegmentDetector(Detector):
             raise rule.error("C205", f"{p.weights} ({e.strerror})", key="weights") from None
         except ValueError as e:
             raise rule.error("C202", str(e), key="weights") from None
+        self.resources = resources(rule)
         self.triggers = frozenset(f[2:] for f, w in self.model.weights.items()
                                   if w >= p.trigger and f.startswith(("w:", "b:")))
 
@@ -85,7 +89,7 @@ class AdSegmentDetector(Detector):
     def _line(self, ctx: DocContext, cands: Iterator[Candidate]) -> list[tuple[int, int, float]]:
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
         whose first sentence is the article's and second an ad loses the ad, not the line."""
-        scored = [(c, self.model.probability(features(ctx, c))) for c in cands]
+        scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands]
         threshold = self.params.threshold
         rejected = [c for c, p in scored if p < threshold and _letters(ctx.text, c) >= 8]
         return [(c.start, c.end, p) for c, p in scored if p >= threshold and not any(
@@ -121,6 +125,14 @@ class AdSegmentDetector(Detector):
         return start, end
 
 
+def resources(rule: Rule) -> Resources:
+    """The word lists a rule's features look up; ``train/train_spam.py`` builds the same from the rule."""
+    p = parse_params(AdSegmentParams, rule)
+    lexicon = load_lexicon(rule, "lexicon", p.lexicon) if p.lexicon else None
+    gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
+    return Resources(lexicon, gloss)
+
+
 def _letters(text: str, c: Candidate) -> int:
     return sum(ch.isalpha() for ch in text[c.start:c.end])
 
@@ -137,4 +149,3 @@ def _merge(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     return out
 
 
-__all__ = ["AdSegmentDetector", "AdSegmentParams", "Candidate", "foreign_run_re"]
