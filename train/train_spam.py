@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import json
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -178,6 +179,20 @@ def labelled(text: str, gold: tuple[int, int] | None, item: Item | None, carrier
     return out
 
 
+_PIECE_CUT = re.compile(r"[【】\[\]（）()〖〗，,。！!？?~|｜:：\s-]+")
+
+
+def pieces(item: Item) -> list[Item]:
+    """Short pieces of a dense-script ad (its first clause, 4 to 14 characters): the bare
+    ``city + venue`` strings that get injected are pieces of the same campaigns."""
+    if item.label != 1 or not re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]", item.text):
+        return []
+    for piece in _PIECE_CUT.split(item.text):
+        if 4 <= len(piece) <= 14 and re.search(r"[\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]{3}", piece):
+            return [Item(piece, item.group, 1, item.lang, item.category)]
+    return []
+
+
 def build(items: list[Item], carriers: list[Carrier], seed: int) -> list[Sample]:
     rng = random.Random(seed)
     latin = [c for c in carriers if c.group.startswith("doc:")]
@@ -185,6 +200,7 @@ def build(items: list[Item], carriers: list[Carrier], seed: int) -> list[Sample]
     for c in carriers:  # every plain segment of every carrier: negatives
         samples.extend(labelled(c.text, None, None, c))
     bg = [c for c in carriers if c.group.startswith("bg:zh")]
+    items = items + [p for item in items for p in pieces(item)]
     for k, item in enumerate(items):
         for rep in range(2):
             cjk_item = any("\u4e00" <= ch <= "\u9fff" for ch in item.text) and item.lang in ("zh", "ja")
