@@ -49,7 +49,8 @@ CJK_DOCS = frozenset(("Chinese", "Japanese"))
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
 # a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
-_SENTENCE_END = regex.compile(r"(?<=[.!?][\"”’)\]]?)[ \t]+(?=\S)|(?<=[。！？])(?=[^\s。！？”」』）])")
+_SENTENCE_END = regex.compile(r"(?<=[.!?][\"”’)\]]?)[ \t]+(?=\S)|(?<=[。！？])(?=[^\s。！？”」』）])"
+                               r"|(?<=[a-z0-9]\.[a-z]{2,10}(?:/[^\s]*)?)[ \t]+(?=\p{Lu})")  # after a link
 _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
