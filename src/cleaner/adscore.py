@@ -15,6 +15,7 @@ The same code builds the features at training time and at run time, so what was 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -49,12 +50,14 @@ CJK_DOCS = frozenset(("Chinese", "Japanese"))
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
 # a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
-_SENTENCE_END = regex.compile(r"(?<=[.!?][\"”’)\]]?)[ \t]+(?=\S)|(?<=[。！？])(?=[^\s。！？”」』）])"
-                               r"|(?<=[a-z0-9]\.[a-z]{2,10}(?:/[^\s]*)?)[ \t]+(?=\p{Lu})")  # after a link
+# a sentence ends at . ! ? (and closing quotes) before white space, after a link before a capital, or at
+# a CJK full stop; each alternative starts with a literal so that the scan is fast
+_SENTENCE_END = regex.compile(r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
 _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
 _DIGITS = regex.compile(r"[0-9]+")
+_DOC_WORD = regex.compile(r"\w{4,}")  # the document's own words, for topic overlap (folding adds little)
 _SHAPES = [
     ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
     ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
@@ -81,12 +84,21 @@ class Candidate:
 
 def letters_script(text: str) -> str:
     """The script most letters of ``text`` are written in (``None`` without letters)."""
-    counts = Counter()
-    for name, pattern in _LETTER_SCRIPTS:
-        n = len(pattern.findall(text))
-        if n:
-            counts[name] = n
-    return counts.most_common(1)[0][0] if counts else "None"
+    if text.isascii():
+        return "Latin" if any(c.isalpha() for c in text) else "None"
+    counts = Counter(map(char_script, text))
+    counts.pop("None", None)
+    return max(sorted(counts), key=counts.__getitem__) if counts else "None"
+
+
+@functools.lru_cache(maxsize=4096)
+def char_script(ch: str) -> str:
+    """The script of one letter (``None`` for anything else)."""
+    if ch.isalpha():
+        for name, pattern in _LETTER_SCRIPTS:
+            if pattern.match(ch):
+                return name
+    return "None"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -97,6 +109,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@functools.cache
 def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
     """Runs of the scripts foreign to ``doc_script``: foreign letters joined by digits, spaces,
     punctuation, symbols and short Latin codes (``무료3만원 쿠폰``, ``PG SLOT แตก``)."""
@@ -109,7 +122,7 @@ def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
     # code glued on both sides (龙凤419会所, 成都KTV公主); a Latin word with spaces around it ends the run
     gap = r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?|[A-Za-z]{1,4})" if "Latin" not in scripts else \
         r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?)"
-    return regex.compile(rf"[{cls}]{body}*(?:{gap}{body}+)*")
+    return regex.compile(rf"[{cls}]{body}*(?:(?:{gap}){{1,3}}{body}+)*")
 
 
 def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None = None) -> Iterator[Candidate]:
@@ -119,8 +132,10 @@ def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None =
         s, e = _trim(text, ls, le)
         if s >= e:
             continue
-        yield Candidate(s, e, "line")
-        yield from _pieces(text, s, e, _SENTENCE_END, "sent", doc_script)
+        pieces = list(_pieces(text, s, e, _SENTENCE_END, "sent", doc_script))
+        if not any(p.kind == "sent" for p in pieces):
+            yield Candidate(s, e, "line")  # a line of several sentences is judged by its sentences
+        yield from pieces
         if run_re is not None:
             for m in run_re.finditer(text, s, e):
                 rs, re_ = _trim(text, m.start(), m.end())
@@ -183,9 +198,9 @@ class DocContext:
 
     @classmethod
     def of(cls, text: str, script: str) -> DocContext:
-        folded = fold_text(text)
-        words = Counter(_WORD.findall(folded)) if script not in CJK_DOCS else Counter()
-        chars = Counter(folded) if script in CJK_DOCS or script == "Korean" else Counter()
+        dense = script in CJK_DOCS or script == "Korean"
+        words = Counter() if dense else Counter(_DOC_WORD.findall(text.lower()))
+        chars = Counter(fold_text(text)) if dense else Counter()
         body = text.strip()
         lead = len(text) - len(text.lstrip())
         first = text.find("\n", lead)
@@ -195,7 +210,7 @@ class DocContext:
 
 def units(folded: str) -> tuple[list[str], list[str]]:
     """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment."""
-    words = [_DIGITS.sub("0", w) for w in _WORD.findall(folded)]
+    words = _WORD.findall(_DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded)
     grams = [run[i:i + 2] for run in _DENSE.findall(folded) for i in range(len(run) - 1)]
     return words, grams
 
@@ -251,6 +266,8 @@ def _topic(ctx: DocContext, folded: str, words: list[str]) -> str:
         seen = [w for w in own if ctx.words[w] > own[w]]
     if len(own) < 3:
         return "topic:short"
+    if sum((ctx.chars or ctx.words).values()) < 150:
+        return "topic:small_doc"  # too little of the document's own text to know its topic
     share = len(seen) / len(own)
     return "topic:" + ("none" if share < 0.15 else "low" if share < 0.4 else "mid" if share < 0.7 else "high")
 

@@ -156,7 +156,7 @@ _SEPARATORS_RE = regex.compile(
     rf"(?<=[{CJK_CLASS}])[{_SEP_CLASS}]{{1,3}}(?=[{CJK_CLASS}])|(?<=[0-9])[{_SEP_CLASS}]{{1,3}}(?=[0-9{_LOOK_CLASS}])"
     rf"|(?<=[{_LOOK_CLASS}])[{_SEP_CLASS}]{{1,3}}(?=[0-9])")
 _CHINESE_NUMBER = regex.compile("[" + "".join(CHINESE_DIGITS) + "]{3,}")
-_DIGITISH_RUN = regex.compile(rf"[0-9{_LOOK_CLASS}]+")
+_DIGITISH_RUN = regex.compile(rf"(?<![0-9{_LOOK_CLASS}])[0-9{_LOOK_CLASS}]{{8,}}")  # shorter runs never change
 _TO_DIGITS = str.maketrans(DIGIT_LOOKALIKES)
 _TO_ARABIC = str.maketrans(CHINESE_DIGITS)
 
