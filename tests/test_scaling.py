@@ -41,6 +41,8 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("spam.zh_ad_lexicon", "shanghai_chain", 4_000),
     ("encoding.invisible_chars", "feff_run", 4_000),  # the regex tried from each character of a run
     ("encoding.invisible_chars", "word_joiner_prefix", 4_000),
+    ("spam.ad_segment", "ad_sentences_one_line", 4_000),  # accepted sentences against rejected pieces
+    ("spam.ad_segment", "decorated_handles", 4_000),  # clauses of one CJK line, folding
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR

@@ -108,9 +108,8 @@ class AdSegmentDetector(Detector):
         scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands
                   if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
-        rejected = [c for c, p in scored if p < threshold and _letters(ctx.text, c) >= 8]
-        return [(c.start, c.end, p) for c, p in scored if p >= threshold and not any(
-            c.start <= r.start and r.end <= c.end and (r.start, r.end) != (c.start, c.end) for r in rejected)]
+        rejected = sorted((c.start, c.end) for c, p in scored if p < threshold and _letters(ctx.text, c) >= 8)
+        return [(c.start, c.end, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long number, a word
@@ -179,6 +178,17 @@ _LETTER = regex.compile(r"\p{L}")
 
 def _letters(text: str, c: Candidate) -> int:
     return len(_LETTER.findall(text, c.start, c.end))
+
+
+def _holds(spans: list[tuple[int, int]], c: Candidate) -> bool:
+    """Does ``c`` strictly contain one of the sorted ``spans``? (Only those starting inside it are looked
+    at: its own pieces, so a long line of many sentences costs no more than its length.)"""
+    i = bisect.bisect_left(spans, (c.start, -1))
+    while i < len(spans) and spans[i][0] < c.end:
+        if spans[i][1] <= c.end and spans[i] != (c.start, c.end):
+            return True
+        i += 1
+    return False
 
 
 def _merge(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
