@@ -82,6 +82,10 @@ def load_items(shared: Path) -> list[Item]:
     for line in (shared / "real-world/spam.jsonl").read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
         items.append(Item(d["text"], f"spam:{d['repo']}", 1, d.get("lang", ""), d.get("category", "")))
+    for line in (shared / "real-world/artifacts.jsonl").read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)  # LLM and translation leftovers: not spam (rule artifact.* takes them)
+        source = d.get("url") and site(d["url"]) or str(d.get("code_index_id", ""))
+        items.append(Item(d["text"], f"artifact:{source}", 0, d.get("lang", ""), "artifact"))
     for line in (shared / "real-world/legit_cjk.jsonl").read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
         items.append(Item(d["text"], f"legit:{site(d['url'])}", 0, d.get("lang", ""), "legit"))
@@ -240,9 +244,11 @@ def fit(samples: list[Sample], c: float = 0.5) -> tuple[dict[str, float], float]
     x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(samples), len(vocab)))
     y = [s.label for s in samples]
     pos = sum(y)
-    weight = {0: 1.0, 1: max(1.0, (len(y) - pos) / max(pos, 1) / 4)}
+    weight = {0: 1.0, 1: max(1.0, (len(y) - pos) / max(pos, 1) / 8)}
+    # precision first: a legit sentence with CJK or an LLM leftover counts five times a plain segment
+    sample_weight = [5.0 if s.group.startswith(("legit:", "artifact:")) else 1.0 for s in samples]
     model = LogisticRegression(C=c, solver="liblinear", class_weight=weight, max_iter=1000, random_state=0)
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=sample_weight)
     weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True) if abs(w) >= 0.005}
     return weights, round(float(model.intercept_[0]), 4)
 
