@@ -104,6 +104,19 @@ def load_carriers(shared: Path, limit: int) -> list[Carrier]:
     return [c for c in out if len(c.text) > 200][:limit] if limit else out
 
 
+def own_chinese(rng: random.Random, n_docs: int = 12) -> list[Carrier]:
+    """Chinese news-like documents from ``train/data/zh_news.txt``: own-written sentences in which ad
+    words are used legitimately (a bus route 419路, a clubhouse 会所, casino revenue news, a repairman's
+    home visit), shuffled into documents. The shared data holds no Chinese articles."""
+    lines = (ROOT / "train/data/zh_news.txt").read_text(encoding="utf-8").split()
+    docs = []
+    for d in range(n_docs):
+        picked = rng.sample(lines, min(len(lines), 12))
+        paras = ["".join(picked[i:i + 3]) for i in range(0, len(picked), 3)]
+        docs.append(Carrier("\n\n".join(paras), f"own:zh{d}"))
+    return docs
+
+
 def background(lang: str, n_docs: int, rng: random.Random) -> list[Carrier]:
     """Prose-like text of ``lang`` drawn from wordfreq's frequencies: common words, commas, full stops."""
     import wordfreq
@@ -203,7 +216,7 @@ def build(items: list[Item], carriers: list[Carrier], seed: int) -> list[Sample]
     samples: list[Sample] = []
     for c in carriers:  # every plain segment of every carrier: negatives
         samples.extend(labelled(c.text, None, None, c))
-    bg = [c for c in carriers if c.group.startswith("bg:zh")]
+    bg = [c for c in carriers if c.group.startswith(("bg:zh", "own:zh"))]
     items = items + [p for item in items for p in pieces(item)]
     for k, item in enumerate(items):
         for rep in range(2):
@@ -246,7 +259,8 @@ def fit(samples: list[Sample], c: float = 0.5) -> tuple[dict[str, float], float]
     pos = sum(y)
     weight = {0: 1.0, 1: max(1.0, (len(y) - pos) / max(pos, 1) / 8)}
     # precision first: a legit sentence with CJK or an LLM leftover counts five times a plain segment
-    sample_weight = [5.0 if s.group.startswith(("legit:", "artifact:")) else 1.0 for s in samples]
+    sample_weight = [5.0 if s.group.startswith(("legit:", "artifact:", "own:")) and not s.label else 1.0
+                     for s in samples]
     model = LogisticRegression(C=c, solver="liblinear", class_weight=weight, max_iter=1000, random_state=0)
     model.fit(x, y, sample_weight=sample_weight)
     weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True) if abs(w) >= 0.005}
@@ -335,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed)
         for lang in ("zh", "ja", "ko"):
             carriers += background(lang, 30 if lang == "zh" else 10, rng)
+        carriers += own_chinese(rng)
     holdout = set()
     if args.holdout:
         holdout = {x.strip() for x in args.holdout.read_text(encoding="utf-8").splitlines() if x.strip()}

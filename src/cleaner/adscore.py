@@ -222,8 +222,12 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) ->
     folded = fold_text(seg)
     words, grams = units(folded)
     out = {f"k:{cand.kind}"}
-    if res.lexicon is not None:
-        out.update(f"lex:{h.category}" for h in res.lexicon.find(seg))
+    seg_script = letters_script(seg)
+    home = HOME.get(ctx.script, (ctx.script,))
+    foreign = seg_script not in home and seg_script != "None"
+    if res.lexicon is not None:  # ad words weigh differently in a foreign run and in the article's script
+        where = "@foreign" if foreign else "@home"
+        out.update(f"lex:{h.category}{where}" for h in res.lexicon.find(seg))
     if res.gloss is not None and res.gloss.near(text, cand.start, cand.end):
         out.add("ctx:gloss")
     if _CJK_DIGITS.search(folded):
@@ -241,22 +245,19 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) ->
     letters = [c for c in seg if c.isalpha()]
     if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         out.add("sh:caps")
-    seg_script = letters_script(seg)
-    out.add(f"s:{seg_script}")
-    home = HOME.get(ctx.script, (ctx.script,))
-    if seg_script not in home and seg_script != "None":
+    if foreign:
         out.add("foreign")
         out.add(f"foreign:{seg_script}")
-    else:
-        out.add(f"doc:{ctx.script}")
-    out.add(_topic(ctx, folded, words))
+    topic = _topic(ctx, folded)
+    if topic:
+        out.add(topic)
     out.update(_place(ctx, cand))
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
     return out
 
 
-def _topic(ctx: DocContext, folded: str, words: list[str]) -> str:
+def _topic(ctx: DocContext, folded: str) -> str | None:
     """How much of the segment's vocabulary the rest of the document uses too."""
     if ctx.script in CJK_DOCS or ctx.script == "Korean":
         own = Counter(c for c in folded if c.isalpha())
@@ -267,7 +268,7 @@ def _topic(ctx: DocContext, folded: str, words: list[str]) -> str:
     if len(own) < 3:
         return "topic:short"
     if sum((ctx.chars or ctx.words).values()) < 150:
-        return "topic:small_doc"  # too little of the document's own text to know its topic
+        return None  # too little of the document's own text to know its topic
     share = len(seen) / len(own)
     return "topic:" + ("none" if share < 0.15 else "low" if share < 0.4 else "mid" if share < 0.7 else "high")
 

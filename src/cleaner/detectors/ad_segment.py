@@ -37,6 +37,7 @@ _TAIL = regex.compile(
     r"(?:[ \t]*(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013\u4e44]+"
     r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
     r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
+_PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
 _HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
 # evidence that makes a line worth scoring; stdlib ``re`` scans these simple patterns several times
 # faster than ``regex``
@@ -108,8 +109,26 @@ class AdSegmentDetector(Detector):
         scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands
                   if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
-        rejected = sorted((c.start, c.end) for c, p in scored if p < threshold and _letters(ctx.text, c) >= 8)
-        return [(c.start, c.end, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
+        scored = _promote_clauses(text, scored, threshold)
+        # a piece that is clearly prose keeps the sentence or line holding it from going
+        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
+        accepted = [(c, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
+        runs = [c for c, _ in accepted if c.kind == "run"]
+        # a foreign run found inside a sentence: the run goes, not the sentence it was glued into
+        return [(c.start, c.end, p) for c, p in accepted
+                if c.kind == "run" or not self._rest_is_prose(ctx, c, [r for r in runs if c.start <= r.start and r.end <= c.end])]
+
+    def _rest_is_prose(self, ctx: DocContext, c: Candidate, runs: list[Candidate]) -> bool:
+        """Is the longest stretch of ``c`` outside the ``runs`` in it prose (below one half)?"""
+        if not runs:
+            return False
+        cuts = [c.start, *(x for r in sorted(runs, key=lambda r: r.start) for x in (r.start, r.end)), c.end]
+        stretches = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+        a, b = max(stretches, key=lambda ab: ab[1] - ab[0], default=(c.start, c.start))
+        a, b = _strip(ctx.text, a, b)
+        if _letters(ctx.text, Candidate(a, b, c.kind)) < 8:
+            return False
+        return self.model.probability(features(ctx, Candidate(a, b, c.kind), self.resources)) < 0.5
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long number, a word
@@ -156,9 +175,16 @@ class AdSegmentDetector(Detector):
     @staticmethod
     def _widen(text: str, start: int, end: int) -> tuple[int, int]:
         """Take in the decoration and contact codes glued to the ad on either side."""
-        tail = _TAIL.match(text, end)
-        if tail:
-            end = tail.end()
+        for _ in range(2):  # a closer the ad opened (【薇1358〓8990】), then what is glued after it
+            piece = text[start:end]
+            for opener, closer in _PAIRS:
+                if piece.count(opener) > piece.count(closer):
+                    close = text.find(closer, end, end + 40)
+                    if close >= 0 and "\n" not in text[end:close]:
+                        end = close + 1
+            tail = _TAIL.match(text, end)
+            if tail:
+                end = tail.end()
         head = _HEAD.search(text, max(0, start - 20), start)
         if head and head.end() == start:
             start = head.start()
@@ -178,6 +204,31 @@ _LETTER = regex.compile(r"\p{L}")
 
 def _letters(text: str, c: Candidate) -> int:
     return len(_LETTER.findall(text, c.start, c.end))
+
+
+def _promote_clauses(text: str, scored: list[tuple[Candidate, float]],
+                     threshold: float) -> list[tuple[Candidate, float]]:
+    """A CJK clause that leans to an ad (0.3 or more) next to a clause that is one belongs to it:
+    ``上海外围女上门服务，加薇信1358899在线预约`` is one ad in two clauses."""
+    clauses = [i for i, (c, _) in enumerate(scored) if c.kind == "clause"]
+    out = list(scored)
+    for a, b in zip(clauses, clauses[1:], strict=False):
+        (ca, pa), (cb, pb) = out[a], out[b]
+        if text[ca.end:cb.start].strip():
+            continue
+        if pa >= threshold and 0.3 <= pb < threshold:
+            out[b] = (cb, pa)
+        elif pb >= threshold and 0.3 <= pa < threshold:
+            out[a] = (ca, pb)
+    return out
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum() and text[b - 1] not in ".!?。！？":
+        b -= 1
+    return a, b
 
 
 def _holds(spans: list[tuple[int, int]], c: Candidate) -> bool:
