@@ -20,7 +20,6 @@ is never the fingerprint of a single campaign.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import random
@@ -84,7 +83,7 @@ def load_items(shared: Path) -> list[Item]:
         items.append(Item(d["text"], f"spam:{d['repo']}", 1, d.get("lang", ""), d.get("category", "")))
     for line in (shared / "real-world/artifacts.jsonl").read_text(encoding="utf-8").splitlines():
         d = json.loads(line)  # LLM and translation leftovers: not spam (rule artifact.* takes them)
-        source = d.get("url") and site(d["url"]) or str(d.get("code_index_id", ""))
+        source = (d.get("url") and site(d["url"])) or str(d.get("code_index_id", ""))
         items.append(Item(d["text"], f"artifact:{source}", 0, d.get("lang", ""), "artifact"))
     for line in (shared / "real-world/legit_cjk.jsonl").read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
@@ -324,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / DEFAULT_OUT, help="weights file to write (default: %(default)s)")
     ap.add_argument("--holdout", type=Path, help="file of group keys to leave out of training, one per line")
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder (default: %(default)s)")
-    ap.add_argument("--items", type=Path, help="a JSONL file of own items (text, label, group, lang) instead of the pool")
+    ap.add_argument("--items", type=Path,
+                    help="a JSONL file of own items (text, label, group, lang) instead of the pool")
     ap.add_argument("--carriers", type=Path, help="a folder of .txt carrier articles instead of the shared ones")
     ap.add_argument("--cv", type=int, help="print grouped K-fold cross-validation figures instead of writing")
     ap.add_argument("--threshold", type=float, default=0.9, help="probability for spam in --cv (default: %(default)s)")
@@ -343,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         items = load_items(args.shared)
     if args.carriers:
-        carriers = [Carrier(p.read_text(encoding="utf-8"), f"doc:{p.stem}") for p in sorted(args.carriers.glob("*.txt"))]
+        carriers = [Carrier(p.read_text(encoding="utf-8"), f"doc:{p.stem}")
+                    for p in sorted(args.carriers.glob("*.txt"))]
     else:
         carriers = load_carriers(args.shared, args.limit)
         rng = random.Random(args.seed)

@@ -16,6 +16,7 @@ The same code builds the features at training time and at run time, so what was 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -52,7 +53,8 @@ _LINE = regex.compile(r"[^\n]+")
 # a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
 # a sentence ends at . ! ? (and closing quotes) before white space, after a link before a capital, or at
 # a CJK full stop; each alternative starts with a literal so that the scan is fast
-_SENTENCE_END = regex.compile(r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
+_SENTENCE_END = regex.compile(
+    r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
 _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
@@ -61,7 +63,8 @@ _DOC_WORD = regex.compile(r"\w{4,}")  # the document's own words, for topic over
 _SHAPES = [
     ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
     ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
-    ("labelled_id", regex.compile(r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}")),
+    ("labelled_id", regex.compile(
+        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}")),
     ("url", regex.compile(r"https?://|www\.")),
     ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])")),
     ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])")),
@@ -151,7 +154,7 @@ def _pieces(text: str, s: int, e: int, splitter: regex.Pattern[str], kind: str,
             yield from _pieces(text, s, e, _CLAUSE_END, "clause", doc_script)
         return
     bounds = [s, *cuts, e]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         ps, pe = _trim(text, a, b)
         if pe - ps >= 2:
             yield Candidate(ps, pe, kind)
@@ -182,7 +185,8 @@ class Gloss:
 
 
 NO_RESOURCES = Resources()
-_CJK_DIGITS = regex.compile(r"[\p{Han}\p{Hangul}\p{Thai}\p{Hiragana}\p{Katakana}][0-9]{3,}|[0-9]{3,}[\p{Han}\p{Hangul}\p{Thai}]")
+_CJK_DIGITS = regex.compile(
+    r"[\p{Han}\p{Hangul}\p{Thai}\p{Hiragana}\p{Katakana}][0-9]{3,}|[0-9]{3,}[\p{Han}\p{Hangul}\p{Thai}]")
 
 
 @dataclass

@@ -116,7 +116,8 @@ def _drop_separators(chars: list[str], where: list[int]) -> tuple[list[str], lis
 def _joins(left: str, right: str) -> bool:
     if _is_joinable(left) and _is_joinable(right):
         return (left in _ASCII_DIGITS) == (right in _ASCII_DIGITS)
-    return left in _ASCII_DIGITS and right in DIGIT_LOOKALIKES or right in _ASCII_DIGITS and left in DIGIT_LOOKALIKES
+    digit_left, digit_right = left in _ASCII_DIGITS, right in _ASCII_DIGITS
+    return (digit_left and right in DIGIT_LOOKALIKES) or (digit_right and left in DIGIT_LOOKALIKES)
 
 
 def _numbers(chars: list[str]) -> None:
@@ -147,7 +148,7 @@ def _in_word(chars: list[str], i: int, j: int) -> bool:
     """Is ``chars[i:j]`` part of a longer Latin word (``lol2000``: leave the letters)?"""
     before = chars[i - 1] if i else ""
     after = chars[j] if j < len(chars) else ""
-    return before.isascii() and before.isalpha() or after.isascii() and after.isalpha()
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
 
 
 _SEP_CLASS = "".join(regex.escape(c) for c in sorted(_SEPARATOR))
@@ -169,14 +170,14 @@ def fold_text(text: str) -> str:
         low = _SEPARATORS_RE.sub("", low)
     if not low.isascii():
         low = _CHINESE_NUMBER.sub(lambda m: m.group().translate(_TO_ARABIC), low)
-    return _DIGITISH_RUN.sub(_digits, low)
+    return str(_DIGITISH_RUN.sub(_digits, low))
 
 
 def _digits(m: regex.Match[str]) -> str:
-    run = m.group()
+    run = str(m.group())
     if len(run) < 8 or run.isdigit() or sum(c in "0123456789" for c in run) < 3:
         return run
-    s, e, t = m.start(), m.end(), m.string
+    s, e, t = m.start(), m.end(), str(m.string)
     if (s and t[s - 1].isascii() and t[s - 1].isalpha()) or (e < len(t) and t[e].isascii() and t[e].isalpha()):
         return run
     return run.translate(_TO_DIGITS)

@@ -17,7 +17,8 @@ from cleaner.adscore import WEIGHTS_FORMAT, Model
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "ad_segment"
 
-EN = "The harbour reopened on Monday after the storm.\n{}\nShips waited outside for hours, and the port authority said repairs would take a week."
+EN = ("The harbour reopened on Monday after the storm.\n{}\n"
+      "Ships waited outside for hours, and the port authority said repairs would take a week.")
 ZH = "市政府昨天召开会议，讨论今年的道路建设计划。\n{}\n会议决定在年底前完成主要工程，并加强安全检查。"
 
 # own-written injections, shaped like the obfuscations real campaigns use
@@ -37,8 +38,8 @@ def pipeline() -> cleaner.Pipeline:
 
 # known gaps (xfail strict: a fix must promote them): the model scores these 0.6-0.85, under the 0.9 bar
 GAPS = {("en", OBFUSCATED[2]), ("zh", OBFUSCATED[1]), ("zh", OBFUSCATED[2])}
-CASES = [pytest.param(carrier, ad, id=f"{name}-{i}",
-                      marks=[pytest.mark.xfail(strict=True, reason="scored under the bar")] if (name, ad) in GAPS else [])
+GAP = pytest.mark.xfail(strict=True, reason="scored under the bar")
+CASES = [pytest.param(carrier, ad, id=f"{name}-{i}", marks=[GAP] if (name, ad) in GAPS else [])
          for name, carrier in (("en", EN), ("zh", ZH)) for i, ad in enumerate(OBFUSCATED)]
 
 

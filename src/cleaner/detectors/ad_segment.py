@@ -15,6 +15,7 @@ written like prose and glued inside an article's sentence.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -36,7 +37,8 @@ from .common import load_lexicon
 _TAIL = regex.compile(
     r"(?:[ \t]*(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013\u4e44]+"
     r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
-    r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
+    r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*"
+    r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
 _PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
 _HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
 # evidence that makes a line worth scoring; stdlib ``re`` scans these simple patterns several times
@@ -116,7 +118,7 @@ class AdSegmentDetector(Detector):
         runs = [c for c, _ in accepted if c.kind == "run"]
         # a foreign run found inside a sentence: the run goes, not the sentence it was glued into
         return [(c.start, c.end, p) for c, p in accepted
-                if c.kind == "run" or not self._rest_is_prose(ctx, c, [r for r in runs if c.start <= r.start and r.end <= c.end])]
+                if c.kind == "run" or not self._rest_is_prose(ctx, c, _inside(runs, c))]
 
     def _rest_is_prose(self, ctx: DocContext, c: Candidate, runs: list[Candidate]) -> bool:
         """Is the longest stretch of ``c`` outside the ``runs`` in it prose (below one half)?"""
@@ -131,7 +133,8 @@ class AdSegmentDetector(Detector):
         return self.model.probability(features(ctx, Candidate(a, b, c.kind), self.resources)) < 0.5
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
-        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long number, a word
+        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
+        number, a word
         the model weighs strongly. Found by a few scans of the whole text, not a test per line."""
         starts = analysis.line_starts
         points: Counter[int] = Counter()
@@ -212,7 +215,7 @@ def _promote_clauses(text: str, scored: list[tuple[Candidate, float]],
     ``上海外围女上门服务，加薇信1358899在线预约`` is one ad in two clauses."""
     clauses = [i for i, (c, _) in enumerate(scored) if c.kind == "clause"]
     out = list(scored)
-    for a, b in zip(clauses, clauses[1:], strict=False):
+    for a, b in itertools.pairwise(clauses):
         (ca, pa), (cb, pb) = out[a], out[b]
         if text[ca.end:cb.start].strip():
             continue
@@ -221,6 +224,10 @@ def _promote_clauses(text: str, scored: list[tuple[Candidate, float]],
         elif pb >= threshold and 0.3 <= pa < threshold:
             out[a] = (ca, pb)
     return out
+
+
+def _inside(cands: list[Candidate], c: Candidate) -> list[Candidate]:
+    return [x for x in cands if c.start <= x.start and x.end <= c.end]
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
