@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import regex
 
@@ -162,26 +163,17 @@ def _pieces(text: str, s: int, e: int, splitter: regex.Pattern[str], kind: str,
                 yield from _pieces(text, ps, pe, _CLAUSE_END, "clause", doc_script)
 
 
+class GlossLike(Protocol):
+    def near(self, text: str, start: int, end: int) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Resources:
     """Word lists the features look up: ad vocabulary per category (``lex:<category>`` features,
     weighed by training like every other feature) and gloss words (``the term``, ``means``)."""
 
     lexicon: Lexicon | None = None
-    gloss: Gloss | None = None
-
-
-class Gloss:
-    """Is a segment introduced or explained by a gloss word right next to it (``a song called``)?"""
-
-    def __init__(self, words: list[str]) -> None:
-        alt = "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))
-        self.before = regex.compile(rf"\b(?:{alt})[^\w\n]{{1,3}}(?:\w+[^\w\n]{{1,3}})?\Z", regex.IGNORECASE)
-        self.after = regex.compile(rf"\A[^\w\n]{{0,3}}(?:\w+[^\w\n]{{1,3}})?(?:{alt})\b", regex.IGNORECASE)
-
-    def near(self, text: str, start: int, end: int) -> bool:
-        return (self.before.search(text, max(0, start - 48), start) is not None
-                or self.after.match(text[end:end + 48]) is not None)
+    gloss: GlossLike | None = None  # cleaner.detectors.common.Gloss
 
 
 NO_RESOURCES = Resources()

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 import ahocorasick
 import regex
 
-from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Gloss, Model, Resources, candidates, features
+from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features
 from ..analysis import Analysis
 from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, parse_params, read_word_list
-from .common import load_lexicon
+from .common import Gloss, load_lexicon
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
