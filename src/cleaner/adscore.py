@@ -136,10 +136,9 @@ def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None =
         s, e = _trim(text, ls, le)
         if s >= e:
             continue
-        pieces = list(_pieces(text, s, e, _SENTENCE_END, "sent", doc_script))
-        if not any(p.kind == "sent" for p in pieces):
+        if _SENTENCE_END.search(text, s, e) is None:
             yield Candidate(s, e, "line")  # a line of several sentences is judged by its sentences
-        yield from pieces
+        yield from _pieces(text, s, e, _SENTENCE_END, "sent", doc_script)
         if run_re is not None:
             for m in run_re.finditer(text, s, e):
                 rs, re_ = _trim(text, m.start(), m.end())
@@ -149,12 +148,11 @@ def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None =
 
 def _pieces(text: str, s: int, e: int, splitter: regex.Pattern[str], kind: str,
             doc_script: str) -> Iterator[Candidate]:
-    cuts = [m.end() for m in splitter.finditer(text, s, e)]
-    if not cuts:
+    if splitter.search(text, s, e) is None:
         if kind == "sent" and doc_script in CJK_DOCS:
             yield from _pieces(text, s, e, _CLAUSE_END, "clause", doc_script)
         return
-    bounds = [s, *cuts, e]
+    bounds = itertools.chain((s,), (m.end() for m in splitter.finditer(text, s, e)), (e,))
     for a, b in itertools.pairwise(bounds):
         ps, pe = _trim(text, a, b)
         if pe - ps >= 2:
@@ -195,7 +193,7 @@ class DocContext:
     @classmethod
     def of(cls, text: str, script: str) -> DocContext:
         dense = script in CJK_DOCS or script == "Korean"
-        words = Counter() if dense else Counter(_DOC_WORD.findall(text.lower()))
+        words = Counter() if dense else Counter(m.group() for m in _DOC_WORD.finditer(text.lower()))
         chars = Counter(fold_text(text)) if dense else Counter()
         body = text.strip()
         lead = len(text) - len(text.lstrip())

@@ -53,7 +53,7 @@ _DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d4
 @dataclass(frozen=True)
 class AdSegmentParams:
     weights: str = "ad_segment.weights.tsv"  # sidecar weights file written by train/train_spam.py
-    threshold: float = 0.9  # probability above which a candidate is an injected ad
+    threshold: float = 0.95  # probability above which a candidate is an injected ad (precision first)
     trigger: float = 1.5  # an n-gram weighing at least this makes a line worth scoring
     lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list (lex:<category>)
     gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term (ctx:gloss)
