@@ -6,6 +6,7 @@ whose content a site keeps hidden for its own reasons (React streaming, a forum 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,14 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
          "Ozone and heat age the rubber"], ["Forum rules"]),
     "fade_in.html": (  # the whole page at opacity:0 until a script fades it in
         ["Northern League table 2025-26", "Harbour Athletic", "Quarry Lane United"], []),
+    "comment_thread.html": (  # every post inside a comments-named section and a moderation form
+        ["orange spots all over the base", "Scrub the rust off with steel wool",
+         "Should I oil it every time", "a pan left to drip dry is what rusts"], ["© Kitchen Talk forums"]),
+    "script_notice.html": (  # a long "JavaScript is turned off" notice in <noscript> neither stays nor votes
+        ["Canoe hire on the river Wye"], ["JavaScript is turned off", "read the help page of your browser"]),
+    "faq_accordion.html": (  # answers closed by a class of the page's own CSS (max-height:0) until opened
+        ["Most applicants wait between one and two years", "Up to six hens may be kept",
+         "A full plot costs sixty pounds a year"], ["© Brookfield Council"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
@@ -64,7 +73,6 @@ def test_html_page_hidden_by_the_site_for_its_own_reasons_is_not_a_finding(name:
     assert result.verdict in ("clean", "flagged")
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a prose-like notice beside a noscript thread is kept")
 def test_html_page_noscript_notice_is_chrome() -> None:
     page = (CLASSES / "noscript_forum.html").read_text(encoding="utf-8")
     result = PIPELINE.clean(html_document(page, id="n", source="n"))
@@ -98,3 +106,93 @@ def test_html_page_level_injection_in_record_summary_and_report(tmp_path: Path) 
     assert "best online casino bonus spins" in report
     locator = "html &gt; body &gt; div:nth-of-type(1)"
     assert "outside the article" in report and locator in report.replace("\\u003e", "&gt;")
+
+
+def _run(tmp_path: Path, pages: dict[str, str], jobs: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    import json
+
+    from cleaner import cli
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, page in pages.items():
+        (src / name).write_text(page, encoding="utf-8")
+    assert cli.main(["run", str(src), "-o", str(out), "--quiet", "--jobs", str(jobs)]) == 0
+    records = [json.loads(line) for line in (out / "annotations.jsonl").read_text().splitlines()]
+    summary = json.loads((out / "summary.json").read_text())
+    return records, summary, (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_page_findings_of_a_compromised_page_in_record_summary_and_report(tmp_path: Path, jobs: int) -> None:
+    """Hidden links at the page top, a link farm inside the article and a visible one above the
+    footer: each is a page finding with its CSS path (no text offsets), the page is counted in
+    summary.json and listed in report.html (also when worker processes count it); the article's
+    own text stays whole, no spam in it."""
+    page = (CLASSES / "compromised.html").read_text(encoding="utf-8")
+    clean = (CLASSES / "promo_and_bio.html").read_text(encoding="utf-8")
+    records, summary, report = _run(tmp_path, {"a.html": page, "b.html": clean, "c.html": clean}, jobs)
+    by_id = {r["id"]: r for r in records}
+    found = {(f["where"], f["rule"], f["locator"]) for f in by_id["a.html"]["page_findings"]}
+    assert found == {
+        ("page", "hidden.html_hidden", "html > body > div:nth-of-type(1)"),
+        ("article", "spam.link_farm", "html > body > main > article > ul"),
+        ("page", "spam.link_farm", "html > body > div:nth-of-type(2) > p"),
+    }
+    assert all(set(f) >= {"kind", "rule", "where", "locator", "text"} and "start" not in f
+               for f in by_id["a.html"]["page_findings"])
+    text = by_id["a.html"]["text"]
+    assert "Take the fallen stones out" in text and "cover stones set on edge" in text
+    assert not any(w in text for w in ("casino", "viagra", "replica", "payday"))
+    assert "page_links" not in by_id["a.html"]["metadata"]
+    assert "page_findings" not in by_id["b.html"]
+    assert summary["pages_with_findings"] == 1
+    assert summary["page_findings"] == {"hidden.html_hidden (page)": 1, "spam.link_farm (article)": 1,
+                                        "spam.link_farm (page)": 1}
+    assert "1 pages with page-level findings" in report
+    assert "html &gt; body &gt; div:nth-of-type(2) &gt; p" in report and "payday loans same day approval" in report
+
+
+def test_benign_hidden_text_and_related_links_are_no_page_finding(tmp_path: Path) -> None:
+    """A collapsed tab and a list of related stories on other sites: nothing for page findings."""
+    page = (CLASSES / "tabs.html").read_text(encoding="utf-8").replace(
+        "</body>", '<div class="elsewhere"><a href="https://news.example/a">Coastal path reopens after the '
+                   'spring storms</a> <a href="https://paper.example/b">Ferry timetable changes for the summer '
+                   'season</a> <a href="https://radio.example/c">Lifeboat crew trains a new volunteer</a></div></body>')
+    records, summary, report = _run(tmp_path, {"t.html": page})
+    assert "page_findings" not in records[0]
+    assert summary["pages_with_findings"] == 0 and "No page carries an injection" in report
+
+
+def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_process() -> None:
+    """Tallies made per unit and merged (as worker processes send them) give the summary and the
+    report's page list that one tally of every record gives."""
+    import json
+    import pickle
+
+    from cleaner.report import Tally
+
+    def record(n: int, findings: int) -> dict[str, Any]:
+        rec: dict[str, Any] = {"source": f"p{n}.html", "id": f"p{n}.html", "verdict": "clean", "annotations": [],
+                               "stats": {}, "metadata": {"url": f"https://site{n}.example/"}}
+        if findings:
+            rec["page_findings"] = [{"kind": "spam", "rule": "spam.link_farm", "where": "page",
+                                     "locator": f"html > body > div:nth-of-type({k + 1})", "text": "cheap pills"}
+                                    for k in range(findings)]
+        return rec
+
+    records = [record(n, n % 3) for n in range(12)]
+    whole = Tally()
+    for rec in records:
+        whole.add(rec)
+    merged = Tally()
+    for start in range(0, 12, 5):
+        unit = Tally()
+        for rec in records[start:start + 5]:
+            unit.add(rec)
+        lines = [json.dumps(rec) for rec in records[start:start + 5]]
+        merged.merge(pickle.loads(pickle.dumps(unit)), lines)  # as a worker's tally crosses the pipe
+    assert merged.summary() == whole.summary()
+    assert merged.page_sample == whole.page_sample
+    assert whole.summary()["pages_with_findings"] == 8
+    assert whole.summary()["page_findings"] == {"spam.link_farm (page)": 12}

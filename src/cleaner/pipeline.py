@@ -24,6 +24,7 @@ from .budget import Budget
 from .detectors.base import Detector
 from .document import Document
 from .errors import CleanerError, UsageError
+from .page_findings import page_findings
 from .rules import Rule, load_rules
 from .spans import ACTIONS, KINDS, Span, resolve
 
@@ -87,6 +88,7 @@ class Result:
     lang: str
     stats: dict[str, Any]
     errors: tuple[dict[str, str], ...] = ()
+    page_findings: tuple[dict[str, Any], ...] = ()  # injections anywhere on an HTML page (:mod:`.page_findings`)
 
     @property
     def annotations(self) -> tuple[Span, ...]:
@@ -100,8 +102,10 @@ class Result:
             "verdict": self.verdict, "text": self.text,
             "annotations": [s.to_dict() for s in self.spans], "stats": self.stats,
         }
-        if doc.metadata:
-            record["metadata"] = dict(doc.metadata)
+        if self.page_findings:
+            record["page_findings"] = list(self.page_findings)
+        if doc.metadata:  # the reader's candidates for page findings are judged, not kept
+            record["metadata"] = {k: v for k, v in doc.metadata.items() if k != "page_links"}
         if self.errors:
             record["errors"] = list(self.errors)
         return record
@@ -224,8 +228,9 @@ class Pipeline:
         kept, dropped = resolve(self._policy(s) for s in found)
         planned = actions.plan(doc.text, kept)
         text = actions.replay(doc.text, planned)
+        page = tuple(page_findings(doc, planned, self.detectors)) if doc.format == "html" else ()
         return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
-                      analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors))
+                      analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors), page)
 
     def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:
         """Clean many documents, in input order; ``jobs > 1`` uses that many worker processes.

@@ -189,8 +189,12 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
 
     ``metadata`` gets the page's ``title``, ``url``, ``html_lang``, the ``hidden`` regions
     (``start``/``end`` into the text, CSS ``locator``, ``technique``) for the ``html_hidden``
-    detector and the ``links`` to other sites (``start``/``end`` of their text, ``href``) for the
-    ``link_farm`` detector. Pages over ``limit`` characters are an error: memory stays bounded."""
+    detector and the ``links`` to other sites (``start``/``end`` of their text, ``href``; a block's
+    first link the CSS ``locator`` of its element) for the ``link_farm`` detector, and the
+    ``page_links`` (visible runs of off-site links outside the article, each with its CSS
+    ``locator``, ``text`` and ``links``) that the pipeline judges into the record's
+    ``page_findings`` and drops from its metadata. Pages over ``limit`` characters are an error:
+    memory stays bounded."""
     if len(page) > limit:
         raise InputError(source, "C116", str(limit), line=line)
     from .html.extract import ExtractionError, extract  # lxml and CSS selectors: loaded by HTML runs only
@@ -206,7 +210,10 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     if got.hidden:
         meta["hidden"] = [h.to_dict() for h in got.hidden]
     if got.links:
-        meta["links"] = [{"start": s, "end": e, "href": h} for s, e, h in got.links]
+        meta["links"] = [{"start": x[0], "end": x[1], "href": x[2], **({"locator": x[3]} if len(x) > 3 else {})}
+                         for x in got.links]
+    if got.page_links:
+        meta["page_links"] = list(got.page_links)
     return Document(got.text, id=id, source=source, format="html", metadata=MappingProxyType(meta))
 
 

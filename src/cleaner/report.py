@@ -45,6 +45,7 @@ SAMPLE_PER_RULE = 200
 DOCS_PER_VERDICT = 100  # documents of each verdict the page lists (a deterministic sample)
 CONTEXT = 80  # characters of cleaned text shown on each side of a finding
 MAX_ERRORS_SHOWN = 1000
+MAX_PAGES_SHOWN = 200  # pages with page-level findings the report lists (the first, in input order)
 
 
 def mb_per_s(text_bytes: int, seconds: float) -> float:
@@ -83,6 +84,11 @@ class Tally:
     # in a tally that crossed from a worker, the place of their line among the unit's records (from 1)
     docs: dict[str, tuple[int, dict[str, Any]] | int] = field(default_factory=dict)
     refs: Counter[str] = field(default_factory=Counter)  # sample entries pointing at each document
+    # pages with page-level findings (injections anywhere on an HTML page), their findings by rule
+    # and where, and the first MAX_PAGES_SHOWN of them in input order
+    pages_with_findings: int = 0
+    page_findings: Counter[str] = field(default_factory=Counter)
+    page_sample: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, rec: dict[str, Any]) -> None:
         self.documents += 1
@@ -99,6 +105,15 @@ class Tally:
             self.rule_kind.setdefault(rule, finding["kind"])
             self.rule_actions.setdefault(rule, Counter())[finding["action"]] += 1
             self._sample(rule, finding)
+        page = rec.get("page_findings")
+        if page:
+            self.pages_with_findings += 1
+            self.page_findings.update(f"{f.get('rule', '?')} ({f.get('where', '?')})" for f in page)
+            if len(self.page_sample) < MAX_PAGES_SHOWN:
+                meta = rec.get("metadata") or {}
+                meta = meta if isinstance(meta, dict) else {}
+                self.page_sample.append({"source": rec.get("source", ""), "id": rec.get("id", ""),
+                                         "url": _text_field(meta, "url"), "findings": page})
         self._keep_doc(rec.get("verdict", "?"), (-_hash(key), self.documents, key))
         if self.refs[key] and key not in self.docs:
             self.docs[key] = (self.documents, rec)  # the record itself: made into the page's form if it stays
@@ -166,6 +181,9 @@ class Tally:
         self.chars_out += other.chars_out
         self.errors += other.errors
         self.error_sample.extend(other.error_sample[: MAX_ERRORS_SHOWN - len(self.error_sample)])
+        self.pages_with_findings += other.pages_with_findings
+        self.page_findings.update(other.page_findings)
+        self.page_sample.extend(other.page_sample[: MAX_PAGES_SHOWN - len(self.page_sample)])
 
     def _take_doc(self, key: str, other: Tally, lines: Sequence[bytes | str]) -> None:
         if key in self.docs or key not in self.refs:
@@ -207,6 +225,8 @@ class Tally:
             "error_codes": dict(sorted(self.error_codes.items())),
             "chars_in": self.chars_in,
             "chars_out": self.chars_out,
+            "pages_with_findings": self.pages_with_findings,
+            "page_findings": dict(sorted(self.page_findings.items())),
             "timings": timings or {},
         }
 
@@ -369,7 +389,7 @@ def build_report(out: Path, timings: dict[str, Any] | None = None, counted: Tall
     summary = t.summary(timings if timings is not None else old.get("timings", {}))
     summary["rule_info"] = rule_info(rules) if rules is not None else old.get("rule_info") or _bundled_info(t)
     atomic_write_json(out / "summary.json", summary)
-    page = render_html(summary, t.sampled(), t.sampled_docs(), t.error_sample, out)
+    page = render_html(summary, t.sampled(), t.sampled_docs(), t.error_sample, out, t.page_sample)
     atomic_write_text(out / "report.html", page)
     return summary
 
@@ -402,6 +422,8 @@ def format_summary(s: dict[str, Any], out: str, top: int = 8) -> str:
         rows += [(f"  {rule}", str(k)) for rule, k in ranked[:top]]
         if len(ranked) > top:
             rows.append((f"  … {len(ranked) - top} more rules", ""))
+    if s.get("pages_with_findings"):
+        rows.append(("pages with page findings", str(s["pages_with_findings"])))
     codes = ", ".join(f"{c} {n}" for c, n in s.get("error_codes", {}).items())
     rows.append(("input errors", str(s["errors"]) + (f"  ({codes})" if codes else "")))
     t = s.get("timings") or {}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -58,7 +59,7 @@ def run_key(out: Path, rule_info: dict[str, Any]) -> str:
 
 
 def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], docs: list[dict[str, Any]],
-                errors: list[dict[str, Any]], out: Path) -> str:
+                errors: list[dict[str, Any]], out: Path, pages: Sequence[dict[str, Any]] = ()) -> str:
     """The review page as one string (see the module docstring for the escaping rules)."""
     e = html.escape
     page_docs = _page_docs(docs)
@@ -85,12 +86,14 @@ def render_html(s: dict[str, Any], sampled: list[dict[str, Any]], docs: list[dic
         data=_json_for_script(data),
         headline=e(
             f"{s['documents']} documents, {sum(s['rules'].values())} findings, {s['errors']} input "
-            f"errors" + (f"; last run {t['seconds']} s" if t.get("seconds") is not None else "")
+            f"errors, {s.get('pages_with_findings') or 0} pages with page-level findings"
+            + (f"; last run {t['seconds']} s" if t.get("seconds") is not None else "")
         ),
         counts=counts,
         rules=_rules_table(s, info),
         rule_count=len(set(s["rules"]) | set(info)),
         errors=_errors_table(errors, s["errors"]),
+        pages=_pages_table(pages, int(s.get("pages_with_findings") or 0)),
         sample=report.SAMPLE_PER_RULE,
         doc_sample=report.DOCS_PER_VERDICT,
     )
@@ -215,6 +218,28 @@ def _rules_table(s: dict[str, Any], info: dict[str, Any]) -> str:
                     f'<td class="desc">{e(meta.get("description", ""))}</td></tr>')
     head = "<tr><th>rule</th><th>kind</th><th>findings</th><th>actions</th><th>what it looks for</th></tr>"
     return f'<table class="wide"><caption>the rules of this run</caption>{head}{"".join(rows)}</table>'
+
+
+def _pages_table(pages: Sequence[dict[str, Any]], total: int) -> str:
+    """The pages whose HTML carries injections anywhere (hidden link lists, visible link farms),
+    each finding with where it is (``article`` or elsewhere on the ``page``), its rule, CSS path and
+    text: how a reader tells a compromised site from a clean one."""
+    if not pages:
+        return "<p>No page carries an injection (hidden link lists, link farms) anywhere on it.</p>"
+    e = html.escape
+    rows = []
+    for page in pages:
+        for n, f in enumerate(page.get("findings") or ()):
+            who = (f"{e(str(page.get('source', '')))}<br><small>{e(str(page.get('url', '')))}</small>"
+                   if n == 0 else "")
+            how = f" ({e(str(f['technique']))})" if f.get("technique") else ""
+            rows.append(f"<tr><td>{who}</td><td>{e(str(f.get('where', '')))}</td><td>{e(str(f.get('rule', '')))}"
+                        f"{how}</td><td><code>{e(str(f.get('locator', '')))}</code></td>"
+                        f"<td>{e(str(f.get('text', '')))}</td></tr>")
+    head = "<tr><th>page</th><th>where</th><th>rule</th><th>CSS path</th><th>text</th></tr>"
+    more = (f"<p>Showing the first {len(pages)} of {total} pages; every record's <code>page_findings</code> "
+            "is in annotations.jsonl.</p>" if total > len(pages) else "")
+    return f'<table class="wide">{head}{"".join(rows)}</table>{more}'
 
 
 def _errors_table(errors: list[dict[str, Any]], total: int) -> str:

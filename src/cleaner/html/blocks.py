@@ -36,10 +36,11 @@ BLOCK = frozenset({
 })
 SPACE = regex.compile(r"[ \t\n\r\f]+")
 # Hiding that pages use for their own content (tabs, accordions, React's streamed chunks
-# ``<div hidden id="S:0">``, forum threads served in ``<noscript>``): such an element holding prose
-# is content. Off-screen, zero size, font-size 0 and text coloured like its background are the
-# injector's techniques and always hide.
-BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:hidden", "opacity:0"})
+# ``<div hidden id="S:0">``, forum threads served in ``<noscript>``, a FAQ's answers that a class of
+# the page's own stylesheet shrinks to zero height until opened: "collapsed"): such an element
+# holding prose is content. Off-screen, zero size set on the element itself, font-size 0 and text
+# coloured like its background are the injector's techniques and always hide.
+BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:hidden", "opacity:0", "collapsed"})
 CONTENT_MIN_CHARS = 80  # text a benignly hidden element needs to count as content
 CONTENT_MAX_LINKS = 0.3  # ... with at most this share of it in links (a hidden link list is spam)
 SENTENCE = regex.compile(r"[.!?。！？]")
@@ -178,6 +179,8 @@ def _hiding(el: Any, tag: str, sheet: StyleSheet, parent: Node | None) -> tuple[
     if sheet:
         cls = el.get("class")
         technique = sheet.match(tag, el.get("id"), cls.split() if cls else ())
+        if technique == "zero-size":  # a class the page's own CSS shrinks to nothing: a closed accordion
+            return "collapsed", bg
         if technique:
             return technique, bg
     return None, bg

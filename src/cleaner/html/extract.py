@@ -41,12 +41,17 @@ class HiddenRegion:
     locator: str
     technique: str
     outside: bool = False  # found outside the article (page top, footer, bottom): a page-level injection
+    # hidden the injector's way (off-screen, zero size, same colour…) or hiding links to other
+    # sites: an injection wherever it sits, so a page-level finding; benign hiding (a tab) is not
+    injected: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"start": self.start, "end": self.end, "locator": self.locator,
                                "technique": self.technique}
         if self.outside:
             out["outside_article"] = True
+        if self.injected:
+            out["injected"] = True
         return out
 
 
@@ -55,7 +60,11 @@ class Extraction:
     text: str
     hidden: tuple[HiddenRegion, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
-    links: tuple[tuple[int, int, str], ...] = ()  # visible text of links to other sites: start, end, href
+    # visible text of links to other sites: start, end, href (and the block's CSS path, on a block's first)
+    links: tuple[tuple[Any, ...], ...] = ()
+    # visible runs of off-site keyword links outside the article (locator, text, links in that
+    # text): candidates for a page-level link-farm finding, judged by the pipeline's link rules
+    page_links: tuple[dict[str, Any], ...] = ()
 
 
 # libxml2 compares each attribute of a start tag with all the ones before it (duplicates), so a
@@ -219,10 +228,93 @@ def page_injections(blocks: Sequence[Block], chosen: list[Block], home: str) -> 
     their place, they are reported with their locator and removed like any hidden text, so that a
     compromised page shows as one even when the injection sits outside its article."""
     have = {b.index for b in chosen}
-    extra = {b.index for b in blocks if b.index not in have and b.hidden and _injection(b, home)}
-    if not extra:
-        return chosen, extra
-    return [b for b in blocks if b.index in have or b.index in extra], extra
+    out: list[Block] = []
+    extra: set[int] = set()
+    for block in blocks:
+        if block.index in have:
+            out.append(block)
+        elif block.hidden:
+            whole = _injection(block, home)  # judged whole, else each hiding element apart
+            for part in ([block] if whole else _hidden_parts(block)):
+                if whole or _injection(part, home):
+                    out.append(part)
+                    extra.add(part.index)
+    return (out, extra) if extra else (chosen, extra)
+
+
+def _hidden_parts(block: Block) -> list[Block]:
+    """Each hidden element's text in a block that also shows text (a hidden link list beside a
+    visible "skip to content" link), as a block of its own: judged, and kept, without the text
+    around it."""
+    parts: list[Block] = []
+    for s, e, root, technique in block.hidden:
+        text = block.text[s:e]
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        at = s + lead
+        end = at + len(text)
+        anchors = [(a - at, min(b, end) - at, h) for a, b, h in block.hidden_anchors if at <= a < end]
+        parts.append(Block(root, text, sum(b - a for a, b, _h in anchors), len(anchors),
+                           [(0, len(text), root, technique)], block.index, [], anchors))
+    return parts
+
+
+PAGE_LINK_SHARE = 0.5  # share of a block's visible text in links that makes it part of a link run
+MAX_RUN_CHARS = 4000  # a run's text is cut here: enough to judge, bounded in the record
+
+
+def page_link_runs(blocks: Sequence[Block], chosen: Sequence[Block], home: str) -> tuple[dict[str, Any], ...]:
+    """Runs of visible link blocks outside the article holding ``MIN_OFFSITE`` links or more to other
+    sites, with keyword anchors (``MIN_ANCHOR_WORDS`` words a link on average: ``cheap replica
+    watches``, not ``Facebook``): what a visible link farm at the page top or above the footer looks
+    like. Each is its CSS path (the run's nearest common element), its text (blocks joined by a
+    newline, one paragraph) and its off-site links in that text; the pipeline's link-farm rules judge
+    them into page-level findings, and they never enter the article's text."""
+    from .select import MIN_OFFSITE
+
+    have = {b.index for b in chosen}
+    runs: list[list[Block]] = [[]]
+    for block in blocks:
+        if block.anchors and block.index not in have and block.link_chars >= PAGE_LINK_SHARE * len(block.visible):
+            runs[-1].append(block)
+        elif block.hidden and not block.visible:
+            continue  # wholly hidden: the hidden path's; neither breaks nor joins a run
+        elif runs[-1]:
+            runs.append([])
+    out: list[dict[str, Any]] = []
+    locate = Locator()
+    for run in runs:
+        parts: list[str] = []
+        links: list[list[Any]] = []
+        pos = 0
+        for block in run:
+            links += [[pos + s, pos + e, h] for s, e, h in block.anchors if _external(h, home)]
+            parts.append(block.text)
+            pos += len(block.text) + 1
+        text = "\n".join(parts)
+        words = sum(len(text[s:e].split()) for s, e, _h in links)
+        if len(links) < MIN_OFFSITE or words < MIN_ANCHOR_WORDS * len(links):
+            continue
+        if len(text) > MAX_RUN_CHARS:
+            text = text[:MAX_RUN_CHARS]
+            links = [x for x in links if x[1] <= MAX_RUN_CHARS]
+        out.append({"locator": locate(_common(run).el), "text": text,
+                    "links": [{"start": s, "end": e, "href": h} for s, e, h in links]})
+    return tuple(out)
+
+
+def _common(run: Sequence[Block]) -> Node:
+    """The nearest element holding every block of the run."""
+    common = list(ancestors(run[0].node))[::-1]  # root first
+    for block in run[1:]:
+        path = list(ancestors(block.node))[::-1]
+        n = 0
+        while n < min(len(common), len(path)) and common[n] is path[n]:
+            n += 1
+        common = common[:n]
+    return common[-1] if common else run[0].node
 
 
 def _whole_hidden(block: Block) -> bool:
@@ -237,16 +329,19 @@ def _separator(prev: Block, block: Block) -> str:
 
 
 def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[int] | frozenset[int] = frozenset()
-             ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[int, int, str], ...]]:
+             ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[Any, ...], ...]]:
     """Join blocks into text; merge each hiding element's segments into one region; keep the text
-    offsets of links that leave the page's site (what a link-farm detector weighs). Regions of
+    offsets of links that leave the page's site (what a link-farm detector weighs), the first of
+    each block with the CSS path of its element (where a link farm is on the page). Regions of
     the blocks in ``outside`` are marked as found outside the article."""
     parts: list[str] = []
     pos = 0
     regions: list[tuple[int, int, Node, str]] = []
     away: set[int] = set()  # ids of the hiding elements of blocks outside the article
-    links: list[tuple[int, int, str]] = []
+    injected: set[int] = set()  # ids of the hiding elements that hide the injector's way or hide off-site links
+    links: list[tuple[Any, ...]] = []
     home = _host(page_url or "")
+    locate = Locator()
     prev: Block | None = None
     for block in blocks:
         if prev is not None:
@@ -256,17 +351,23 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
         for s, e, root, technique in block.hidden:
             if block.index in outside:
                 away.add(id(root))
+            if technique in INJECTOR or any(s <= a < e and _external(h, home) for a, _b, h in block.hidden_anchors):
+                injected.add(id(root))
             if regions and regions[-1][2] is root:
                 regions[-1] = (regions[-1][0], pos + e, root, technique)
             else:
                 regions.append((pos + s, pos + e, root, technique))
-        links += [(pos + s, pos + e, href) for s, e, href in block.anchors if _external(href, home)]
+        away_links: list[tuple[Any, ...]] = [(pos + s, pos + e, href) for s, e, href in block.anchors
+                                             if _external(href, home)]
+        if away_links:  # the first link of a block names its element (a list item's: the list)
+            el = block.node.parent if block.node.tag in LIST_ITEMS and block.node.parent else block.node
+            away_links[0] = (*away_links[0], locate(el.el))
+        links += away_links
         parts.append(block.text)
         pos += len(block.text)
         prev = block
     text = "".join(parts)
-    locate = Locator()
-    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away)
+    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away | injected)
                    for s, e, root, t in _edges(text, regions) if text[s:e].strip())
     return text, hidden, tuple(links)
 
@@ -351,9 +452,10 @@ def extract(html: str) -> Extraction:
     root = parse(html)
     blocks = read_blocks(root, stylesheet(root), len(html))
     meta = page_metadata(root)
-    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), _host(meta.get("url") or ""))
+    home = _host(meta.get("url") or "")
+    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), home)
     text, hidden, links = assemble(chosen, meta.get("url"), outside)
-    return Extraction(text, hidden, meta, links)
+    return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home))
 
 
 __all__ = ["Extraction", "ExtractionError", "HiddenRegion", "ancestors", "css_path", "extract", "parse"]

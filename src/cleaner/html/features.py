@@ -15,8 +15,10 @@ whole table costs one pass over the blocks and their unseen ancestors.
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import regex
 
@@ -55,6 +57,12 @@ FEATURES = (
     # chosen by the container rule alone (the prose container's blocks less furniture, link lists
     # and teaser cards: what selected article text before the model, F1 .966 on news pages)
     "container_rule",
+    # the page's own statement of its text: the block's text is in the JSON-LD's articleBody,
+    # text or reviewBody (a forum's DiscussionForumPosting, a QAPage's answers, a news article)
+    "in_structured", "page_structured",
+    # one of three or more alike siblings (same tag and class) that hold prose: a forum's posts,
+    # a listing's items, a product's reviews; how much prose such a unit holds
+    "in_repeat", "repeat_prose",
 )
 
 
@@ -114,6 +122,92 @@ class Flags:
         return flags
 
 
+STRUCTURED_KEYS = frozenset({"articleBody", "text", "reviewBody"})
+MIN_STRUCTURED = 100  # characters a JSON-LD text needs to count
+TAG = regex.compile(r"<[^>]*>")
+NON_WORD = regex.compile(r"[\W_]+")
+REPEAT_LEVELS = 6  # how far above a block its repeated unit (a post, an item) may start
+
+
+def squash(text: str) -> str:
+    """Lower-case word characters only: what two renderings of the same text share."""
+    return str(NON_WORD.sub("", text)).lower()
+
+
+def structured_text(root: Any) -> str:
+    """The squashed texts the page states in its JSON-LD (``articleBody``, ``text``, ``reviewBody``
+    of ``MIN_STRUCTURED`` characters or more, markup stripped), joined; "" when it states none."""
+    out: list[str] = []
+    for el in root.iter("script"):
+        if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
+            continue
+        try:
+            stack: list[Any] = [json.loads(el.text)]
+        except ValueError:
+            continue
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if isinstance(value, str):
+                        if key in STRUCTURED_KEYS and len(value) >= MIN_STRUCTURED:
+                            out.append(squash(TAG.sub(" ", value)))
+                    elif isinstance(value, dict | list):
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return "\n".join(out)
+
+
+def _in_structured(text: str, body: str) -> float:
+    """Is the block's text (its first 80 word characters; 20 at least) in the JSON-LD texts?"""
+    if not body:
+        return 0.0
+    key = squash(text)[:80]
+    return float(len(key) >= 20 and key in body)
+
+
+def _repeat_units(blocks: Sequence[Block], prose: Sequence[bool]) -> list[float]:
+    """For each block, the prose characters of the nearest repeated unit above it (one of three
+    or more alike siblings, :func:`.select._repeated`), ``-1`` when it has none."""
+    from .select import _repeated
+
+    units: list[Node | None] = []
+    mass: dict[int, int] = {}
+    cache: dict[Any, Any] = {}
+    nearest: dict[int, tuple[Node | None, int]] = {}  # node -> its nearest repeated ancestor, levels up
+
+    def find(node: Node) -> tuple[Node | None, int]:
+        path: list[Node] = []
+        got: tuple[Node | None, int] = (None, 0)
+        anc: Node | None = node
+        while anc is not None:
+            known = nearest.get(id(anc))
+            if known is not None:
+                got = known
+                break
+            if anc.tag in ("body", "html"):
+                break
+            if _repeated(anc, cache):
+                got = (anc, 0)
+                nearest[id(anc)] = got
+                break
+            path.append(anc)
+            anc = anc.parent
+        for n in reversed(path):  # from the top down, one level further each
+            got = (got[0], got[1] + 1) if got[0] is not None else got
+            nearest[id(n)] = got
+        return got
+
+    for block, is_prose in zip(blocks, prose, strict=True):
+        found, levels = find(block.node)
+        unit = found if found is not None and levels <= REPEAT_LEVELS else None
+        units.append(unit)
+        if unit is not None and is_prose:
+            mass[id(unit)] = mass.get(id(unit), 0) + len(block.visible)
+    return [-1.0 if u is None else float(mass.get(id(u), 0)) for u in units]
+
+
 def _text_features(text: str, link_chars: int) -> list[float]:
     n = len(text)
     weight = 3 if CJK.search(text[:200]) else 1
@@ -157,6 +251,8 @@ def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements
     inside = [i for i, p in enumerate(placements) if p == KEPT]
     first, last = (inside[0], inside[-1]) if inside else (n, -1)
     depth = top.depth if top is not None else 0
+    body = structured_text(blocks[0].node.el.getroottree().getroot()) if blocks else ""
+    repeat = _repeat_units(blocks, prose)
     rows = []
     page = [container_share, math.log1p(n)]
     for i, block in enumerate(blocks):
@@ -173,5 +269,7 @@ def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements
         row += [x * container_share for x in (row[OUTSIDE_F], row[DENSE_F], row[CARD_F], row[COMMENT_F],
                                               row[INSIDE_F])]
         row.append(float(i in rule))
+        row += [_in_structured(text, body), float(bool(body))]
+        row += [float(repeat[i] >= 0), math.log1p(max(repeat[i], 0.0))]
         rows.append(row)
     return rows

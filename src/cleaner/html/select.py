@@ -57,6 +57,24 @@ def _furniture_name(node: Node) -> bool:
     return node.tag not in ("html", "body") and name_facts(_names(node))[2]
 
 
+# Reader comments: furniture on an article page, the content itself on a forum thread, where the
+# posts are all the prose there is (``<div class="comments">`` around every post of the thread).
+COMMENT_FURNITURE = regex.compile(r"(?:^|[-_])(?:comments?|commentlist|replies|respond)(?:$|[-_\d])")
+COMMENT_BOILER = regex.compile(r"(?:^|[-_\s])(?:comments?)(?:$|[-_\s\d])", regex.I)
+# Below this share of the page's prose, and this much prose of its own, the container beside the
+# comments is no article but a thread's title: a news article over a long comment section is not
+THREAD_SHARE = 0.3
+THREAD_MASS = 1000
+
+
+def _comment_furniture(node: Node) -> bool:
+    """Is ``node`` furniture only by a comment-section name (no nav/footer/aside tag, no other name)?"""
+    if node.tag in FURNITURE_TAGS or not _furniture_name(node):
+        return False
+    tokens = CAMEL.sub("-", _names(node)).lower().split()
+    return not any(FURNITURE_NAME.search(t) and not COMMENT_FURNITURE.search(t) for t in tokens)
+
+
 def _names(node: Node) -> str:
     el = node.el
     return f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -85,8 +103,9 @@ def prose_value(block: Block) -> float:
     return 1 + len(PUNCT.findall(text)) + min(length / 100, 3)
 
 
-def furniture(node: Node, memo: dict[int, bool]) -> bool:
-    """Is ``node`` or an ancestor page furniture (nav, footer, aside, reader comments)? Memoised."""
+def furniture(node: Node, memo: dict[int, bool], comments: bool = True) -> bool:
+    """Is ``node`` or an ancestor page furniture (nav, footer, aside, reader comments; without
+    ``comments``, reader comments are not)? Memoised (one memo per value of ``comments``)."""
     path: list[Node] = []
     found = False
     for anc in ancestors(node):
@@ -95,7 +114,7 @@ def furniture(node: Node, memo: dict[int, bool]) -> bool:
             found = known
             break
         path.append(anc)
-        if anc.tag in FURNITURE_TAGS or _furniture_name(anc):
+        if (anc.tag in FURNITURE_TAGS or _furniture_name(anc)) and (comments or not _comment_furniture(anc)):
             found = True
             break
     for n in path:
@@ -103,14 +122,18 @@ def furniture(node: Node, memo: dict[int, bool]) -> bool:
     return found
 
 
-def is_boiler(node: Node) -> bool:
-    return node.tag in BOILER_TAGS or name_facts(_names(node))[1]
+def is_boiler(node: Node, comments: bool = True) -> bool:
+    """Is ``node`` furniture inside the article (share bars, captions…; without ``comments``, a
+    reader-comment section and a form around the posts are not)?"""
+    if node.tag in BOILER_TAGS:
+        return comments or node.tag != "form"  # a thread's posts sit in a moderation form
+    return name_facts(_names(node))[1] and (comments or not COMMENT_BOILER.search(_names(node)))
 
 
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
 
 
-def placement(node: Node, container: Node, memo: dict[int, int]) -> int:
+def placement(node: Node, container: Node, memo: dict[int, int], comments: bool = True) -> int:
     """``KEPT`` under the container, ``FURNITURE`` under furniture inside it, else ``OUTSIDE``.
 
     Memoised per node: every block asks about its ancestors, and they are shared."""
@@ -128,7 +151,7 @@ def placement(node: Node, container: Node, memo: dict[int, int]) -> int:
         path.append(anc)
         anc = anc.parent
     for n in reversed(path):  # from the top down: furniture makes everything below it furniture
-        if state == KEPT and is_boiler(n):
+        if state == KEPT and is_boiler(n, comments):
             state = FURNITURE
         memo[id(n)] = state
     return memo[id(node)] if path else state
@@ -141,14 +164,14 @@ FURNITURE_PENALTY = 1.0  # how much a character of link list or furniture costs 
 LIST_PROSE = 0.5  # prose in list items and table cells counts half (teaser lists, data tables)
 
 
-def block_weight(block: Block, memo: dict[int, bool]) -> float:
+def block_weight(block: Block, memo: dict[int, bool], comments: bool = True) -> float:
     """What a block adds to a container: its length when it reads as prose, minus when it is a link
     list or sits in page furniture, nothing for short text (headings, datelines). Only the visible
     text counts: a paragraph with a hidden link inside still reads as prose."""
     n = len(block.visible)
-    if not n:
+    if not n or script_notice(block.visible):
         return 0.0
-    if block.link_chars > LINK_DENSE * n or furniture(block.node, memo):
+    if block.link_chars > LINK_DENSE * n or furniture(block.node, memo, comments):
         return -FURNITURE_PENALTY * n
     if not prose_value(block):
         return 0.0
@@ -242,12 +265,34 @@ def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
     return out
 
 
-def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float]:
+def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bool]:
     """The element whose blocks add up to the most prose net of furniture (the deepest on a tie),
     the indexes of the teaser cards' blocks, which neither vote nor belong to the article, and the
-    share of the page's prose that the element holds."""
+    share of the page's prose that the element holds. When that element holds under
+    ``THREAD_SHARE`` of the page's prose (and under ``THREAD_MASS`` characters, and does not say it
+    is an article) because the rest sits in reader comments, the page is a
+    thread whose posts are its content: the vote is taken again with comments as content, and the
+    last value says so."""
     memo: dict[int, bool] = {}
     weights = {b.index: block_weight(b, memo) for b in blocks}
+    found = _vote(blocks, weights)
+    if found[0] is None or (found[3] < THREAD_MASS and not _says_article(found[0])
+                            and found[3] < THREAD_SHARE * sum(len(b.visible) for b in blocks if prose_value(b))):
+        memo = {}
+        weights = {b.index: block_weight(b, memo, comments=False) for b in blocks}
+        found = _vote(blocks, weights)
+        return (*found[:3], True)
+    return (*found[:3], False)
+
+
+def _says_article(node: Node) -> bool:
+    """Does the element say it holds an article (``<article>``, a class like ``entry-content``)?
+    A short post over a long comment section is still an article."""
+    return node.tag == "article" or name_facts(_names(node))[0]
+
+
+def _vote(blocks: Sequence[Block], weights: dict[int, float]) -> tuple[Node | None, set[int], float, float]:
+    """:func:`container` for given block weights, plus the winner's prose mass."""
     cards = teasers(blocks, {i for i, w in weights.items() if w > 0})
     mass: dict[int, float] = {}
     nodes: dict[int, Node] = {}
@@ -263,11 +308,11 @@ def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float]:
             mass[key] = mass.get(key, 0.0) + w
             nodes[key] = anc
     if not mass:
-        return None, cards, 0.0
+        return None, cards, 0.0, 0.0
     best = max(mass, key=lambda k: (mass[k], nodes[k].depth))
     if mass[best] <= 0:
-        return None, cards, 0.0
-    return nodes[best], cards, mass[best] / total if total else 0.0
+        return None, cards, 0.0, 0.0
+    return nodes[best], cards, mass[best] / total if total else 0.0, mass[best]
 
 
 def link_dense(blocks: Sequence[Block]) -> set[int]:
@@ -305,6 +350,7 @@ ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
 SURE = 0.7
 NEAR = 3
+CERTAIN = 0.9  # ... and what it is this sure of anywhere inside the container (a section between teaser cards)
 
 
 def _article_page(blocks: Sequence[Block], rule: set[int], share: float) -> bool:
@@ -322,10 +368,10 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     container rule keeps and the share of the page's prose the container holds."""
     from .features import table
 
-    top, cards, share = container(blocks)
+    top, cards, share, thread = container(blocks)
     dense = link_dense(blocks)
     memo: dict[int, int] = {}
-    places = [placement(b.node, top, memo) if top is not None else OUTSIDE for b in blocks]
+    places = [placement(b.node, top, memo, not thread) if top is not None else OUTSIDE for b in blocks]
     if top is None:  # no prose anywhere: every block that is neither furniture nor a link list
         furniture_memo: dict[int, bool] = {}
         rule = {i for i, b in enumerate(blocks) if b.index not in dense and not furniture(b.node, furniture_memo)}
@@ -337,8 +383,8 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
 
 def select(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the article, in page order: on an article page the prose container's, plus
-    what the learned block model (:mod:`.model`) is sure of next to it; on other pages those the
-    model scores as content. Only blocks with visible text are judged, so hidden text cannot
+    what the learned block model (:mod:`.model`) is sure of next to it or certain of inside it; on
+    other pages those the model scores as content. Only blocks with visible text are judged, so hidden text cannot
     change what is chosen. Wholly hidden blocks (a hidden link list, an off-screen paragraph)
     between the first and the last chosen block stay, so that the ``html_hidden`` rule reports and
     removes them in place. So do runs of link blocks inside the prose container that lead to other
@@ -358,9 +404,11 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         keep = [i in rule or model.content(row) for i, row in enumerate(rows)]
     elif _article_page(seen, rule, share):  # its container, plus what the model is sure of nearby
         lo, hi = min(rule) - NEAR, max(rule) + NEAR
-        keep = [i in rule or (lo <= i <= hi and model.probability(row) >= SURE) for i, row in enumerate(rows)]
+        keep = [i in rule or (lo <= i <= hi and p >= SURE) or (places[i] == KEPT and p >= CERTAIN)
+                for i, p in enumerate(model.probability(row) for row in rows)]
     else:
         keep = [model.content(row) for row in rows]
+    keep = [k and not script_notice(b.visible) for k, b in zip(keep, seen, strict=True)]
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
@@ -370,7 +418,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         run.clear()
 
     for i, b in enumerate(seen):
-        if places[i] == KEPT and not keep[i] and b.anchors and not b.hidden:
+        # a run of link blocks, kept or not (a farm the model half keeps is judged whole)
+        linky = not keep[i] or b.link_chars > LINK_DENSE * len(b.visible)
+        if places[i] == KEPT and b.anchors and not b.hidden and linky:
             run.append(i)
         else:
             close_run()
@@ -384,6 +434,27 @@ def select(blocks: Sequence[Block]) -> list[Block]:
             return []
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+# A notice that the page needs scripts ("Please enable JavaScript to use this forum."): what a
+# script-less reader sees in place of an app, beside the page's own text served in <noscript>.
+# Short lines only, so that a tutorial explaining how to enable JavaScript keeps its prose. Such a
+# notice neither stays nor votes for the article's container (in <noscript> it reads as prose).
+SCRIPT_NOTICE = regex.compile(
+    r"\b(?:enable|turn on|activate|allow|requires?|need)\b[^.!?]{0,40}\bjavascript\b"
+    r"|\bjavascript\b[^.!?]{0,40}\b(?:disabled|off|required|not enabled|must be enabled)\b", regex.I)
+SCRIPT_NOTICE_CHARS = 300
+
+
+def script_notice(text: str) -> bool:
+    """Is a block a notice that the page needs JavaScript (chrome, never content)?
+
+    >>> script_notice("Please enable JavaScript to use this forum."), script_notice("JavaScript is a language.")
+    (True, False)
+    >>> script_notice("Note that JavaScript is turned off in your browser; turn it on to book.")
+    True
+    """
+    return len(text) <= SCRIPT_NOTICE_CHARS and SCRIPT_NOTICE.search(text) is not None
 
 
 MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
