@@ -47,6 +47,8 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("artifact.llm_leftover", "prose_one_line", 20_000),
     ("artifact.llm_leftover", "chatter_lines", 20_000),
     ("typo.misspelling", "names_and_nonwords", 32_000),  # each non-word's places, each name's sentence starts
+    ("spam.ad_segment", "ad_sentences_one_line", 4_000),  # accepted sentences against rejected pieces
+    ("spam.ad_segment", "decorated_handles", 4_000),  # clauses of one CJK line, folding
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR
