@@ -65,6 +65,15 @@ def test_html_page_type_content_is_kept_and_chrome_is_not(name: str) -> None:
     assert not missing and not leaked, (missing, leaked, result.text)
 
 
+def test_html_page_block_repeated_word_for_word_is_kept_once() -> None:
+    # a header copied for another screen size and a sign-up box repeated down the post
+    page = (CLASSES / "repeated_blocks.html").read_text(encoding="utf-8")
+    text = " ".join(PIPELINE.clean(html_document(page, id="r", source="r")).text.split())
+    for once in ("the whole routine takes ten minutes", "one technique and one tool review",
+                 "Start with the back", "strop the burr away", "a shiny cut where a dull one"):
+        assert text.count(once) == 1, (once, text)
+
+
 @pytest.mark.parametrize("name", ["react_streaming.html", "noscript_forum.html", "tabs.html", "fade_in.html"])
 def test_html_page_hidden_by_the_site_for_its_own_reasons_is_not_a_finding(name: str) -> None:
     page = (CLASSES / name).read_text(encoding="utf-8")

@@ -432,8 +432,29 @@ def select(blocks: Sequence[Block]) -> list[Block]:
             chosen = {b.index for b in seen}
         if not chosen:
             return []
+    chosen -= repeats([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+REPEAT_CHARS = 40  # a repeated block this long is a copy of one the reader has seen already
+
+
+def repeats(blocks: Sequence[Block]) -> set[int]:
+    """The indices of blocks that repeat an earlier one word for word (``REPEAT_CHARS`` or more):
+    the page's copy of a header or a sign-up box for another screen size, a call to action repeated
+    down the page. A reader sees the text once, so it is kept once. Blocks with hidden text are left
+    alone, so that the ``html_hidden`` rule still judges them."""
+    seen: set[str] = set()
+    out: set[int] = set()
+    for b in blocks:
+        if b.hidden:
+            continue
+        key = " ".join(b.visible.split())
+        if len(key) >= REPEAT_CHARS and key in seen:
+            out.add(b.index)
+        seen.add(key)
+    return out
 
 
 # A notice that the page needs scripts ("Please enable JavaScript to use this forum."): what a
