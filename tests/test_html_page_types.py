@@ -47,6 +47,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "faq_accordion.html": (  # answers closed by a class of the page's own CSS (max-height:0) until opened
         ["Most applicants wait between one and two years", "Up to six hens may be kept",
          "A full plot costs sixty pounds a year"], ["© Brookfield Council"]),
+    "related_tail.html": (  # the teasers, the author box after a "You might also like" heading
+        ["Lift the tubers after the first frost", "throw out any that have gone soft"],
+        ["You might also like", "Garlic needs a cold spell", "A hard prune in late winter", "Ines Varga"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

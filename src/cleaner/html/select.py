@@ -433,8 +433,31 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         if not chosen:
             return []
     chosen -= repeats([b for b in seen if b.index in chosen])
+    chosen -= tail([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+# The heading of a list of other stories under the article ("Related articles", "You might also like").
+MORE_STORIES = regex.compile(
+    r"(?:related(?: (?:posts?|articles?|stories|content|reading|news))?|you (?:may|might) (?:also )?(?:like|enjoy)"
+    r"|recommended (?:for you|reading|articles|posts|stories)|also read|keep reading"
+    r"|more (?:stories|articles|posts) (?:like this|you might like))[:.!]?", regex.I)
+TAIL_SHARE = 0.5  # how much of the chosen text must come before such a heading for it to end the article
+
+
+def tail(blocks: Sequence[Block]) -> set[int]:
+    """The indices of a heading of other stories ("Related articles", "You might also like") and of
+    every block after it, when it stands in the second half of the chosen text: where the article
+    ends and the teasers of other articles, an author box and a sign-up form follow. Before that
+    point such a heading is a page's menu or a box beside the text, and nothing is cut."""
+    total = sum(len(b.visible) for b in blocks)
+    before = 0
+    for n, b in enumerate(blocks):
+        if before > TAIL_SHARE * total and MORE_STORIES.fullmatch(" ".join(b.visible.split())):
+            return {c.index for c in blocks[n:] if not c.hidden}
+        before += len(b.visible)
+    return set()
 
 
 REPEAT_CHARS = 40  # a repeated block this long is a copy of one the reader has seen already
