@@ -440,7 +440,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
 
 # The heading of a list of other stories under the article ("Related articles", "You might also like").
 MORE_STORIES = regex.compile(
-    r"(?:related(?: (?:posts?|articles?|stories|content|reading|news))?|you (?:may|might) (?:also )?(?:like|enjoy)"
+    r"(?:related(?: (?:posts?|articles?|stories|content|coverage|reading|news))?|related [^.!?:]{1,40}:.*"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy)|most (?:popular|read) (?:articles|stories|posts|videos)"
     r"|recommended (?:for you|reading|articles|posts|stories)|also read|keep reading"
     r"|more (?:stories|articles|posts) (?:like this|you might like))[:.!]?", regex.I)
 TAIL_SHARE = 0.5  # how much of the chosen text must come before such a heading for it to end the article
