@@ -50,6 +50,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "related_tail.html": (  # the teasers, the author box after a "You might also like" heading
         ["Lift the tubers after the first frost", "throw out any that have gone soft"],
         ["You might also like", "Garlic needs a cold spell", "A hard prune in late winter", "Ines Varga"]),
+    "early_close.html": (  # the guide after a premature </body></html>
+        ["has air trapped in it", "open the bleed valve a quarter turn", "top the system up"], ["© Hearthwise"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
