@@ -52,6 +52,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["You might also like", "Garlic needs a cold spell", "A hard prune in late winter", "Ines Varga"]),
     "early_close.html": (  # the guide after a premature </body></html>
         ["has air trapped in it", "open the bleed valve a quarter turn", "top the system up"], ["© Hearthwise"]),
+    "header_post.html": (  # the post in a <header> its class names as content (site builders' sections)
+        ["a tent for two under two kilos", "single-wall shelters save weight", "wet boots and cook",
+         "Freestanding tents pitch on rock", "Practise pitching at home first"],
+        ["© Trailnotes"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

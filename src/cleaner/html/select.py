@@ -125,9 +125,19 @@ def furniture(node: Node, memo: dict[int, bool], comments: bool = True) -> bool:
 def is_boiler(node: Node, comments: bool = True) -> bool:
     """Is ``node`` furniture inside the article (share bars, captions…; without ``comments``, a
     reader-comment section and a form around the posts are not)?"""
+    if node.tag == "header" and name_facts(_names(node))[0] and _paragraphs(node.el, HEADER_PROSE):
+        return False  # a section's own header named as content ("section_post-content") holds the post
     if node.tag in BOILER_TAGS:
         return comments or node.tag != "form"  # a thread's posts sit in a moderation form
     return name_facts(_names(node))[1] and (comments or not COMMENT_BOILER.search(_names(node)))
+
+
+HEADER_PROSE = 3  # paragraphs that make a <header> named as content the post itself, not its title and byline
+
+
+def _paragraphs(el: Any, n: int) -> bool:
+    """Does ``el`` hold ``n`` paragraphs or more?"""
+    return any(i + 1 >= n for i, _ in enumerate(el.iter("p")))
 
 
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
