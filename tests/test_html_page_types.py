@@ -56,6 +56,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["a tent for two under two kilos", "single-wall shelters save weight", "wet boots and cook",
          "Freestanding tents pitch on rock", "Practise pitching at home first"],
         ["© Trailnotes"]),
+    "placeholder.html": (  # a template's "Lorem ipsum" filler left in the page
+        ["share of treated water lost to leaks", "the median utility lost", "download the full table"],
+        ["Lorem ipsum"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -418,7 +418,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
                 for i, p in enumerate(model.probability(row) for row in rows)]
     else:
         keep = [model.content(row) for row in rows]
-    keep = [k and not script_notice(b.visible) for k, b in zip(keep, seen, strict=True)]
+    keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
+            for k, b in zip(keep, seen, strict=True)]
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
@@ -470,6 +471,9 @@ def tail(blocks: Sequence[Block]) -> set[int]:
         before += len(b.visible)
     return set()
 
+
+# A template's filler text left in the page ("Lorem ipsum dolor sit amet…"): never content.
+PLACEHOLDER = regex.compile(r"\blorem ipsum\b", regex.I)
 
 REPEAT_CHARS = 40  # a repeated block this long is a copy of one the reader has seen already
 
