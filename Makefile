@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-run
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/bench.py
+
+# the learned spam scorer: rules/spam/ad_segment.weights.tsv from ../shared/real-world, the corpus and web-eval
+train: $(VENV)/.installed-dev
+	$(BIN)/python train/train_spam.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis

@@ -120,11 +120,19 @@ SHAPES: tuple[Shape, ...] = (
           "contact_drop"),
     Shape("cjk_runs_in_prose", lambda n: fill(lambda i: f"The city 上海{'会所' if i % 3 else ''} grew. ", n),
           "foreign_run"),
+    Shape("ad_sentences_one_line",
+          lambda n: fill("Call +1-808-555-0142 now for cheap pills at rx-shop.com! The vote was close. ", n),
+          "ad_segment candidates of one line"),
+    Shape("decorated_handles", lambda n: fill("上海外围【薇1358〓8990】资深经纪人，", n), "ad_segment clauses, fold"),
     Shape("glued_glosses", lambda n: fill("academic研究成果(成果)(achievements) and the market【市场】 ", n),
           "mt_gloss, actions.plan", cap=EDITS_CAP),
     Shape("open_brackets", lambda n: fill("( [ （ 【 ", n), "translator_note frame, mt_gloss groups"),
     Shape("short_lines", lambda n: fill("Line.\n", n), "Analysis.paragraphs, line look-ups"),
+    Shape("quoted_chatter_one_line", lambda n: fill("“Sure! Here is it,” he said. Let me know! ", n),
+          "leftover: quotations and sentences of one line"),
+    Shape("chatter_lines", lambda n: fill("Sure! Here is the text you asked for:\n", n), "leftover: findings per line"),
     Shape("unknown_words", lambda n: fill(lambda i: f"wrd{_letters(i)}x ", n), "typos (engineer encoding)"),
+    Shape("names_and_nonwords", lambda n: fill(_names_and_nonwords, n), "typos._places, typos._initial"),
     Shape("hidden_elements", _hidden_page, "html_hidden + actions.plan (reader: engineer html)", html=True),
     Shape("element_attributes", _attribute_page, "HTML parser (engineer html)", html=True),
 )
@@ -138,6 +146,14 @@ def _letters(i: int) -> str:
         out += "abcdefghijklmnopqrstuvwxyz"[r]
         if not i:
             return out
+
+
+def _names_and_nonwords(i: int) -> str:
+    """A sentence with a name and a quoted non-word of its own (each once in the text: cheap to dismiss
+    once found), and enough distinct numbers that the non-words stay under the share of unknown words
+    at which typos gives up."""
+    return (f"In {10_000 + i}, {20_000 + i}, {30_000 + i} and {40_000 + i} the people of Zor{_letters(i)} "
+            f"voted for the “qua{_letters(i)}t” plan.\n")
 
 
 def random_text(seed: int, size: int) -> str:

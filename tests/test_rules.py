@@ -63,7 +63,7 @@ CASES = [
      "FILE:1: [C204] unknown detector 'regexp'; available: " + ", ".join(registry.available())),
     ("unknown param", GOOD.replace("patterns = ['Visit our store!']", "patterns = ['x']\ncase = true"),
      "FILE:9: [C201] unknown key 'case' in [params]; allowed keys: patterns, ignore_case, replacement, "
-     "languages, skip_languages, requires, requires_words, within, reach, within_starts"),
+     "languages, skip_languages, requires, requires_words, within, reach, within_starts, merge_gap"),
     ("param of the wrong type", GOOD.replace("patterns = ['Visit our store!']", "patterns = 'x'"),
      "FILE:8: [C202] bad value for patterns: 'x'; expected a list of string"),
     ("regex that does not compile", GOOD.replace("patterns = ['Visit our store!']", "patterns = ['(unclosed']"),

@@ -6,6 +6,8 @@ was a copy of the line per finding: at a size a test can afford, the copy costs 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -41,6 +43,12 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("spam.zh_ad_lexicon", "shanghai_chain", 4_000),
     ("encoding.invisible_chars", "feff_run", 4_000),  # the regex tried from each character of a run
     ("encoding.invisible_chars", "word_joiner_prefix", 4_000),
+    ("artifact.llm_leftover", "quoted_chatter_one_line", 20_000),  # quotations against sentences of a line
+    ("artifact.llm_leftover", "prose_one_line", 20_000),
+    ("artifact.llm_leftover", "chatter_lines", 20_000),
+    ("typo.misspelling", "names_and_nonwords", 32_000),  # each non-word's places, each name's sentence starts
+    ("spam.ad_segment", "ad_sentences_one_line", 4_000),  # accepted sentences against rejected pieces
+    ("spam.ad_segment", "decorated_handles", 4_000),  # clauses of one CJK line, folding
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR
@@ -73,3 +81,65 @@ def test_a_long_invisible_run_never_times_the_rule_out():
     r = PIPELINE.clean(text)
     assert r.errors == ()
     assert r.text.endswith("It voted for the interchange.")
+
+
+# -- one pass for many words finds what a search per word finds ------------------------------------
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab c\nZé", max_size=60), st.sets(st.text(alphabet="abZé", min_size=1, max_size=3), max_size=6))
+def test_one_pass_for_many_words_finds_every_offset_a_search_per_word_finds(text, words):
+    from cleaner.detectors.common import occurrences_of
+
+    assert occurrences_of(text, words, search_budget=0) == occurrences_of(text, words, search_budget=10**9)
+
+
+# -- merged one-character edits clean the text as the edits one by one did ------------------------
+
+def unmerged(rule: cleaner.Rule) -> cleaner.Rule:
+    return dataclasses.replace(rule, params={**rule.params, "merge_gap": 0})
+
+
+# the pattern rules' merges, in the whole pipeline: the same text whatever else the text holds
+UNMERGED = cleaner.Pipeline([unmerged(r) if r.params.get("merge_gap") else r for r in PIPELINE.rules])
+EDIT_DENSE = ["a", "b", "7", " ", "  ", "\n", "\t", ".", ",", "é", "â", "€", "Ã", "©", "上", "\x01", "\x07", "\x80",
+              "\x99", "\x9d", "\u200b", "\u2060", "\ufeff", "\ufffd", "\u200d", "word", "The ", "x.com",
+              "cafÃ©", "â€™", "â€œ", "Ã ", "Â ", "РґРѕ", "wei√ü", "ï¼¡", "ﬁ", "&amp;", "Î&frac14;"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(EDIT_DENSE), max_size=40).map("".join))
+def test_merged_edits_clean_the_text_as_the_edits_one_by_one(text):
+    merged, single = PIPELINE.clean(text), UNMERGED.clean(text)
+    assert merged.text == single.text
+    assert len(merged.spans) <= len(single.spans)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(EDIT_DENSE), max_size=40).map("".join))
+def test_merged_mojibake_repairs_the_text_as_its_stretches_one_by_one(text):
+    """The mojibake rule alone (a run of repairs is longer than each: against another rule's finding
+    it can win where a piece of it lost, ``\x01\x80a\x80``, which decodes a C1 byte more)."""
+    rule = detector("encoding.mojibake").rule
+    merged, single = cleaner.Pipeline([rule]).clean(text), cleaner.Pipeline([unmerged(rule)]).clean(text)
+    assert merged.text == single.text
+    assert len(merged.spans) <= len(single.spans)
+
+
+def test_one_character_edits_between_letters_make_one_finding_per_stretch():
+    text = "The c\x01o\x01d\x01e and the w\u200bo\u200br\u200bd, t\ufffdo\ufffd."
+    r = PIPELINE.clean(text)
+    assert r.text == "The code and the word, to."
+    assert [(s.rule, s.text, s.action, s.replacement) for s in r.spans] == [
+        ("encoding.control_chars", "\x01o\x01d\x01", "replace", "od"),
+        ("encoding.invisible_chars", "\u200bo\u200br\u200b", "replace", "or"),
+        ("encoding.replacement_char", "\ufffdo\ufffd", "replace", "o"),
+    ]
+
+
+def test_a_merged_stretch_that_meets_another_rules_finding_goes_back_to_its_matches():
+    """The mojibake repair takes the first U+FFFD (a lost byte of its sequence) and wins over the
+    merged stretch U+FFFD a U+FFFD; split back, the second U+FFFD is still removed."""
+    text = "Î&frac14;\ufffda\ufffd"
+    r = PIPELINE.clean(text)
+    assert r.text == UNMERGED.clean(text).text == "μ\ufffda"
+    assert [s.rule for s in r.spans] == ["encoding.mojibake", "encoding.replacement_char"]

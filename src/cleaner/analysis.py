@@ -15,12 +15,10 @@ import regex
 from .document import Document
 from .lang import guess_language, main_script, script_counts
 
-_BLANK_LINE = regex.compile(r"\n[ \t\r]*\n")
 _PLAIN = "".join(map(chr, range(0x20, 0x7F))) + "\t\n\r"  # printable ASCII: not in Analysis.chars
 _PLAIN_BYTES = _PLAIN.encode()
 BLANKED = ",.;:!?()\"“”‘[]-—–…"  # punctuation that clings to words, blanked before splitting into chunks
 
-_BLANK_LINE_BACK = regex.compile(r"(?r)\n[ \t\r]*\n")
 
 FOREIGN_SCRIPTS = {
     # main script of the document -> scripts whose runs are foreign in it
@@ -151,24 +149,6 @@ class Analysis:
         if start is not None:
             out.append((start, self._rstrip(len(text))))
         return out
-
-    def edge_paragraph(self, last: bool) -> tuple[int, int] | None:
-        """The first (or last) paragraph without splitting the whole text; None if there is only one."""
-        text = self.text
-        if last:
-            end = self._rstrip(len(text))
-            cut = _BLANK_LINE_BACK.search(text, 0, end)
-            if cut is None:
-                return None
-            start = cut.end()
-            while start < end and text[start].isspace():
-                start += 1
-            return start, end
-        start = len(text) - len(text.lstrip())
-        cut = _BLANK_LINE.search(text, start)
-        if cut is None or not text[cut.end():].strip():
-            return None
-        return start, self._rstrip(cut.start())
 
     def _rstrip(self, end: int) -> int:
         while end > 0 and self.text[end - 1].isspace():

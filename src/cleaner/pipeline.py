@@ -7,8 +7,10 @@ its rule folders and options (workers rebuild it once).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import regex
 
 from . import actions, registry
 from .allow import AllowList, load_allow
@@ -29,6 +33,7 @@ from .rules import Rule, load_rules
 from .spans import ACTIONS, KINDS, Span, resolve
 
 VERDICTS = ("clean", "cleaned", "flagged", "rejected")
+_LETTERLESS = regex.compile(r"[^A-Za-z0-9]+")  # the matches of a merged stretch (its gaps are ASCII letters, digits)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,8 @@ class Pipeline:
             registry.get(r)(r, self.options.rule_timeout) for r in self.rules
         )
         self._origin = _origin
+        self._pattern_rules = frozenset(r.id for r in self.rules if r.detector == "pattern")
+        self._detector_of = {d.rule.id: d for d in self.detectors}
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -178,8 +185,41 @@ class Pipeline:
                 break
         return found, errors
 
+    def _contested_merges_split(self, doc: Document, found: list[Span]) -> list[Span]:
+        """A pattern rule's merged finding (``merge_gap``: letterless matches and the ASCII letters or
+        digits between them, one replace) that overlaps another rule's finding goes back to its
+        matches, each one finding, so that the overlap policy weighs each on its own as it would
+        have had they never been merged (a merged stretch is longer than each match, and a
+        replacement that loses is dropped whole). Most documents have no merged finding."""
+        merged = [i for i, s in enumerate(found) if s.detail.get("merged") and s.rule in self._pattern_rules]
+        if not merged:
+            return found
+        split: set[int] = set()
+        for rule in {found[i].rule for i in merged}:
+            # the other rules' findings by start, with the furthest end among those up to each
+            others = sorted((s.start, s.end) for s in found if s.rule != rule)
+            starts = [a for a, _ in others]
+            reach = list(itertools.accumulate((b for _, b in others), max))
+            for i in merged:
+                s = found[i]
+                k = bisect.bisect_left(starts, s.end)  # those that start before this one ends…
+                if s.rule == rule and k and reach[k - 1] > s.start:  # …and one of them ends after it starts
+                    split.add(i)
+        if not split:
+            return found
+        out: list[Span] = []
+        for i, s in enumerate(found):
+            if i in split:
+                det = self._detector_of[s.rule]
+                out += [det.span(doc, s.start + m.start(), s.start + m.end()) for m in _LETTERLESS.finditer(s.text)]
+            else:
+                out.append(s)
+        return out
+
     def _policy(self, span: Span) -> Span:
         action = self.options.actions.get(span.kind)
+        if action == "remove" and span.detail.get("merged"):
+            action = "replace"  # matches merged with the letters between them: those letters stay
         if action and action != span.action:
             span = span.with_(action=action, replacement="" if action == "remove" else span.replacement)
         if (span.kind == "typo" and self.options.fix_typos and span.action == "flag" and span.suggestions
@@ -222,14 +262,21 @@ class Pipeline:
         with budget.active():
             analysis = Analysis(doc, lang=lang)
             found, errors = self.find(doc, analysis, budget)
+        found = self._contested_merges_split(doc, found)
         allowed = 0
         if self.allow:
             found, allowed = self.allow.split(found, doc.text)
         kept, dropped = resolve(self._policy(s) for s in found)
         planned = actions.plan(doc.text, kept)
         text = actions.replay(doc.text, planned)
+        verdict = _verdict(doc.text, planned, self.options.reject_ratio)
+        if verdict == "cleaned" and not text.strip() and doc.text.strip():
+            # no rule empties a document: when every character would go, the findings stay as flags
+            # for a reviewer and the text is kept as it came (a `rejected` document is spam and goes)
+            planned = actions.plan(doc.text, [s.with_(action="flag", replacement=None) for s in kept])
+            text, verdict = doc.text, "flagged"
         page = tuple(page_findings(doc, planned, self.detectors)) if doc.format == "html" else ()
-        return Result(doc, text, tuple(planned), _verdict(doc.text, planned, self.options.reject_ratio),
+        return Result(doc, text, tuple(planned), verdict,
                       analysis.lang, _stats(doc.text, text, planned, dropped, allowed), tuple(errors), page)
 
     def clean_many(self, items: Iterable[str | Document], jobs: int = 1, chunksize: int = 16) -> Iterator[Result]:

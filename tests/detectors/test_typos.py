@@ -241,6 +241,11 @@ REAL_WORDS = [  # (text, the word flagged, why fix mode keeps it)
     ("Tags: stock car, taruma, interlagos, racing calendar", "taruma", "listed"),
     ("Call eval() on the string, then read the env file and print to stdout.", "eval", "code"),
     ("Everyone who attended the Adve nture Club meeting got a free ticket.", "nture", "part of a word"),
+    # a short word one key or one letter from a rarer word: a product or tool name as often as a slip
+    ("The company said its cobaltx platform would reach more customers in the spring.", "cobaltx", "unclear"),
+    ("The harbork ferry now stops at the new pier twice a day, the council said.", "harbork", "unclear"),
+    # a naming pattern (event handlers), not three lost spaces
+    ("Register the onpaste, onresize and onscroll callbacks before the widget draws.", "onpaste", "one of a family"),
 ]
 
 

@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
+import ahocorasick
 import regex
 
 from ..budget import checked
@@ -47,6 +48,30 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
     while i >= 0:
         yield i
         i = text.find(needle, i + 1)
+
+
+MERGED_MAX = 1024  # characters of one finding that merges many small ones (pattern's merge_gap, mojibake)
+
+# past this many characters searched (words × text), one Aho-Corasick pass over the text finds every
+# word's offsets: a substring search per word costs the whole text for each word (0.5 GB/s on prose),
+# the automaton one pass for all (~35 MB/s), so it pays from some 70 words on a long text
+SEARCH_BUDGET = 1 << 22
+
+
+def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = None) -> dict[str, list[int]]:
+    """``{word: every offset where it starts in text}`` (overlapping ones too, as :func:`occurrences`
+    finds them): a substring search per word while that is cheap, else one pass for all words."""
+    words = set(words)
+    if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
+        return {w: list(occurrences(text, w)) for w in words}
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    out: dict[str, list[int]] = {w: [] for w in words}
+    for last, w in checked(auto.iter(text), every=1024):
+        out[w].append(last - len(w) + 1)
+    return out
 
 
 def positions(text: str, needles: Iterable[str]) -> list[int]:
@@ -149,8 +174,22 @@ class LinkFinder:
         for n in range(len(word), 1, -1):
             nxt = text[dot + 1 + n] if dot + 1 + n < len(text) else ""
             if word[:n].lower() in self.tlds and not (nxt.islower() or nxt.isdigit() or nxt == "-"):
+                if nxt.isupper() and self._identifier(text, dot + 1 + n, word[0].isupper()):
+                    return None
                 return dot + 1 + n
         return None
+
+    _WORD = regex.compile(r"[A-Za-z0-9_]*")
+
+    def _identifier(self, text: str, glued: int, upper_tld: bool) -> bool:
+        """Whether the capitalised letters glued to a TLD make a code identifier rather than glued
+        text ("site.comThe" is text): the rest of an upper-case word ("request.FILES"), a second
+        hump ("newSex.toLowerCase", "Symbol.toStringTag"), a digit or underscore, or a call or index
+        right after ("Object.prototype.toString()")."""
+        word = self._WORD.match(text, glued, min(len(text), glued + 64)).group()
+        after = text[glued + len(word):glued + len(word) + 1]
+        return (upper_tld or any(c.isupper() for c in word[1:]) or any(c.isdigit() or c == "_" for c in word)
+                or after in ("(", "[", "_"))
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              timeout: float | None = None) -> list[tuple[int, int]]:

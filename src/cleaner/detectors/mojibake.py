@@ -38,18 +38,19 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..spans import Span
 from .base import Detector
-from .common import positions
+from .common import MERGED_MAX, positions
 
 # ftfy.chardata.CHARMAP_ENCODINGS, in ftfy's order (a test checks they are the same)
 ENCODINGS = ("latin-1", "sloppy-windows-1252", "sloppy-windows-1251", "sloppy-windows-1250",
@@ -68,6 +69,7 @@ ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-
 SAMPLE = 2048  # characters counted to tell which side of a code page is rarer in a text
 TRUNCATED = "\u00e2\u20ac"  # "â€": E2 80 of ” (E2 80 9D) without its last byte
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_PLAIN_GAP = re.compile(r"[A-Za-z0-9 ]+")
 
 
 def high_half(encoding: str) -> str:
@@ -142,6 +144,7 @@ RELEVANT = ALL_LEADS | frozenset(PAGES.cont_bits) | C1
 class MojibakeParams:
     max_segment: int = 4096  # longer lines are handed to ftfy in pieces cut at spaces
     truncated_score: float = 0.7  # "â€" whose third byte was lost is most likely ”, not certainly
+    merge_gap: int = 8  # repaired stretches at most this many ASCII letters, digits or spaces apart make one finding
 
 
 @register
@@ -151,12 +154,14 @@ class MojibakeDetector(Detector):
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         text = doc.text
-        spots = candidates(text, analysis.chars)
+        spots, active = _lookout(text, analysis.chars)
         if not spots:
             return
         strong: list[Span] = []
         weak: list[Span] = []
-        for start, end in segments(text, spots, self.params.max_segment):
+        found = segments(text, checked(spots, every=1024), self.params.max_segment,
+                         keep=lambda p: _suspect(text, p, active))
+        for start, end in checked(found, every=4):
             for s in self._segment(doc, start, end):
                 (weak if _weak(text, s) else strong).append(s)
         yield from strong
@@ -165,16 +170,63 @@ class MojibakeDetector(Detector):
 
     def _segment(self, doc: Document, start: int, end: int) -> Iterator[Span]:
         fixed, plan, edits = repair(doc.text[start:end])
-        for a, b, replacement in align(apply_edits(doc.text[start:end], edits), fixed):
-            a, b = start + unshift(a, edits), start + unshift(b, edits)
-            text, replacement = doc.text[a:b], finish(replacement)
+        pieces = [(start + unshift(a, edits), start + unshift(b, edits), replacement)
+                  for a, b, replacement in align(apply_edits(doc.text[start:end], edits), fixed)]
+        for run in _runs(doc.text, pieces, self.params.merge_gap):
+            a, b = run[0][0], run[-1][1]
+            text, replacement = doc.text[a:b], _joined(doc.text, run)
             if text == replacement:
                 continue
             restored = any(a <= start + at <= b and new == "\x9d" for at, _, new in edits)
             steps = _local_plan(text, replacement, plan) if not edits else None
+            detail: dict[str, Any] = {"plan": steps} if steps else {}
+            if len(run) > 1:
+                detail["merged"] = len(run)
             yield self.span(doc, a, b, replacement=replacement,
-                            score=self.params.truncated_score if restored else None,
-                            detail={"plan": steps} if steps else None)
+                            score=self.params.truncated_score if restored else None, detail=detail)
+
+
+def _runs(text: str, pieces: list[tuple[int, int, str]], gap: int) -> Iterator[list[tuple[int, int, str]]]:
+    """The repaired stretches in runs: one follows the last of a run when at most ``gap`` ASCII
+    letters, digits and spaces stand between them and the run stays within ``MERGED_MAX``
+    characters (``cafÃ© dÃ©jÃ  vu`` is one finding, not three: text dense with mojibake cost a
+    span per sequence in every step after detection). A lone ``Â``/``Ã`` that may be a letter
+    (:func:`_weak`) stays alone."""
+    run: list[tuple[int, int, str]] = []
+    for piece in pieces:
+        a, b, _ = piece
+        if run and 0 < a - (last := run[-1])[1] <= gap and b - run[0][0] <= MERGED_MAX \
+                and _PLAIN_GAP.fullmatch(text, last[1], a) and not (_lone_letter(text, *last)
+                                                                   or _lone_letter(text, *piece)):
+            run.append(piece)
+            continue
+        if run:
+            yield run
+        run = [piece]
+    if run:
+        yield run
+
+
+def _joined(text: str, run: list[tuple[int, int, str]]) -> str:
+    """A run's replacement: each stretch's repair, finished (:func:`finish`), with the text between
+    them as it stands. Finished at once when that is the same: no CJK (whose full-width forms stay)
+    and no repair that starts with a combining mark (which would compose with the letter before)."""
+    parts, pos = [], run[0][0]
+    for a, b, replacement in run:
+        parts += [text[pos:a], replacement]
+        pos = b
+    joined = "".join(parts)
+    if len(run) == 1 or not (CJK.search(joined) or any(unicodedata.combining(r[:1] or " ") for *_, r in run)):
+        return finish(joined)
+    parts, pos = [], run[0][0]
+    for a, b, replacement in run:
+        parts += [text[pos:a], finish(replacement)]
+        pos = b
+    return "".join(parts)
+
+
+def _lone_letter(text: str, a: int, b: int, _: str = "") -> bool:
+    return b - a == 1 and text[a] in "\u00c2\u00c3"
 
 
 # -- where to look ---------------------------------------------------------------------------------
@@ -183,17 +235,21 @@ class MojibakeDetector(Detector):
 def candidates(text: str, chars: frozenset[str]) -> list[int]:
     """Offsets where a mojibake sequence (or a C1 control, a lost no-break space, an entity after a
     lead, a truncated ``â€``) starts or ends; empty for nearly every real text, at C speed."""
+    spots, active = _lookout(text, chars)
+    return [p for p in checked(spots, every=1024) if _suspect(text, p, active)]
+
+
+def _lookout(text: str, chars: frozenset[str]) -> tuple[list[int], int]:
+    """The offsets :func:`candidates` checks (unchecked) and the active code pages (bits)."""
     present = chars & RELEVANT
     if not present:
-        return []
+        return [], 0
     active, any_lead, anchors = _kinds(present)
     if active:
         anchors = anchors | _rarer_sides(text[:SAMPLE], present, active)
     if any_lead and "&" in text:
         anchors = anchors | {"&"}
-    if not anchors:
-        return []
-    return [p for p in positions(text, anchors) if _suspect(text, p, active)]
+    return (positions(text, anchors) if anchors else []), active
 
 
 def _rarer_sides(sample: str, present: frozenset[str], active: int) -> set[str]:
@@ -242,13 +298,16 @@ def _suspect(text: str, p: int, active: int) -> bool:
     return PAGES.sequence_covers(text, p, active)
 
 
-def segments(text: str, spots: list[int], limit: int) -> list[tuple[int, int]]:
+def segments(text: str, spots: Iterable[int], limit: int,
+             keep: Callable[[int], bool] | None = None) -> list[tuple[int, int]]:
     """The lines holding ``spots`` (``\\r`` left out), each once; a line longer than ``limit`` in
-    pieces cut after a space. Every search is bounded by the previous segment's end: linear."""
+    pieces cut after a space. Every search is bounded by the previous segment's end: linear. With
+    ``keep``, only the spots it keeps count, and it is asked only about spots outside the segments
+    found so far (on text dense with mojibake, most anchors are never checked)."""
     out: list[tuple[int, int]] = []
     end = 0
     for p in spots:
-        if p < end:
+        if p < end or (keep is not None and not keep(p)):
             continue
         start = max(text.rfind("\n", end, p) + 1, end)
         stop = text.find("\n", p)
@@ -345,6 +404,8 @@ def align(src: str, fixed: str) -> list[tuple[int, int, str]]:
 def _trim(x: str, y: str, offset: int) -> tuple[int, int, str]:
     """The changed middle of ``x`` → ``y``: their common prefix and suffix left out (but never a
     U+FFFD, which stands for the lost byte of the stretch)."""
+    if not x or not y or (x[0] != y[0] and x[-1] != y[-1]):
+        return offset, offset + len(x), y  # nothing in common at either end (most stretches)
     i = 0
     while i < min(len(x), len(y)) and x[i] == y[i] and x[i] != LOSSY:
         i += 1

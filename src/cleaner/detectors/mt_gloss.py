@@ -12,8 +12,10 @@ A translation tool that was unsure left both languages and its notes in place:
   uses rather than a journalist (``market【市场】``, full-width ``（…）`` glued to the word). The repair
   is the word itself.
 
-A journalist's gloss is left alone: ``Xiamen (厦门)`` (ASCII parentheses, no label), a quoted term
-with its quoted translation (``“共同富裕” (“common prosperity”)``).
+A writer's gloss is left alone: ``Xiamen (厦门)``, ``蛇 (snake)``, ``小笼包 (xiaolongbao)`` (one group in
+ASCII parentheses, no translator's label), a language-labelled gloss (``Xiaolongbao(Chinese: 小笼包, pinyin:
+…)``: a language name is the writer's label, ``直译``/``原文`` the tool's), a quoted term with its quoted
+translation (``“共同富裕” (“common prosperity”)``).
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ from ..lexicon import CJK, CJK_LETTERS
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
-from .base import Detector, read_word_list
-from .common import Gloss
+from .base import Detector
 
 _FOREIGN = CJK_LETTERS
 _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
 _GROUP = rf"[ \t]?[{regex.escape(_OPEN)}][^{regex.escape(_OPEN + _CLOSE)}\n]{{1,80}}[{regex.escape(_CLOSE)}]"
+# a gloss with fields after the source term (`Chinese: 小笼包, pinyin: …`, `漢字; IPA: …`): the writer's
+_FIELDS = regex.compile(rf"[{CJK_LETTERS}]\s*[,，;；]\s*\S")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,3}")
 
 
@@ -43,7 +46,6 @@ _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){
 class MtGlossParams:
     labels: tuple[str, ...] = ()  # words that mark a bracket as a translation note ("Chinese:", "直译")
     tool_brackets: str = "【〔［"  # brackets journalists do not use for glosses
-    gloss_words: str = ""  # sidecar list: near one of these, "内卷 (involution)" is a journalist's gloss
 
 
 @register
@@ -60,7 +62,6 @@ class MtGlossDetector(Detector):
             rf"(?<![\p{{L}}])[A-Za-z][A-Za-z'’-]*(?:/[{_FOREIGN}]+|(?:{_GROUP})+)")
         labels = "|".join(regex.escape(x) for x in sorted(p.labels, key=len, reverse=True))
         self.label_re = regex.compile(rf"(?:{labels})\s*[:：]", regex.IGNORECASE) if labels else None
-        self.gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         if not any(analysis.scripts[s] for s in ("Han", "Kana", "Hangul")) or analysis.script != "Latin":
@@ -79,7 +80,8 @@ class MtGlossDetector(Detector):
     def _target_word(self, chain: str) -> str | None:
         """The first bare target-language word inside the brackets (or after the slash)."""
         if "/" in chain and not any(c in chain for c in _OPEN):
-            return chain.split("/", 1)[1]
+            word = chain.split("/", 1)[1]  # a capitalised one is a romanised name (방탄/Bangtan)
+            return word if word[0].islower() else None
         for group in regex.findall(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)", chain):
             inner = self.label_re.sub("", group).strip() if self.label_re else group.strip()
             m = _LATIN_WORD.fullmatch(inner)
@@ -88,22 +90,22 @@ class MtGlossDetector(Detector):
         return None
 
     def _source_first_leak(self, text: str, start: int, end: int) -> bool:
-        """A tool's leak has full-width or tool brackets, a label, several groups, a slash or is glued
-        to the word before it; one plain ``(word)`` is a journalist's gloss when a gloss word is near
-        (``the term 内卷 (involution)``)."""
+        """A tool's leak repeats the source word or adds its remark (several groups), uses full-width
+        or tool brackets, a translator's label or a slash; one plain ``(word)`` is the writer's gloss
+        (``蛇 (snake)``, ``画 (to draw)``, ``到(ankommen)``)."""
         chain = text[start:end]
         groups = sum(1 for c in chain if c in _OPEN)
-        if groups != 1 or "/" in chain or (start > 0 and text[start - 1].isalpha()):
+        if groups > 1 or "/" in chain:
             return True
         if any(c in chain for c in "（" + self.params.tool_brackets):
             return True
-        if self.label_re is not None and self.label_re.search(chain):
-            return True
-        return self.gloss is None or not self.gloss.near(text, start, end)
+        return self.label_re is not None and bool(self.label_re.search(chain))
 
     def _is_tool_gloss(self, chain: str) -> bool:
         p: MtGlossParams = self.params
-        if not CJK.search(chain):
+        if not CJK.search(chain) or _FIELDS.search(chain):
+            return False
+        if chain[0].isupper() and "(" in chain:  # a name or a title glossed by its writer (`Past (Chinese: 往事)`)
             return False
         if "/" in chain and not any(c in chain for c in _OPEN):
             return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 
 import regex
 
@@ -23,7 +24,11 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, compile_patterns
-from .common import positions
+from .common import MERGED_MAX, positions
+
+MERGED_MATCHES = 256  # matches in one merged finding, at most
+HSPACE = frozenset(" \t\u00a0\u3000")  # actions._HSPACE
+C1 = regex.compile("[\x80-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class PatternParams:
     within: str = ""  # a regex for candidate regions; the patterns are then searched inside each
     reach: int = 0  # with requires_words: a match starts at most this many characters before one (0: anywhere)
     within_starts: str = ""  # the characters a `within` region starts with: tried only where they occur
+    merge_gap: int = 0  # matches at most this many ASCII letters or digits apart make one finding (0: never)
 
     def check(self) -> tuple[str, str] | None:
         if not self.patterns:
@@ -46,6 +52,8 @@ class PatternParams:
             return "reach", "a number of characters >= 0, used with requires_words"
         if self.within_starts and not self.within:
             return "within_starts", "the first characters of the `within` regex; give `within` too"
+        if self.merge_gap < 0:
+            return "merge_gap", "a number of characters >= 0"
         return None
 
 
@@ -64,6 +72,11 @@ class PatternDetector(Detector):
         # with reach: the patterns tried at each of the `reach` + 1 positions up to a required word, in
         # one call (\K keeps the skipped characters out of the match, its groups are the patterns')
         self.near = regex.compile(rf"(?s:.{{0,{p.reach}}}?)\K(?:{self.regex.pattern})", flags) if p.reach else None
+        # with merge_gap: a stretch of matches and the short gaps between them in one call (the gaps
+        # captured), so that thousands of one-character matches cost the regex engine, not Python
+        self.stretch = regex.compile(
+            rf"(?:{self.regex.pattern})(?:(?P<gap_>[A-Za-z0-9]{{1,{p.merge_gap}}})(?:{self.regex.pattern}))"
+            rf"{{0,{MERGED_MATCHES - 1}}}", flags) if p.merge_gap and p.replacement is None else None
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
@@ -83,9 +96,76 @@ class PatternDetector(Detector):
                 if self.regex.search(m.group(), timeout=self.timeout):
                     yield self.span(doc, m.start(), m.end())
             return
-        for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)):
-            if m.end() > m.start():
+        if self.stretch is not None:
+            yield from self._stretches(doc)
+            return
+        matches = (m for m in checked(self.regex.finditer(doc.text, timeout=self.timeout)) if m.end() > m.start())
+        if p.merge_gap:
+            yield from self._merged(doc, matches)
+            return
+        for m in matches:
+            yield self._match(doc, m)
+
+    def _stretches(self, doc: Document) -> Iterator[Span]:
+        """:meth:`_merged` for a rule without a replacement, a stretch at a time: one that meets
+        every condition (between ASCII characters, no C1 control, not before a space, at most
+        ``MERGED_MAX`` characters) is one finding at once, the others go match by match."""
+        text = doc.text
+        for m in checked(self.stretch.finditer(text, timeout=self.timeout)):  # type: ignore[union-attr]
+            a, b = m.span()
+            gaps = m.captures("gap_")
+            if a == b:
+                continue
+            if not gaps:
                 yield self._match(doc, m)
+            elif b - a <= MERGED_MAX and _mergeable(text, a, b) and text[b:b + 1] not in HSPACE:
+                yield self.span(doc, a, b, action="replace", replacement="".join(gaps),
+                                detail={"merged": len(gaps) + 1})
+            else:
+                inside = takewhile(lambda x, end=b: x.start() < end, self.regex.finditer(text, a, timeout=self.timeout))
+                yield from self._merged(doc, (x for x in inside if x.end() > x.start()))
+
+    def _merged(self, doc: Document, matches: Iterator[regex.Match[str]]) -> Iterator[Span]:
+        """With ``merge_gap``: matches that follow one another at most that many ASCII letters or
+        digits apart (``a\x01b\x01c``), each between ASCII characters and holding no C1 control
+        (so never part of mojibake, which the mojibake rule repairs whole and whose finding must be
+        able to win over the match alone), make one finding: the stretch from the first to the
+        last, replaced by what stands between them. Thousands of one-character edits cost the
+        record, the review and every step after detection a span each; a stretch costs one. The
+        cleaned text is the same: a match of such a rule holds no letter, so removing it alone
+        repairs no white space either (see :mod:`cleaner.actions`)."""
+        p: PatternParams = self.params
+        text = doc.text
+        run: list[regex.Match[str]] = []
+        for m in matches:
+            if not _mergeable(text, m.start(), m.end()):
+                yield from self._stretch(doc, run)
+                run = []
+                yield self._match(doc, m)
+                continue
+            if run and (gap := text[run[-1].end():m.start()]) and len(gap) <= p.merge_gap and gap.isascii() \
+                    and gap.isalnum() and m.end() - run[0].start() <= MERGED_MAX:
+                run.append(m)
+                continue
+            yield from self._stretch(doc, run)
+            run = [m]
+        yield from self._stretch(doc, run)
+
+    def _stretch(self, doc: Document, run: list[regex.Match[str]]) -> Iterator[Span]:
+        if len(run) > 1 and doc.text[run[-1].end():run[-1].end() + 1] in HSPACE:
+            # removed alone, the last match would take the spaces after it if they end the line
+            yield from self._stretch(doc, run[:-1])
+            run = run[-1:]
+        if len(run) == 1:
+            yield self._match(doc, run[0])
+        elif run:
+            p: PatternParams = self.params
+            parts, pos = [], run[0].start()
+            for m in run:
+                parts += [doc.text[pos:m.start()], m.expand(p.replacement) if p.replacement is not None else ""]
+                pos = m.end()
+            yield self.span(doc, run[0].start(), run[-1].end(), action="replace", replacement="".join(parts),
+                            detail={"merged": len(run)})
 
     def _match(self, doc: Document, m: regex.Match[str]) -> Span:
         """A pattern match as a finding, with the rule's replacement expanded (``\\1``…)."""
@@ -130,3 +210,9 @@ class PatternDetector(Detector):
                     continue
                 done = pos = m.end()
                 yield self._match(doc, m)
+
+
+def _mergeable(text: str, start: int, end: int) -> bool:
+    """Between ASCII characters (or an end of the text), and no C1 control inside."""
+    return (text[start - 1:start].isascii() and text[end:end + 1].isascii()
+            and C1.search(text, start, end) is None)

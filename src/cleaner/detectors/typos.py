@@ -34,11 +34,13 @@ import regex
 
 from .. import dictionary, spelling
 from ..analysis import Analysis
+from ..budget import checked
 from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
+from .common import occurrences_of
 
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
@@ -59,6 +61,9 @@ WORD_AFTER = regex.compile(r" (\p{L}+)")
 CODE_BEFORE = frozenset("./\\$_@#<`=([{]")
 CODE_AFTER = frozenset("(_/\\=<>`[{)")
 LOANWORD_MIN = 3.0  # zipf an English word needs to pass as a loanword in another language
+SHORT_SLIP = 7  # a word this short with a neighbouring key or an extra letter…
+SLIP_TARGET_MIN = 4.3  # …is fixed only toward a word at least this common (zipf)
+SPLIT_HEAD_MIN = 5.8  # zipf of the first word of a lost space the web writes often (of 7.4, a, in, even 5.9)
 
 
 @dataclass(frozen=True)
@@ -129,12 +134,20 @@ class TypoDetector(Detector):
         rest = lex.uncommon(chunks)  # nearly every word stops here, at C speed
         # numbers never reach the Python-level screen (a fifth of what is left)
         hot, capitalised = lex.hot, lex.capitalised
-        unknown = lex.unknown({w for c in rest if not c[0].isdigit() and (w := _screen(text, c, hot, capitalised))})
+        screened = {w for c in rest if not c[0].isdigit() and (w := _screen(c, hot, capitalised))}
+        lower = {w for w in screened if not w[0].isupper()}
+        unknown = lex.unknown({w.lower() for w in screened})
+        # a capitalised word that never starts a sentence is a name: looked for among the unknown only
+        names = {w for w in screened if w[0].isupper() and w.lower() in unknown}
+        unknown &= lower | {w.lower() for w in _initial(text, names)}
         if not unknown or len(unknown) > p.max_unknown_ratio * len(chunks):
             return
         low = analysis.lower
-        for word in sorted(self._candidates(unknown, lex)):
-            yield from self._check(doc, low, word, lex)
+        words = self._candidates(unknown, lex)
+        places = _places(low, words)
+        family = _family(words, lex)
+        for word in checked(sorted(words)):
+            yield from self._check(doc, low, word, places[word], lex, word in family)
 
     # -- which words need a closer look ------------------------------------------------------
     def _candidates(self, unknown: set[str], lex: dictionary.Lexicon) -> set[str]:
@@ -165,18 +178,18 @@ class TypoDetector(Detector):
         return False
 
     # -- one word, every place it stands -----------------------------------------------------
-    def _check(self, doc: Document, low: str, word: str, lex: dictionary.Lexicon) -> Iterator[Span]:
-        places = list(_places(low, word))
+    def _check(self, doc: Document, low: str, word: str, places: list[int], lex: dictionary.Lexicon,
+               family: bool) -> Iterator[Span]:
         if len(places) != 1:
             return  # a word the document repeats is a name or a term
         occ = _occurrence(doc.text, low, places[0], places[0] + len(word), lex, self.foreign[lex.lang])
         if occ is not None:
-            span = self._finding(doc, low, word, occ, lex)
+            span = self._finding(doc, low, word, occ, lex, family)
             if span is not None:
                 yield span
 
     def _finding(self, doc: Document, low: str, word: str, occ: Occurrence,
-                 lex: dictionary.Lexicon) -> Span | None:
+                 lex: dictionary.Lexicon, family: bool = False) -> Span | None:
         p: TypoParams = self.params
         # a known word behind a prefix (defund) or two joined (backglass) is formed on purpose unless a
         # slip explains it; after a suffix (governer) a misspelling by ear may, if the web knows it
@@ -196,7 +209,7 @@ class TypoDetector(Detector):
             return None
         detail: dict[str, str] = {"how": best.how}
         if score > p.unsure_score:
-            why = self._unsure(doc.text, word, occ, cands, lex, formed)
+            why = "one of a family" if family else self._unsure(doc.text, word, occ, cands, lex, formed)
             if why:
                 score, detail["unsure"] = p.unsure_score, why
         original = doc.text[occ.start:occ.end]
@@ -249,10 +262,10 @@ class TypoDetector(Detector):
 # -- helpers (pure functions over the text) ------------------------------------------------------
 
 
-def _screen(text: str, chunk: str, hot: dict[str, int], capitalised: bool) -> str | None:
-    """The chunk as a lower-case word worth a closer look, or ``None`` when it is plainly fine: a
-    common word with punctuation attached, CamelCase or ALL CAPS, or a capitalised word that never
-    starts a sentence (a name) — decided from the chunk and a substring search, without offsets."""
+def _screen(chunk: str, hot: dict[str, int], capitalised: bool) -> str | None:
+    """The chunk as a word worth a closer look, or ``None`` when it is plainly fine: a common word
+    with punctuation attached, CamelCase or ALL CAPS. A capitalised word is returned as written: it
+    is a name unless it starts a sentence somewhere (:func:`_initial`); others in lower case."""
     word = chunk.strip(EDGE)
     # a chunk left as it was is no hot word as written, nor capitalised once the lexicon is
     # ``capitalised`` (Lexicon.uncommon removed those): only the others need the lookups
@@ -261,32 +274,26 @@ def _screen(text: str, chunk: str, hot: dict[str, int], capitalised: bool) -> st
         return None
     if word[0].isupper():
         looked_up = capitalised and not stripped
-        if not word[1:].islower() or (not looked_up and word.lower() in hot) or not _ever_initial(text, word):
+        if not word[1:].islower() or (not looked_up and word.lower() in hot):
             return None
-        return word.lower()
+        return word
     return word if word.islower() else None
 
 
-def _ever_initial(text: str, word: str) -> bool:
-    """Does ``word`` (case as written) stand at the start of a sentence or line anywhere?"""
-    i = text.find(word)
-    while i >= 0:
-        if _sentence_start(text, i):
-            return True
-        i = text.find(word, i + 1)
-    return False
+def _initial(text: str, words: set[str]) -> set[str]:
+    """The ``words`` (case as written) that stand at the start of a sentence or line somewhere."""
+    return {w for w, offsets in occurrences_of(text, words).items() if any(_sentence_start(text, i) for i in offsets)}
 
 
-def _places(low: str, word: str) -> Iterator[int]:
-    """Offsets where ``word`` stands as a whole word (not inside a longer word) in ``low``."""
-    n = len(word)
-    i = low.find(word)
-    while i >= 0:
-        before = low[i - 1] if i else " "
-        after = low[i + n] if i + n < len(low) else " "
-        if not (before.isalnum() or after.isalnum() or _is_mark(after)):
-            yield i
-        i = low.find(word, i + 1)
+def _places(low: str, words: set[str]) -> dict[str, list[int]]:
+    """``{word: offsets where it stands as a whole word (not inside a longer word) in low}``."""
+    out = {}
+    for word, offsets in occurrences_of(low, words).items():
+        n = len(word)
+        out[word] = [i for i in offsets
+                     if not ((low[i - 1] if i else " ").isalnum() or (after := low[i + n:i + n + 1] or " ").isalnum()
+                             or _is_mark(after))]
+    return out
 
 
 def _is_mark(ch: str) -> bool:
@@ -471,13 +478,17 @@ def _clear(word: str, cands: list[spelling.Candidate], lex: dictionary.Lexicon, 
     if best.how == "merge" and not spelling.paired(pair[0], pair[-1], lex):
         return False
     kind = spelling.edit_kind(word, best.text) if best.how == "edit1" else best.how
+    if kind in ("near", "extra") and len(word) <= SHORT_SLIP and best.freq < SLIP_TARGET_MIN:
+        return False  # gitk, muxing, stdout, struct: a short word lies one key from many rarer words
     suspect = lex.is_suspect(word)
     if formed and kind not in (("swap", "double") if suspect else ("swap", "double", "near")):
         return False
     if not suspect:
         return kind != "other"  # a far key or a first letter changed: iconik, semver
     if kind == "split":  # as common as the dictionary's lost spaces (alot, ofcourse), not inhouse, powerup
-        return dictionary.run_together(word, pair[0], pair[-1], lex)
+        # and a lost space after a word that is not a function word: powerup, checkout, backend are
+        # words in their own right once the web writes them this often
+        return dictionary.run_together(word, pair[0], pair[-1], lex) and lex.freq(pair[0]) >= SPLIT_HEAD_MIN
     if _margin(cands) < margin or kind not in ("swap", "double", "near", "vowel", "missing", "extra"):
         return False
     common = best.freq >= 6.0 and kind in ("swap", "double", "near")
@@ -507,6 +518,18 @@ def _abbreviation_like(word: str, cands: list[spelling.Candidate]) -> bool:
     swap = best.how == "edit1" and sorted(best.text) == sorted(word) and best.freq >= 5
     clear = best.how == "edit1" and best.freq >= 5.5 and _margin(cands) >= 1.0
     return len(word) == 3 and not (swap or clear)
+
+
+def _family(words: set[str], lex: dictionary.Lexicon) -> set[str]:
+    """The unknown words of a document that share a short known first part with another one, each
+    followed by a known word (``onclose``, ``onerror``, ``onopen``; ``getvalue``, ``getname``): a
+    naming pattern of code or a product line, not lost spaces, which do not repeat their first word."""
+    by_head: dict[str, set[str]] = {}
+    for word in words:
+        for k in (2, 3):
+            if len(word) - k >= 3 and lex.known(word[:k]) and lex.known(word[k:]):
+                by_head.setdefault(word[:k], set()).add(word)
+    return {w for group in by_head.values() if len(group) >= 2 for w in group}
 
 
 def _compound(word: str, lex: dictionary.Lexicon) -> bool:

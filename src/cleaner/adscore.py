@@ -1,0 +1,327 @@
+"""Candidate segments of a document, their features, and the learned linear scorer for injected ads.
+
+An injected ad is a piece of text that does not belong to the article around it. The pieces that can
+be one (:func:`candidates`) are lines, sentences, clauses of CJK sentences and runs of a script
+foreign to the document (``爱上海同城419`` in English prose, ``PG SLOT แตกง่าย`` in an English
+article, an English ad line in a Japanese article). Each is described by features that hold across
+campaigns (:func:`features`): its script against the document's, its folded character bigrams and
+words (ad vocabulary is learned, not listed), the shapes of phones, handles, domains and prices after
+folding (:mod:`cleaner.fold`), decoration, how much of its vocabulary the rest of the document shares
+(its topic), where it sits and whether it is glued to a word. A logistic-regression model fitted by
+``train/train_spam.py`` weighs them; :class:`Model` reads its weights file and scores.
+
+The same code builds the features at training time and at run time, so what was fitted is what runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import regex
+
+from .fold import DECORATION, fold_text
+from .lexicon import Lexicon
+
+WEIGHTS_FORMAT = "cleaner-ad-segment-weights/1"
+
+# letters of each script, for a segment's script and the runs of a foreign one
+SCRIPT_RE = {
+    "Han": r"\p{Han}", "Kana": r"\p{Hiragana}\p{Katakana}", "Hangul": r"\p{Hangul}", "Thai": r"\p{Thai}",
+    "Cyrillic": r"\p{Cyrillic}", "Arabic": r"\p{Arabic}", "Hebrew": r"\p{Hebrew}",
+    "Devanagari": r"\p{Devanagari}", "Greek": r"\p{Greek}", "Latin": r"A-Za-z\p{Latin}",
+}
+# the document's main script (cleaner.lang.main_script) -> the scripts that are foreign in it
+FOREIGN = {
+    "Latin": ("Han", "Kana", "Hangul", "Thai", "Cyrillic", "Arabic", "Hebrew", "Devanagari"),
+    "Cyrillic": ("Han", "Kana", "Hangul", "Thai", "Latin"),
+    "Greek": ("Han", "Kana", "Hangul", "Thai", "Latin"),
+    "Chinese": ("Hangul", "Thai", "Latin", "Cyrillic"),
+    "Japanese": ("Hangul", "Thai", "Latin", "Cyrillic"),
+    "Korean": ("Han", "Kana", "Thai", "Latin"),
+}
+HOME = {"Chinese": ("Han",), "Japanese": ("Han", "Kana"), "Korean": ("Hangul",)}
+CJK_DOCS = frozenset(("Chinese", "Japanese"))
+
+_LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
+_LINE = regex.compile(r"[^\n]+")
+# a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
+# a sentence ends at . ! ? (and closing quotes) before white space, after a link before a capital, or at
+# a CJK full stop; each alternative starts with a literal so that the scan is fast
+_SENTENCE_END = regex.compile(
+    r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
+_CLAUSE_END = regex.compile(r"(?<=[，；,;])")
+_DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
+_WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
+_DIGITS = regex.compile(r"[0-9]+")
+_DOC_WORD = regex.compile(r"\w{4,}")  # the document's own words, for topic overlap (folding adds little)
+_SHAPES = [
+    ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
+    ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
+    ("labelled_id", regex.compile(
+        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}")),
+    ("url", regex.compile(r"https?://|www\.")),
+    ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])")),
+    ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])")),
+    ("num4", regex.compile(r"(?<![0-9])(?!(?:19|20)[0-9]{2}(?![0-9]))[0-9]{4,}")),
+    ("year", regex.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])")),
+    ("percent", regex.compile(r"[0-9]%")),
+    ("excl", regex.compile(r"[!！]")),
+]
+OPENERS = "(（[［【〔「『《“\"'‘"
+CLOSERS = ")）]］】〕」』》”\"'’"
+_AD_BRACKETS = regex.compile(r"[【】〖〗〔〕『』▶►★☆✓✔]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int
+    end: int
+    kind: str  # line, sent, clause, run
+
+
+def letters_script(text: str) -> str:
+    """The script most letters of ``text`` are written in (``None`` without letters)."""
+    if text.isascii():
+        return "Latin" if any(c.isalpha() for c in text) else "None"
+    counts = Counter(map(char_script, text))
+    counts.pop("None", None)
+    return max(sorted(counts), key=counts.__getitem__) if counts else "None"
+
+
+@functools.lru_cache(maxsize=4096)
+def char_script(ch: str) -> str:
+    """The script of one letter (``None`` for anything else)."""
+    if ch.isalpha():
+        for name, pattern in _LETTER_SCRIPTS:
+            if pattern.match(ch):
+                return name
+    return "None"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@functools.cache
+def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
+    """Runs of the scripts foreign to ``doc_script``: foreign letters joined by digits, spaces,
+    punctuation, symbols and short Latin codes (``무료3만원 쿠폰``, ``PG SLOT แตก``)."""
+    scripts = FOREIGN.get(doc_script)
+    if not scripts:
+        return None
+    cls = "".join(SCRIPT_RE[s] for s in scripts)
+    body = rf"[{cls}0-9]"
+    # gaps inside a run: one or two spaces, up to three punctuation marks or symbols, or a short Latin
+    # code glued on both sides (龙凤419会所, 成都KTV公主); a Latin word with spaces around it ends the run
+    gap = r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?|[A-Za-z]{1,4})" if "Latin" not in scripts else \
+        r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?)"
+    return regex.compile(rf"[{cls}]{body}*(?:(?:{gap}){{1,3}}{body}+)*")
+
+
+def candidates(text: str, doc_script: str, lines: list[tuple[int, int]] | None = None) -> Iterator[Candidate]:
+    """The pieces of ``text`` that may be an injection (see the module docstring)."""
+    run_re = foreign_run_re(doc_script)
+    for ls, le in lines if lines is not None else ((m.start(), m.end()) for m in _LINE.finditer(text)):
+        s, e = _trim(text, ls, le)
+        if s >= e:
+            continue
+        if _SENTENCE_END.search(text, s, e) is None:
+            yield Candidate(s, e, "line")  # a line of several sentences is judged by its sentences
+        yield from _pieces(text, s, e, _SENTENCE_END, "sent", doc_script)
+        if run_re is not None:
+            for m in run_re.finditer(text, s, e):
+                rs, re_ = _trim(text, m.start(), m.end())
+                if re_ - rs >= 2 and (rs, re_) != (s, e):
+                    yield Candidate(rs, re_, "run")
+
+
+def _pieces(text: str, s: int, e: int, splitter: regex.Pattern[str], kind: str,
+            doc_script: str) -> Iterator[Candidate]:
+    if splitter.search(text, s, e) is None:
+        if kind == "sent" and doc_script in CJK_DOCS:
+            yield from _pieces(text, s, e, _CLAUSE_END, "clause", doc_script)
+        return
+    bounds = itertools.chain((s,), (m.end() for m in splitter.finditer(text, s, e)), (e,))
+    for a, b in itertools.pairwise(bounds):
+        ps, pe = _trim(text, a, b)
+        if pe - ps >= 2:
+            yield Candidate(ps, pe, kind)
+            if kind == "sent" and doc_script in CJK_DOCS:
+                yield from _pieces(text, ps, pe, _CLAUSE_END, "clause", doc_script)
+
+
+class GlossLike(Protocol):
+    def near(self, text: str, start: int, end: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Word lists the features look up: ad vocabulary per category (``lex:<category>`` features,
+    weighed by training like every other feature) and gloss words (``the term``, ``means``)."""
+
+    lexicon: Lexicon | None = None
+    gloss: GlossLike | None = None  # cleaner.detectors.common.Gloss
+
+
+NO_RESOURCES = Resources()
+_CJK_DIGITS = regex.compile(
+    r"[\p{Han}\p{Hangul}\p{Thai}\p{Hiragana}\p{Katakana}][0-9]{3,}|[0-9]{3,}[\p{Han}\p{Hangul}\p{Thai}]")
+
+
+@dataclass
+class DocContext:
+    """What the features need of the whole document, computed once."""
+
+    text: str
+    script: str
+    words: Counter[str]
+    chars: Counter[str]
+    first_line_end: int
+    last_line_start: int
+
+    @classmethod
+    def of(cls, text: str, script: str) -> DocContext:
+        dense = script in CJK_DOCS or script == "Korean"
+        words = Counter() if dense else Counter(m.group() for m in _DOC_WORD.finditer(text.lower()))
+        chars = Counter(fold_text(text)) if dense else Counter()
+        body = text.strip()
+        lead = len(text) - len(text.lstrip())
+        first = text.find("\n", lead)
+        last = text.rfind("\n", 0, lead + len(body))
+        return cls(text, script, words, chars, len(text) if first < 0 else first, max(last, 0))
+
+
+def units(folded: str) -> tuple[list[str], list[str]]:
+    """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment."""
+    words = _WORD.findall(_DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded)
+    grams = [run[i:i + 2] for run in _DENSE.findall(folded) for i in range(len(run) - 1)]
+    return words, grams
+
+
+def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) -> set[str]:
+    """The features of one candidate, as names (binary features): see the module docstring."""
+    text = ctx.text
+    seg = text[cand.start:cand.end]
+    folded = fold_text(seg)
+    words, grams = units(folded)
+    out = {f"k:{cand.kind}"}
+    seg_script = letters_script(seg)
+    home = HOME.get(ctx.script, (ctx.script,))
+    foreign = seg_script not in home and seg_script != "None"
+    if res.lexicon is not None:  # ad words weigh differently in a foreign run and in the article's script
+        where = "@foreign" if foreign else "@home"
+        out.update(f"lex:{h.category}{where}" for h in res.lexicon.find(seg))
+    if res.gloss is not None and res.gloss.near(text, cand.start, cand.end):
+        out.add("ctx:gloss")
+    if _CJK_DIGITS.search(folded):
+        out.add("sh:script_digits")
+    out.update(f"w:{w}" for w in words)
+    out.update(f"b:{g}" for g in grams)
+    for name, pattern in _SHAPES:
+        if pattern.search(folded):
+            out.add(f"sh:{name}")
+    decor = len(DECORATION.findall(seg))
+    if decor:
+        out.add("sh:decor" if decor < 3 else "sh:decor3")
+    if _AD_BRACKETS.search(seg):
+        out.add("sh:ad_bracket")
+    letters = [c for c in seg if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        out.add("sh:caps")
+    if foreign:
+        out.add("foreign")
+        out.add(f"foreign:{seg_script}")
+    topic = _topic(ctx, folded)
+    if topic:
+        out.add(topic)
+    out.update(_place(ctx, cand))
+    n = len(seg)
+    out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
+    return out
+
+
+def _topic(ctx: DocContext, folded: str) -> str | None:
+    """How much of the segment's vocabulary the rest of the document uses too."""
+    if ctx.script in CJK_DOCS or ctx.script == "Korean":
+        own = Counter(c for c in folded if c.isalpha())
+        seen = [c for c in own if ctx.chars[c] > own[c]]
+    else:
+        own = Counter(w for w in _WORD.findall(folded) if len(w) >= 4 and not w.isdigit())
+        seen = [w for w in own if ctx.words[w] > own[w]]
+    if len(own) < 3:
+        return "topic:short"
+    if sum((ctx.chars or ctx.words).values()) < 150:
+        return None  # too little of the document's own text to know its topic
+    share = len(seen) / len(own)
+    return "topic:" + ("none" if share < 0.15 else "low" if share < 0.4 else "mid" if share < 0.7 else "high")
+
+
+def _place(ctx: DocContext, cand: Candidate) -> list[str]:
+    text, s, e = ctx.text, cand.start, cand.end
+    out = []
+    if s <= ctx.first_line_end:
+        out.append("pos:first")
+    if e > ctx.last_line_start:
+        out.append("pos:last")
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    le = len(text) if le < 0 else le
+    if not text[ls:s].strip() and not text[e:le].strip():
+        out.append("pos:own_line")
+    if s > 0 and text[s - 1].isalnum():
+        out.append("glue:left")
+    if e < len(text) and text[e].isalnum():
+        out.append("glue:right")
+    before = text[max(ls, s - 3):s].rstrip()
+    after = text[e:min(le, e + 3)].lstrip()
+    if before and after and before[-1] in OPENERS and after[0] in CLOSERS:
+        out.append("ctx:enclosed")
+    if after[:1] in ("(", "（") or before[-1:] in ("(", "（"):
+        out.append("ctx:paren")
+    return out
+
+
+class Model:
+    """A linear model over feature names: ``bias`` plus the weights of the features present."""
+
+    def __init__(self, weights: dict[str, float], bias: float) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def read(cls, path: Path) -> Model:
+        """Read a weights file written by ``train/train_spam.py`` (``name<TAB>weight`` lines)."""
+        weights: dict[str, float] = {}
+        bias = 0.0
+        with path.open(encoding="utf-8") as f:
+            header = f.readline().rstrip("\n")
+            if header != f"# {WEIGHTS_FORMAT}":
+                msg = f"{path}: not a weights file of format {WEIGHTS_FORMAT} (first line {header[:60]!r})"
+                raise ValueError(msg)
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                name, _, value = line.rstrip("\n").rpartition("\t")
+                if name == "bias":
+                    bias = float(value)
+                else:
+                    weights[name] = float(value)
+        return cls(weights, bias)
+
+    def logit(self, feats: set[str]) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(f, 0.0) for f in feats)
+
+    def probability(self, feats: set[str]) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(feats)))

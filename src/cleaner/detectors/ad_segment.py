@@ -1,0 +1,263 @@
+"""``ad_segment``: injected ads found by a learned segment scorer (:mod:`cleaner.adscore`).
+
+Every line, sentence, CJK clause and run of a foreign script is a candidate; a logistic-regression
+model fitted on real spam by ``train/train_spam.py`` scores its features (script switch, folded
+n-grams, phone/handle/domain/price shapes, decoration, topic distance, position, gluing). A candidate
+above ``threshold`` is removed whole, with the decoration, brackets and contact codes glued to it
+(``【薇3681〓7028】``, ``WX:( RYG622)``); the article's words around it stay.
+
+Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or a
+word the model weighs strongly): the rest of an article costs one folding pass and a set look-up.
+False positives come from short bare foreign strings at a line edge; false negatives from ads
+written like prose and glued inside an article's sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import ahocorasick
+import regex
+
+from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features
+from ..analysis import Analysis
+from ..document import Document
+from ..registry import register
+from ..rules import Rule
+from ..spans import Span
+from .base import Detector, parse_params, read_word_list
+from .common import Gloss, load_lexicon
+
+# glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
+_TAIL = regex.compile(
+    r"(?:[ \t]*(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013\u4e44]+"
+    r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
+    r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*"
+    r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
+_PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
+_HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
+# evidence that makes a line worth scoring; stdlib ``re`` scans these simple patterns several times
+# faster than ``regex``
+_LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", r"@\w{3}",
+                                        r"\.(?:com|net|xyz|vip|bet|top|site|app|info|io|cc)\b"))
+_LONG_NUMBER = tuple(re.compile(x, re.ASCII) for x in (r"\d\d\d\d\d+", r"\+\d"))
+_DECOR_CHARS = frozenset("☎☏✆✅✔★☆►▶▋█〓╋乄【】〖〗")
+_DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d400-\U0001d7ff\U0001f300-\U0001faff]")
+
+
+@dataclass(frozen=True)
+class AdSegmentParams:
+    weights: str = "ad_segment.weights.tsv"  # sidecar weights file written by train/train_spam.py
+    threshold: float = 0.95  # probability above which a candidate is an injected ad (precision first)
+    trigger: float = 1.5  # an n-gram weighing at least this makes a line worth scoring
+    lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list (lex:<category>)
+    gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term (ctx:gloss)
+
+    def check(self) -> tuple[str, str] | None:
+        if not 0.5 <= self.threshold < 1.0:
+            return "threshold", "a probability from 0.5 to below 1"
+        return None
+
+
+@register
+class AdSegmentDetector(Detector):
+    name = "ad_segment"
+    Params = AdSegmentParams
+
+    def __init__(self, rule: Rule, timeout: float | None = None) -> None:
+        super().__init__(rule, timeout)
+        p: AdSegmentParams = self.params
+        path = rule.sidecar(p.weights)
+        try:
+            self.model = Model.read(path)
+        except OSError as e:
+            raise rule.error("C205", f"{p.weights} ({e.strerror})", key="weights") from None
+        except ValueError as e:
+            raise rule.error("C202", str(e), key="weights") from None
+        self.resources = resources(rule)
+        self._foreign = {doc: regex.compile("[" + "".join(SCRIPT_RE[x] for x in scripts) + "]")
+                         for doc, scripts in FOREIGN.items()}
+        words = sorted(f[2:] for f, w in self.model.weights.items() if w >= p.trigger and f.startswith(("w:", "b:")))
+        self._triggers: ahocorasick.Automaton | None = None
+        if words:
+            self._triggers = ahocorasick.Automaton()
+            for word in words:
+                self._triggers.add_word(word, len(word))
+            self._triggers.make_automaton()
+
+    def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
+        text = doc.text
+        script = analysis.script
+        lines = self._hot_lines(text, script, analysis)
+        if not lines:
+            return
+        ctx = DocContext.of(text, script)
+        found: list[tuple[int, int, float]] = []
+        for line in lines:
+            found.extend(self._line(ctx, candidates(text, script, [line])))
+        for start, end, prob in _merge(found):
+            start, end = self._widen(text, start, end)
+            yield self.span(doc, start, end, score=round(prob, 3))
+
+    def _line(self, ctx: DocContext, cands: Iterator[Candidate]) -> list[tuple[int, int, float]]:
+        """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
+        whose first sentence is the article's and second an ad loses the ad, not the line."""
+        text = ctx.text
+        scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands
+                  if c.kind == "run" or self._hot(text, c.start, c.end)]
+        threshold = self.params.threshold
+        scored = _promote_clauses(text, scored, threshold)
+        # a piece that is clearly prose keeps the sentence or line holding it from going
+        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
+        accepted = [(c, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
+        runs = [c for c, _ in accepted if c.kind == "run"]
+        # a foreign run found inside a sentence: the run goes, not the sentence it was glued into
+        return [(c.start, c.end, p) for c, p in accepted
+                if c.kind == "run" or not self._rest_is_prose(ctx, c, _inside(runs, c))]
+
+    def _rest_is_prose(self, ctx: DocContext, c: Candidate, runs: list[Candidate]) -> bool:
+        """Is the longest stretch of ``c`` outside the ``runs`` in it prose (below one half)?"""
+        if not runs:
+            return False
+        cuts = [c.start, *(x for r in sorted(runs, key=lambda r: r.start) for x in (r.start, r.end)), c.end]
+        stretches = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+        a, b = max(stretches, key=lambda ab: ab[1] - ab[0], default=(c.start, c.start))
+        a, b = _strip(ctx.text, a, b)
+        if _letters(ctx.text, Candidate(a, b, c.kind)) < 8:
+            return False
+        return self.model.probability(features(ctx, Candidate(a, b, c.kind), self.resources)) < 0.5
+
+    def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
+        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
+        number, a word
+        the model weighs strongly. Found by a few scans of the whole text, not a test per line."""
+        starts = analysis.line_starts
+        points: Counter[int] = Counter()
+
+        def mark(pattern: re.Pattern[str] | regex.Pattern[str], where: str, weight: int) -> None:
+            points.update({bisect.bisect_right(starts, m.start()) - 1: weight for m in pattern.finditer(where)})
+
+        low = analysis.lower
+        for pattern in (*_LINKS, *_LONG_NUMBER):
+            mark(pattern, low, 1)
+        foreign = self._foreign.get(script)
+        rare = analysis.chars
+        if not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare):
+            mark(_DECOR, text, 2)
+        if foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare):
+            mark(foreign, text, 2)
+        points.update(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
+        marks = [line for line, n in points.items() if n >= 2]
+        lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
+        return [(s, e) for s, e in lines if e > s]
+
+    def _hot(self, text: str, start: int, end: int) -> bool:
+        """The same test for one sentence of a hot line."""
+        piece = text[start:end]
+        if _DECOR.search(piece):
+            return True
+        low = piece.lower()
+        return sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low)) + sum(1 for _ in self._trigger_hits(low)) >= 2
+
+    def _trigger_hits(self, low: str) -> Iterator[int]:
+        """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
+        if self._triggers is None:
+            return
+        n = len(low)
+        for last, size in self._triggers.iter(low):
+            first = last - size + 1
+            if ord(low[first]) > 0x2E80 or (  # dense-script bigrams have no word boundaries
+                    (first == 0 or not low[first - 1].isalnum()) and (last + 1 == n or not low[last + 1].isalnum())):
+                yield first
+
+    @staticmethod
+    def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+        """Take in the decoration and contact codes glued to the ad on either side."""
+        for _ in range(2):  # a closer the ad opened (【薇1358〓8990】), then what is glued after it
+            piece = text[start:end]
+            for opener, closer in _PAIRS:
+                if piece.count(opener) > piece.count(closer):
+                    close = text.find(closer, end, end + 40)
+                    if close >= 0 and "\n" not in text[end:close]:
+                        end = close + 1
+            tail = _TAIL.match(text, end)
+            if tail:
+                end = tail.end()
+        head = _HEAD.search(text, max(0, start - 20), start)
+        if head and head.end() == start:
+            start = head.start()
+        return start, end
+
+
+def resources(rule: Rule) -> Resources:
+    """The word lists a rule's features look up; ``train/train_spam.py`` builds the same from the rule."""
+    p = parse_params(AdSegmentParams, rule)
+    lexicon = load_lexicon(rule, "lexicon", p.lexicon) if p.lexicon else None
+    gloss = Gloss(read_word_list(rule, p.gloss_words, "gloss_words")) if p.gloss_words else None
+    return Resources(lexicon, gloss)
+
+
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _letters(text: str, c: Candidate) -> int:
+    return len(_LETTER.findall(text, c.start, c.end))
+
+
+def _promote_clauses(text: str, scored: list[tuple[Candidate, float]],
+                     threshold: float) -> list[tuple[Candidate, float]]:
+    """A CJK clause that leans to an ad (0.3 or more) next to a clause that is one belongs to it:
+    ``上海外围女上门服务，加薇信1358899在线预约`` is one ad in two clauses."""
+    clauses = [i for i, (c, _) in enumerate(scored) if c.kind == "clause"]
+    out = list(scored)
+    for a, b in itertools.pairwise(clauses):
+        (ca, pa), (cb, pb) = out[a], out[b]
+        if text[ca.end:cb.start].strip():
+            continue
+        if pa >= threshold and 0.3 <= pb < threshold:
+            out[b] = (cb, pa)
+        elif pb >= threshold and 0.3 <= pa < threshold:
+            out[a] = (ca, pb)
+    return out
+
+
+def _inside(cands: list[Candidate], c: Candidate) -> list[Candidate]:
+    return [x for x in cands if c.start <= x.start and x.end <= c.end]
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum() and text[b - 1] not in ".!?。！？":
+        b -= 1
+    return a, b
+
+
+def _holds(spans: list[tuple[int, int]], c: Candidate) -> bool:
+    """Does ``c`` strictly contain one of the sorted ``spans``? (Only those starting inside it are looked
+    at: its own pieces, so a long line of many sentences costs no more than its length.)"""
+    i = bisect.bisect_left(spans, (c.start, -1))
+    while i < len(spans) and spans[i][0] < c.end:
+        if spans[i][1] <= c.end and spans[i] != (c.start, c.end):
+            return True
+        i += 1
+    return False
+
+
+def _merge(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Overlapping accepted candidates as one span, with the highest probability among them."""
+    out: list[tuple[int, int, float]] = []
+    for s, e, p in sorted(found):
+        if out and s <= out[-1][1]:
+            ps, pe, pp = out[-1]
+            out[-1] = (ps, max(pe, e), max(pp, p))
+        else:
+            out.append((s, e, p))
+    return out
+
+

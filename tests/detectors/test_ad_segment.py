@@ -1,0 +1,112 @@
+"""spam.ad_segment: whole injections go (ad text with its handles, numbers, brackets and decoration),
+the article's words stay; the weights file it reads is what train/train_spam.py writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.adscore import WEIGHTS_FORMAT, Model
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "ad_segment"
+
+EN = ("The harbour reopened on Monday after the storm.\n{}\n"
+      "Ships waited outside for hours, and the port authority said repairs would take a week.")
+ZH = "市政府昨天召开会议，讨论今年的道路建设计划。\n{}\n会议决定在年底前完成主要工程，并加强安全检查。"
+
+# own-written injections, shaped like the obfuscations real campaigns use
+OBFUSCATED = [
+    "杭州同城外围【薇5127〓3390〓】资深经纪人，诚信第一",
+    "深圳水疗会所全套服务σσ/V信：sz66188",
+    "代开各类发票 扣：385120 全国可寄",
+    "网赌被黑不给出款怎么办 专业出黑团队 WX:( KLM731) QQ：(55128843 ) 飞机：@heituan88",
+    "▋北京丝足保健▋█上门预约█ 加薇107乄552乄18",
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> cleaner.Pipeline:
+    return cleaner.Pipeline.default()
+
+
+# known gaps (xfail strict: a fix must promote them): the model scores these 0.6-0.85, under the 0.9 bar
+GAPS = {("en", OBFUSCATED[2]), ("zh", OBFUSCATED[1]), ("zh", OBFUSCATED[2])}
+GAP = pytest.mark.xfail(strict=True, reason="scored under the bar")
+CASES = [pytest.param(carrier, ad, id=f"{name}-{i}", marks=[GAP] if (name, ad) in GAPS else [])
+         for name, carrier in (("en", EN), ("zh", ZH)) for i, ad in enumerate(OBFUSCATED)]
+
+
+@pytest.mark.parametrize(("carrier", "ad"), CASES)
+def test_ad_segment_removes_the_whole_injection(pipeline: cleaner.Pipeline, carrier: str, ad: str) -> None:
+    text = carrier.format(ad)
+    result = pipeline.clean(text)
+    assert result.text == carrier.replace("{}\n", ""), [(s.rule, s.text) for s in result.spans]
+    start = text.index(ad)
+    covered = set()
+    for s in result.spans:
+        covered.update(range(s.start, s.end))
+    assert set(range(start, start + len(ad))) <= covered
+
+
+def test_ad_segment_glued_ad_leaves_the_article_word(pipeline: cleaner.Pipeline) -> None:
+    text = "Trade grew again this year.上海外围女上门服务【薇1358〓8990】\nExports rose."
+    assert pipeline.clean(text).text == "Trade grew again this year.\nExports rose."
+
+
+def test_ad_segment_weights_file_is_sorted_and_versioned() -> None:
+    path = ROOT / "rules" / "spam" / "ad_segment.weights.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"# {WEIGHTS_FORMAT}"
+    names = [line.split("\t")[0] for line in lines if not line.startswith("#") and line.split("\t")[0] != "bias"]
+    assert names == sorted(names) and len(names) == len(set(names))
+    model = Model.read(path)
+    assert model.weights and model.bias < 0  # most segments are not ads
+
+
+def test_ad_segment_rejects_a_file_that_is_not_weights(tmp_path: Path) -> None:
+    bad = tmp_path / "w.tsv"
+    bad.write_text("bias\t1.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a weights file"):
+        Model.read(bad)
+
+
+def _train(tmp_path: Path, name: str) -> bytes:
+    out = tmp_path / name
+    subprocess.run([sys.executable, str(ROOT / "train" / "train_spam.py"), "--items", str(DATA / "items.jsonl"),
+                    "--carriers", str(DATA / "carriers"), "--out", str(out)], check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def test_train_spam_is_reproducible(tmp_path: Path) -> None:
+    """Same data, same file, byte for byte; and the checksum of that file is the one recorded, so a
+    change of features or fitting shows up here (update ``expected.sha256`` when it is meant)."""
+    first = _train(tmp_path, "a.tsv")
+    assert first == _train(tmp_path, "b.tsv")
+    expected = (DATA / "expected.sha256").read_text(encoding="utf-8").split()[0]
+    assert hashlib.sha256(first).hexdigest() == expected
+
+
+def test_train_spam_holdout_changes_what_is_learned(tmp_path: Path) -> None:
+    holdout = tmp_path / "holdout.txt"
+    groups = sorted({json.loads(line)["group"] for line in (DATA / "items.jsonl").read_text().splitlines()
+                     if json.loads(line)["label"]})
+    holdout.write_text(groups[0] + "\n", encoding="utf-8")
+    out = tmp_path / "h.tsv"
+    subprocess.run([sys.executable, str(ROOT / "train" / "train_spam.py"), "--items", str(DATA / "items.jsonl"),
+                    "--carriers", str(DATA / "carriers"), "--holdout", str(holdout), "--out", str(out)],
+                   check=True, capture_output=True)
+    assert out.read_bytes() != _train(tmp_path, "full.tsv")
+
+
+def test_train_spam_prints_the_default_out() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "train" / "train_spam.py"), "--print-default-out"],
+                          check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "rules/spam/ad_segment.weights.tsv"
+    assert (ROOT / done.stdout.strip()).is_file()
