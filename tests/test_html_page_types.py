@@ -47,6 +47,18 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "faq_accordion.html": (  # answers closed by a class of the page's own CSS (max-height:0) until opened
         ["Most applicants wait between one and two years", "Up to six hens may be kept",
          "A full plot costs sixty pounds a year"], ["© Brookfield Council"]),
+    "related_tail.html": (  # the teasers, the author box after a "You might also like" heading
+        ["Lift the tubers after the first frost", "throw out any that have gone soft"],
+        ["You might also like", "Garlic needs a cold spell", "A hard prune in late winter", "Ines Varga"]),
+    "early_close.html": (  # the guide after a premature </body></html>
+        ["has air trapped in it", "open the bleed valve a quarter turn", "top the system up"], ["© Hearthwise"]),
+    "header_post.html": (  # the post in a <header> its class names as content (site builders' sections)
+        ["a tent for two under two kilos", "single-wall shelters save weight", "wet boots and cook",
+         "Freestanding tents pitch on rock", "Practise pitching at home first"],
+        ["© Trailnotes"]),
+    "placeholder.html": (  # a template's "Lorem ipsum" filler left in the page
+        ["share of treated water lost to leaks", "the median utility lost", "download the full table"],
+        ["Lorem ipsum"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
@@ -63,6 +75,15 @@ def test_html_page_type_content_is_kept_and_chrome_is_not(name: str) -> None:
     missing = [s for s in must if s not in text]
     leaked = [s for s in must_not if s in text]
     assert not missing and not leaked, (missing, leaked, result.text)
+
+
+def test_html_page_block_repeated_word_for_word_is_kept_once() -> None:
+    # a header copied for another screen size and a sign-up box repeated down the post
+    page = (CLASSES / "repeated_blocks.html").read_text(encoding="utf-8")
+    text = " ".join(PIPELINE.clean(html_document(page, id="r", source="r")).text.split())
+    for once in ("the whole routine takes ten minutes", "one technique and one tool review",
+                 "Start with the back", "strop the burr away", "a shiny cut where a dull one"):
+        assert text.count(once) == 1, (once, text)
 
 
 @pytest.mark.parametrize("name", ["react_streaming.html", "noscript_forum.html", "tabs.html", "fade_in.html"])

@@ -124,7 +124,28 @@ def parse(html: str) -> Any:
                                   "point cannot be read")
     if root is None:
         raise ExtractionError("empty document")
+    _adopt_strays(root)
     return root
+
+
+def _adopt_strays(root: Any) -> None:
+    """Content after a premature ``</body></html>`` (a template that closes the page after its
+    header and goes on) reaches libxml2's tree as another top-level element beside the root, where
+    a walk from the root never sees it; a browser shows it in the body, and so does this reader:
+    the strays' children are moved to the end of the body (of the root when it has none)."""
+    stray = root.getnext()
+    if stray is None:
+        return
+    body = root.find("body")
+    home = body if body is not None else root
+    while stray is not None:
+        following = stray.getnext()
+        if isinstance(stray.tag, str):
+            if stray.text and stray.text.strip():
+                holder = etree.SubElement(home, "div")
+                holder.text = stray.text
+            home.extend(list(stray))
+        stray = following
 
 
 def stylesheet(root: Any) -> StyleSheet:

@@ -125,9 +125,19 @@ def furniture(node: Node, memo: dict[int, bool], comments: bool = True) -> bool:
 def is_boiler(node: Node, comments: bool = True) -> bool:
     """Is ``node`` furniture inside the article (share bars, captions…; without ``comments``, a
     reader-comment section and a form around the posts are not)?"""
+    if node.tag == "header" and name_facts(_names(node))[0] and _paragraphs(node.el, HEADER_PROSE):
+        return False  # a section's own header named as content ("section_post-content") holds the post
     if node.tag in BOILER_TAGS:
         return comments or node.tag != "form"  # a thread's posts sit in a moderation form
     return name_facts(_names(node))[1] and (comments or not COMMENT_BOILER.search(_names(node)))
+
+
+HEADER_PROSE = 3  # paragraphs that make a <header> named as content the post itself, not its title and byline
+
+
+def _paragraphs(el: Any, n: int) -> bool:
+    """Does ``el`` hold ``n`` paragraphs or more?"""
+    return any(i + 1 >= n for i, _ in enumerate(el.iter("p")))
 
 
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
@@ -408,7 +418,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
                 for i, p in enumerate(model.probability(row) for row in rows)]
     else:
         keep = [model.content(row) for row in rows]
-    keep = [k and not script_notice(b.visible) for k, b in zip(keep, seen, strict=True)]
+    keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
+            for k, b in zip(keep, seen, strict=True)]
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
@@ -432,8 +443,56 @@ def select(blocks: Sequence[Block]) -> list[Block]:
             chosen = {b.index for b in seen}
         if not chosen:
             return []
+    chosen -= repeats([b for b in seen if b.index in chosen])
+    chosen -= tail([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+# The heading of a list of other stories under the article ("Related articles", "You might also like").
+MORE_STORIES = regex.compile(
+    r"(?:related(?: (?:posts?|articles?|stories|content|coverage|reading|news))?|related [^.!?:]{1,40}:.*"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy)|most (?:popular|read) (?:articles|stories|posts|videos)"
+    r"|recommended (?:for you|reading|articles|posts|stories)|also read|keep reading"
+    r"|more (?:stories|articles|posts) (?:like this|you might like))[:.!]?", regex.I)
+TAIL_SHARE = 0.5  # how much of the chosen text must come before such a heading for it to end the article
+
+
+def tail(blocks: Sequence[Block]) -> set[int]:
+    """The indices of a heading of other stories ("Related articles", "You might also like") and of
+    every block after it, when it stands in the second half of the chosen text: where the article
+    ends and the teasers of other articles, an author box and a sign-up form follow. Before that
+    point such a heading is a page's menu or a box beside the text, and nothing is cut."""
+    total = sum(len(b.visible) for b in blocks)
+    before = 0
+    for n, b in enumerate(blocks):
+        if before > TAIL_SHARE * total and MORE_STORIES.fullmatch(" ".join(b.visible.split())):
+            return {c.index for c in blocks[n:] if not c.hidden}
+        before += len(b.visible)
+    return set()
+
+
+# A template's filler text left in the page ("Lorem ipsum dolor sit amet…"): never content.
+PLACEHOLDER = regex.compile(r"\blorem ipsum\b", regex.I)
+
+REPEAT_CHARS = 40  # a repeated block this long is a copy of one the reader has seen already
+
+
+def repeats(blocks: Sequence[Block]) -> set[int]:
+    """The indices of blocks that repeat an earlier one word for word (``REPEAT_CHARS`` or more):
+    the page's copy of a header or a sign-up box for another screen size, a call to action repeated
+    down the page. A reader sees the text once, so it is kept once. Blocks with hidden text are left
+    alone, so that the ``html_hidden`` rule still judges them."""
+    seen: set[str] = set()
+    out: set[int] = set()
+    for b in blocks:
+        if b.hidden:
+            continue
+        key = " ".join(b.visible.split())
+        if len(key) >= REPEAT_CHARS and key in seen:
+            out.add(b.index)
+        seen.add(key)
+    return out
 
 
 # A notice that the page needs scripts ("Please enable JavaScript to use this forum."): what a
