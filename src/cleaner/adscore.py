@@ -19,7 +19,7 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +49,7 @@ FOREIGN = {
 HOME = {"Chinese": ("Han",), "Japanese": ("Han", "Kana"), "Korean": ("Hangul",)}
 CJK_DOCS = frozenset(("Chinese", "Japanese"))
 
+_SCRIPT_FIND = {name: regex.compile(f"[{cls}]+") for name, cls in SCRIPT_RE.items()}
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
 # a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
@@ -60,7 +61,9 @@ _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
 _DIGITS = regex.compile(r"[0-9]+")
-_DOC_WORD = regex.compile(r"\w{4,}")  # the document's own words, for topic overlap (folding adds little)
+# the document's own words, for topic overlap; the segment's words are taken the same way (unfolded),
+# or a Cyrillic word folded to Latin look-alikes would never be found among the document's
+_DOC_WORD = regex.compile(r"[^\W\d_]\w{3,}")
 _SHAPES = [
     ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
     ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
@@ -181,25 +184,37 @@ _CJK_DIGITS = regex.compile(
 
 @dataclass
 class DocContext:
-    """What the features need of the whole document, computed once."""
+    """What the features need of the whole document, computed once and only when first asked for."""
 
     text: str
     script: str
-    words: Counter[str]
-    chars: Counter[str]
     first_line_end: int
     last_line_start: int
 
     @classmethod
     def of(cls, text: str, script: str) -> DocContext:
-        dense = script in CJK_DOCS or script == "Korean"
-        words = Counter() if dense else Counter(m.group() for m in _DOC_WORD.finditer(text.lower()))
-        chars = Counter(fold_text(text)) if dense else Counter()
         body = text.strip()
         lead = len(text) - len(text.lstrip())
         first = text.find("\n", lead)
         last = text.rfind("\n", 0, lead + len(body))
-        return cls(text, script, words, chars, len(text) if first < 0 else first, max(last, 0))
+        return cls(text, script, len(text) if first < 0 else first, max(last, 0))
+
+    @property
+    def dense(self) -> bool:
+        return self.script in CJK_DOCS or self.script == "Korean"
+
+    @functools.cached_property
+    def words(self) -> Counter[str]:
+        return Counter() if self.dense else Counter(_DOC_WORD.findall(self.text.lower()))
+
+    @functools.cached_property
+    def chars(self) -> Counter[str]:
+        return Counter(fold_text(self.text)) if self.dense else Counter()
+
+    @functools.cached_property
+    def script_letters(self) -> dict[str, int]:
+        """Letters per script in the document, filled as segments ask (see :func:`_mixed`)."""
+        return {}
 
 
 def units(folded: str) -> tuple[list[str], list[str]]:
@@ -209,8 +224,9 @@ def units(folded: str) -> tuple[list[str], list[str]]:
     return words, grams
 
 
-def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) -> set[str]:
-    """The features of one candidate, as names (binary features): see the module docstring."""
+def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, topic: bool = True) -> set[str]:
+    """The features of one candidate, as names (binary features): see the module docstring. Without
+    ``topic`` the topic feature (the one that needs the whole document's words) is left out."""
     text = ctx.text
     seg = text[cand.start:cand.end]
     folded = fold_text(seg)
@@ -242,22 +258,43 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) ->
     if foreign:
         out.add("foreign")
         out.add(f"foreign:{seg_script}")
-    topic = _topic(ctx, folded)
+        out.add(_mixed(ctx, seg, seg_script))
     if topic:
-        out.add(topic)
+        out.update(topic_feature(ctx, cand))
     out.update(_place(ctx, cand))
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
     return out
 
 
-def _topic(ctx: DocContext, folded: str) -> str | None:
-    """How much of the segment's vocabulary the rest of the document uses too."""
-    if ctx.script in CJK_DOCS or ctx.script == "Korean":
+def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:
+    """Is the segment's foreign script common in the rest of the document (a page of two languages,
+    its interface in one of them) or found only here?"""
+    find = _SCRIPT_FIND.get(seg_script)
+    if find is None:
+        return "mixed:none"
+    counts = ctx.script_letters
+    if seg_script not in counts:
+        counts[seg_script] = sum(map(len, find.findall(ctx.text)))
+    rest = counts[seg_script] - sum(map(len, find.findall(seg)))
+    share = rest / max(len(ctx.text), 1)
+    return "mixed:" + ("none" if rest < 20 else "some" if share < 0.05 else "high")
+
+
+def topic_feature(ctx: DocContext, cand: Candidate) -> list[str]:
+    seg = ctx.text[cand.start:cand.end]
+    name = _topic(ctx, seg, fold_text(seg) if ctx.dense else "")
+    return [name] if name else []
+
+
+def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
+    """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
+    script, folded on both sides; words of others, lower-cased on both sides)."""
+    if ctx.dense:
         own = Counter(c for c in folded if c.isalpha())
         seen = [c for c in own if ctx.chars[c] > own[c]]
     else:
-        own = Counter(w for w in _WORD.findall(folded) if len(w) >= 4 and not w.isdigit())
+        own = Counter(_DOC_WORD.findall(seg.lower()))
         seen = [w for w in own if ctx.words[w] > own[w]]
     if len(own) < 3:
         return "topic:short"
@@ -325,3 +362,16 @@ class Model:
 
     def probability(self, feats: set[str]) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(feats)))
+
+    def probability_below(self, feats: set[str], rest: Callable[[], list[str]], floor: float) -> float:
+        """The probability of ``feats`` plus the features ``rest()`` gives; ``rest`` is not called when
+        even its heaviest feature (among those starting like ``rest()``'s) could not lift ``feats`` to
+        ``floor``: then any value below ``floor`` is as good, and the bound is returned."""
+        logit = self.logit(feats)
+        if logit + self._topic_max < math.log(floor / (1.0 - floor)):
+            return 1.0 / (1.0 + math.exp(-(logit + self._topic_max)))
+        return 1.0 / (1.0 + math.exp(-(logit + sum(self.weights.get(f, 0.0) for f in rest()))))
+
+    @functools.cached_property
+    def _topic_max(self) -> float:
+        return max([0.0, *(w for f, w in self.weights.items() if f.startswith("topic:"))])

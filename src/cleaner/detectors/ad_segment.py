@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 import regex
 
-from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features
+from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features, topic_feature
 from ..analysis import Analysis
 from ..document import Document
 from ..registry import register
@@ -108,8 +108,7 @@ class AdSegmentDetector(Detector):
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
         whose first sentence is the article's and second an ad loses the ad, not the line."""
         text = ctx.text
-        scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands
-                  if c.kind == "run" or self._hot(text, c.start, c.end)]
+        scored = [(c, self._probability(ctx, c)) for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
@@ -130,7 +129,13 @@ class AdSegmentDetector(Detector):
         a, b = _strip(ctx.text, a, b)
         if _letters(ctx.text, Candidate(a, b, c.kind)) < 8:
             return False
-        return self.model.probability(features(ctx, Candidate(a, b, c.kind), self.resources)) < 0.5
+        return self._probability(ctx, Candidate(a, b, c.kind)) < 0.5
+
+    def _probability(self, ctx: DocContext, c: Candidate) -> float:
+        """The model's probability, exact from 0.2 up (below it every decision is the same: clearly prose);
+        the topic, which needs the whole document's words, is looked at only when it could matter."""
+        feats = features(ctx, c, self.resources, topic=False)
+        return self.model.probability_below(feats, lambda: topic_feature(ctx, c), 0.2)
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
