@@ -64,19 +64,21 @@ _DIGITS = regex.compile(r"[0-9]+")
 # the document's own words, for topic overlap; the segment's words are taken the same way (unfolded),
 # or a Cyrillic word folded to Latin look-alikes would never be found among the document's
 _DOC_WORD = regex.compile(r"[^\W\d_]\w{3,}")
+# (name, pattern, a substring one of which a match needs; None: a digit) - the test spares most searches
 _SHAPES = [
-    ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
-    ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
+    ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])"), None),
+    ("handle", regex.compile(r"@[a-z0-9_.]{3,}"), ("@",)),
     ("labelled_id", regex.compile(
-        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}")),
-    ("url", regex.compile(r"https?://|www\.")),
-    ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])")),
-    ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])")),
-    ("num4", regex.compile(r"(?<![0-9])(?!(?:19|20)[0-9]{2}(?![0-9]))[0-9]{4,}")),
-    ("year", regex.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])")),
-    ("percent", regex.compile(r"[0-9]%")),
-    ("excl", regex.compile(r"[!！]")),
+        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}"), (":", "：")),
+    ("url", regex.compile(r"https?://|www\."), ("://", "www.")),
+    ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])"), (".",)),
+    ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])"), None),
+    ("num4", regex.compile(r"(?<![0-9])(?!(?:19|20)[0-9]{2}(?![0-9]))[0-9]{4,}"), None),
+    ("year", regex.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])"), None),
+    ("percent", regex.compile(r"[0-9]%"), None),
+    ("excl", regex.compile(r"[!！]"), ("!", "！")),
 ]
+_ANY_DIGIT = regex.compile(r"[0-9]")
 OPENERS = "(（[［【〔「『《“\"'‘"
 CLOSERS = ")）]］】〕」』》”\"'’"
 _AD_BRACKETS = regex.compile(r"[【】〖〗〔〕『』▶►★☆✓✔]")
@@ -244,16 +246,17 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, to
         out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
     out.update(f"b:{g}" for g in grams)
-    for name, pattern in _SHAPES:
-        if pattern.search(folded):
+    has_digit = _ANY_DIGIT.search(folded) is not None
+    for name, pattern, needs in _SHAPES:
+        if (has_digit if needs is None else any(x in folded for x in needs)) and pattern.search(folded):
             out.add(f"sh:{name}")
     decor = len(DECORATION.findall(seg))
     if decor:
         out.add("sh:decor" if decor < 3 else "sh:decor3")
     if _AD_BRACKETS.search(seg):
         out.add("sh:ad_bracket")
-    letters = [c for c in seg if c.isalpha()]
-    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    n_letters = sum(map(str.isalpha, seg))
+    if n_letters >= 8 and sum(map(str.isupper, seg)) > 0.6 * n_letters:
         out.add("sh:caps")
     if foreign:
         out.add("foreign")
