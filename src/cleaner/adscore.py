@@ -214,6 +214,11 @@ class DocContext:
         return Counter(fold_text(self.text)) if self.dense else Counter()
 
     @functools.cached_property
+    def squashed(self) -> str:
+        """The lower-cased text without spaces and punctuation (``World Future Awards`` → ``worldfutureawards``)."""
+        return _SQUASH.sub("", self.text.lower())
+
+    @functools.cached_property
     def script_letters(self) -> dict[str, int]:
         """Letters per script in the document, filled as segments ask (see :func:`_mixed`)."""
         return {}
@@ -285,9 +290,34 @@ def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:
 
 
 def topic_feature(ctx: DocContext, cand: Candidate) -> list[str]:
+    """``topic:<share>`` and, when the segment names something the rest of the page names too,
+    ``topic:name`` (a page's own call to action names its own firm or site; an injected ad, its own)."""
     seg = ctx.text[cand.start:cand.end]
     name = _topic(ctx, seg, fold_text(seg) if ctx.dense else "")
-    return [name] if name else []
+    out = [name] if name else []
+    if not ctx.dense and _names_seen(ctx, seg):
+        out.append("topic:name")
+    return out
+
+
+_NAME = regex.compile(r"(?<=\S[ \t]+)\p{Lu}[\p{Ll}\p{Lu}]{3,}")  # a capitalised word, not the first
+_DOMAIN_LABEL = regex.compile(r"(?<![a-z0-9-])(?!www\.)([a-z0-9][a-z0-9-]{3,40})\.[a-z]{2,10}(?![a-z0-9])")
+_SQUASH = regex.compile(r"[\W_]+")
+
+
+def _names_seen(ctx: DocContext, seg: str) -> bool:
+    """Does a name of the segment (a capitalised word after the first, a domain's label) occur in the
+    rest of the document too (a domain's label as the page's words written together)?"""
+    for m in _NAME.finditer(seg):
+        w = m.group().lower()
+        if ctx.words[w] > seg.lower().count(w):
+            return True
+    low = seg.lower()
+    labels = [m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)] if "." in low else []
+    if labels:
+        squashed, own = ctx.squashed, _SQUASH.sub("", low)
+        return any(squashed.count(x) > own.count(x) for x in labels)
+    return False
 
 
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
@@ -377,4 +407,6 @@ class Model:
 
     @functools.cached_property
     def _topic_max(self) -> float:
-        return max([0.0, *(w for f, w in self.weights.items() if f.startswith("topic:"))])
+        """At most what the topic features add: the heaviest share bucket and a name seen."""
+        buckets = [w for f, w in self.weights.items() if f.startswith("topic:") and f != "topic:name"]
+        return max([0.0, *buckets]) + max(0.0, self.weights.get("topic:name", 0.0))

@@ -139,8 +139,9 @@ class AdSegmentDetector(Detector):
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
-        number, a word
-        the model weighs strongly. Found by a few scans of the whole text, not a test per line."""
+        number, a word the model weighs strongly (three such words when there is nothing else: common words
+        such as ``free`` or ``online`` weigh strongly, and two of them make most lines of a shop page hot).
+        Found by a few scans of the whole text, not a test per line."""
         starts = analysis.line_starts
         points: Counter[int] = Counter()
 
@@ -156,8 +157,8 @@ class AdSegmentDetector(Detector):
             mark(_DECOR, text, 2)
         if foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare):
             mark(foreign, text, 2)
-        points.update(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
-        marks = [line for line, n in points.items() if n >= 2]
+        words = Counter(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
+        marks = [line for line in points.keys() | words.keys() if _enough(points[line], words[line])]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
 
@@ -167,7 +168,7 @@ class AdSegmentDetector(Detector):
         if _DECOR.search(piece):
             return True
         low = piece.lower()
-        return sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low)) + sum(1 for _ in self._trigger_hits(low)) >= 2
+        return _enough(sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low)), sum(1 for _ in self._trigger_hits(low)))
 
     def _trigger_hits(self, low: str) -> Iterator[int]:
         """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
@@ -197,6 +198,12 @@ class AdSegmentDetector(Detector):
         if head and head.end() == start:
             start = head.start()
         return start, end
+
+
+def _enough(points: int, words: int) -> bool:
+    """Evidence enough to score a line: two points (a link, a long number, a strong word; decoration or a
+    foreign script count two), of which at least one not a word, or three strong words."""
+    return points + words >= 2 and (points >= 1 or words >= 3)
 
 
 def resources(rule: Rule) -> Resources:
