@@ -386,6 +386,7 @@ def _stop(ex: Executor) -> None:
     ex = getattr(ex, "pool", ex)
     workers = list((getattr(ex, "_processes", None) or {}).values())
     results = getattr(ex, "_result_queue", None)
+    manager = getattr(ex, "_executor_manager_thread", None)  # shutdown() forgets it
     ex.shutdown(wait=False, cancel_futures=True)
     for p in workers:
         p.terminate()
@@ -394,6 +395,11 @@ def _stop(ex: Executor) -> None:
     writer = getattr(results, "_writer", None)
     if writer is not None:
         writer.close()
+    # then wait for that thread: while it is still closing its wake-up pipe, the interpreter's exit
+    # hook (concurrent.futures' _python_exit, unlocked before Python 3.12) can write to the closed
+    # pipe and print "OSError: [Errno 9] Bad file descriptor" after the interrupted message
+    if manager is not None:
+        manager.join(10)
 
 
 @dataclass

@@ -160,3 +160,24 @@ def test_a_handle_keeps_its_start_when_www_follows_it():
     r = cleaner.clean(text)
     assert all(s.start <= s.end for s in r.spans)
     assert len(r.text) <= len(text)
+
+
+@pytest.mark.parametrize("code", [
+    'if (kind.toLowerCase() === "full") {\n  mode = kind;\n}',
+    "The tag is read from [Marker.toStringTag] on each call.",
+    "Call Widget.prototype.toString() to print it.",
+    "Uploaded files are in form.FILES, not in form.POST.",
+])
+def test_a_code_identifier_is_not_a_domain(code):
+    """``x.toLowerCase``, ``x.toStringTag``, ``.toString()`` and ``form.FILES`` carry a country code
+    (.to, .fi) glued to capitals: code on documentation pages, never a link (contact_drop removed
+    ``kind.to`` and ``form.FI`` from such pages)."""
+    a, b, _ = HOST
+    text = f"{a}\n\n{code}\n\n{b}"
+    assert cleaner.clean(text).text == text
+
+
+def test_a_domain_glued_to_the_next_sentence_is_still_a_domain():
+    a, b, _ = HOST
+    text = f"{a}\n\nBest odds at luckyspin-casino.toThe match starts at nine.\n\n{b}"
+    assert "luckyspin-casino.to" not in cleaner.clean(text).text

@@ -174,8 +174,22 @@ class LinkFinder:
         for n in range(len(word), 1, -1):
             nxt = text[dot + 1 + n] if dot + 1 + n < len(text) else ""
             if word[:n].lower() in self.tlds and not (nxt.islower() or nxt.isdigit() or nxt == "-"):
+                if nxt.isupper() and self._identifier(text, dot + 1 + n, word[0].isupper()):
+                    return None
                 return dot + 1 + n
         return None
+
+    _WORD = regex.compile(r"[A-Za-z0-9_]*")
+
+    def _identifier(self, text: str, glued: int, upper_tld: bool) -> bool:
+        """Whether the capitalised letters glued to a TLD make a code identifier rather than glued
+        text ("site.comThe" is text): the rest of an upper-case word ("request.FILES"), a second
+        hump ("newSex.toLowerCase", "Symbol.toStringTag"), a digit or underscore, or a call or index
+        right after ("Object.prototype.toString()")."""
+        word = self._WORD.match(text, glued, min(len(text), glued + 64)).group()
+        after = text[glued + len(word):glued + len(word) + 1]
+        return (upper_tld or any(c.isupper() for c in word[1:]) or any(c.isdigit() or c == "_" for c in word)
+                or after in ("(", "[", "_"))
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              timeout: float | None = None) -> list[tuple[int, int]]:
