@@ -168,7 +168,8 @@ class AdSegmentDetector(Detector):
         if _DECOR.search(piece):
             return True
         low = piece.lower()
-        return _enough(sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low)), sum(1 for _ in self._trigger_hits(low)))
+        points = sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low))
+        return _enough(points, sum(1 for _ in self._trigger_hits(low)))
 
     def _trigger_hits(self, low: str) -> Iterator[int]:
         """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
