@@ -19,7 +19,7 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +49,7 @@ FOREIGN = {
 HOME = {"Chinese": ("Han",), "Japanese": ("Han", "Kana"), "Korean": ("Hangul",)}
 CJK_DOCS = frozenset(("Chinese", "Japanese"))
 
+_SCRIPT_FIND = {name: regex.compile(f"[{cls}]+") for name, cls in SCRIPT_RE.items()}
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
 # a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
@@ -60,20 +61,24 @@ _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
 _DIGITS = regex.compile(r"[0-9]+")
-_DOC_WORD = regex.compile(r"\w{4,}")  # the document's own words, for topic overlap (folding adds little)
+# the document's own words, for topic overlap; the segment's words are taken the same way (unfolded),
+# or a Cyrillic word folded to Latin look-alikes would never be found among the document's
+_DOC_WORD = regex.compile(r"[^\W\d_]\w{3,}")
+# (name, pattern, a substring one of which a match needs; None: a digit) - the test spares most searches
 _SHAPES = [
-    ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])")),
-    ("handle", regex.compile(r"@[a-z0-9_.]{3,}")),
+    ("phone", regex.compile(r"(?<![0-9])\+?[0-9]{7,15}(?![0-9])"), None),
+    ("handle", regex.compile(r"@[a-z0-9_.]{3,}"), ("@",)),
     ("labelled_id", regex.compile(
-        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}")),
-    ("url", regex.compile(r"https?://|www\.")),
-    ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])")),
-    ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])")),
-    ("num4", regex.compile(r"(?<![0-9])(?!(?:19|20)[0-9]{2}(?![0-9]))[0-9]{4,}")),
-    ("year", regex.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])")),
-    ("percent", regex.compile(r"[0-9]%")),
-    ("excl", regex.compile(r"[!！]")),
+        r"(?:[a-z]{1,8}|\p{Han}{1,2})[ ]?[:：][ ]?[(（\[【]?[ ]?@?[a-z0-9_]*[0-9][a-z0-9_]{3,}"), (":", "：")),
+    ("url", regex.compile(r"https?://|www\."), ("://", "www.")),
+    ("domain", regex.compile(r"[a-z0-9][a-z0-9-]{1,40}\.(?:[a-z]{2,4}|[a-z]{5,10}(?![a-z]))(?![a-z0-9])"), (".",)),
+    ("price", regex.compile(r"[$€£¥₹฿][ ]?[0-9]|[0-9][ ]?(?:元|块|usd|\$|€|บาท|만원|원|rp|k)(?![a-z])"), None),
+    ("num4", regex.compile(r"(?<![0-9])(?!(?:19|20)[0-9]{2}(?![0-9]))[0-9]{4,}"), None),
+    ("year", regex.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])"), None),
+    ("percent", regex.compile(r"[0-9]%"), None),
+    ("excl", regex.compile(r"[!！]"), ("!", "！")),
 ]
+_ANY_DIGIT = regex.compile(r"[0-9]")
 OPENERS = "(（[［【〔「『《“\"'‘"
 CLOSERS = ")）]］】〕」』》”\"'’"
 _AD_BRACKETS = regex.compile(r"[【】〖〗〔〕『』▶►★☆✓✔]")
@@ -181,25 +186,42 @@ _CJK_DIGITS = regex.compile(
 
 @dataclass
 class DocContext:
-    """What the features need of the whole document, computed once."""
+    """What the features need of the whole document, computed once and only when first asked for."""
 
     text: str
     script: str
-    words: Counter[str]
-    chars: Counter[str]
     first_line_end: int
     last_line_start: int
 
     @classmethod
     def of(cls, text: str, script: str) -> DocContext:
-        dense = script in CJK_DOCS or script == "Korean"
-        words = Counter() if dense else Counter(m.group() for m in _DOC_WORD.finditer(text.lower()))
-        chars = Counter(fold_text(text)) if dense else Counter()
         body = text.strip()
         lead = len(text) - len(text.lstrip())
         first = text.find("\n", lead)
         last = text.rfind("\n", 0, lead + len(body))
-        return cls(text, script, words, chars, len(text) if first < 0 else first, max(last, 0))
+        return cls(text, script, len(text) if first < 0 else first, max(last, 0))
+
+    @property
+    def dense(self) -> bool:
+        return self.script in CJK_DOCS or self.script == "Korean"
+
+    @functools.cached_property
+    def words(self) -> Counter[str]:
+        return Counter() if self.dense else Counter(_DOC_WORD.findall(self.text.lower()))
+
+    @functools.cached_property
+    def chars(self) -> Counter[str]:
+        return Counter(fold_text(self.text)) if self.dense else Counter()
+
+    @functools.cached_property
+    def squashed(self) -> str:
+        """The lower-cased text without spaces and punctuation (``World Future Awards`` → ``worldfutureawards``)."""
+        return _SQUASH.sub("", self.text.lower())
+
+    @functools.cached_property
+    def script_letters(self) -> dict[str, int]:
+        """Letters per script in the document, filled as segments ask (see :func:`_mixed`)."""
+        return {}
 
 
 def units(folded: str) -> tuple[list[str], list[str]]:
@@ -209,8 +231,9 @@ def units(folded: str) -> tuple[list[str], list[str]]:
     return words, grams
 
 
-def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) -> set[str]:
-    """The features of one candidate, as names (binary features): see the module docstring."""
+def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, topic: bool = True) -> set[str]:
+    """The features of one candidate, as names (binary features): see the module docstring. Without
+    ``topic`` the topic feature (the one that needs the whole document's words) is left out."""
     text = ctx.text
     seg = text[cand.start:cand.end]
     folded = fold_text(seg)
@@ -228,36 +251,83 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES) ->
         out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
     out.update(f"b:{g}" for g in grams)
-    for name, pattern in _SHAPES:
-        if pattern.search(folded):
+    has_digit = _ANY_DIGIT.search(folded) is not None
+    for name, pattern, needs in _SHAPES:
+        if (has_digit if needs is None else any(x in folded for x in needs)) and pattern.search(folded):
             out.add(f"sh:{name}")
     decor = len(DECORATION.findall(seg))
     if decor:
         out.add("sh:decor" if decor < 3 else "sh:decor3")
     if _AD_BRACKETS.search(seg):
         out.add("sh:ad_bracket")
-    letters = [c for c in seg if c.isalpha()]
-    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    n_letters = sum(map(str.isalpha, seg))
+    if n_letters >= 8 and sum(map(str.isupper, seg)) > 0.6 * n_letters:
         out.add("sh:caps")
     if foreign:
         out.add("foreign")
         out.add(f"foreign:{seg_script}")
-    topic = _topic(ctx, folded)
+        out.add(_mixed(ctx, seg, seg_script))
     if topic:
-        out.add(topic)
+        out.update(topic_feature(ctx, cand))
     out.update(_place(ctx, cand))
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
     return out
 
 
-def _topic(ctx: DocContext, folded: str) -> str | None:
-    """How much of the segment's vocabulary the rest of the document uses too."""
-    if ctx.script in CJK_DOCS or ctx.script == "Korean":
+def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:
+    """Is the segment's foreign script common in the rest of the document (a page of two languages,
+    its interface in one of them) or found only here?"""
+    find = _SCRIPT_FIND.get(seg_script)
+    if find is None:
+        return "mixed:none"
+    counts = ctx.script_letters
+    if seg_script not in counts:
+        counts[seg_script] = sum(map(len, find.findall(ctx.text)))
+    rest = counts[seg_script] - sum(map(len, find.findall(seg)))
+    share = rest / max(len(ctx.text), 1)
+    return "mixed:" + ("none" if rest < 20 else "some" if share < 0.05 else "high")
+
+
+def topic_feature(ctx: DocContext, cand: Candidate) -> list[str]:
+    """``topic:<share>`` and, when the segment names something the rest of the page names too,
+    ``topic:name`` (a page's own call to action names its own firm or site; an injected ad, its own)."""
+    seg = ctx.text[cand.start:cand.end]
+    name = _topic(ctx, seg, fold_text(seg) if ctx.dense else "")
+    out = [name] if name else []
+    if not ctx.dense and _names_seen(ctx, seg):
+        out.append("topic:name")
+    return out
+
+
+_NAME = regex.compile(r"(?<=\S[ \t]+)\p{Lu}[\p{Ll}\p{Lu}]{3,}")  # a capitalised word, not the first
+_DOMAIN_LABEL = regex.compile(r"(?<![a-z0-9-])(?!www\.)([a-z0-9][a-z0-9-]{3,40})\.[a-z]{2,10}(?![a-z0-9])")
+_SQUASH = regex.compile(r"[\W_]+")
+
+
+def _names_seen(ctx: DocContext, seg: str) -> bool:
+    """Does a name of the segment (a capitalised word after the first, a domain's label) occur in the
+    rest of the document too (a domain's label as the page's words written together)?"""
+    for m in _NAME.finditer(seg):
+        w = m.group().lower()
+        if ctx.words[w] > seg.lower().count(w):
+            return True
+    low = seg.lower()
+    labels = [m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)] if "." in low else []
+    if labels:
+        squashed, own = ctx.squashed, _SQUASH.sub("", low)
+        return any(squashed.count(x) > own.count(x) for x in labels)
+    return False
+
+
+def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
+    """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
+    script, folded on both sides; words of others, lower-cased on both sides)."""
+    if ctx.dense:
         own = Counter(c for c in folded if c.isalpha())
         seen = [c for c in own if ctx.chars[c] > own[c]]
     else:
-        own = Counter(w for w in _WORD.findall(folded) if len(w) >= 4 and not w.isdigit())
+        own = Counter(_DOC_WORD.findall(seg.lower()))
         seen = [w for w in own if ctx.words[w] > own[w]]
     if len(own) < 3:
         return "topic:short"
@@ -325,3 +395,18 @@ class Model:
 
     def probability(self, feats: set[str]) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(feats)))
+
+    def probability_below(self, feats: set[str], rest: Callable[[], list[str]], floor: float) -> float:
+        """The probability of ``feats`` plus the features ``rest()`` gives; ``rest`` is not called when
+        even its heaviest feature (among those starting like ``rest()``'s) could not lift ``feats`` to
+        ``floor``: then any value below ``floor`` is as good, and the bound is returned."""
+        logit = self.logit(feats)
+        if logit + self._topic_max < math.log(floor / (1.0 - floor)):
+            return 1.0 / (1.0 + math.exp(-(logit + self._topic_max)))
+        return 1.0 / (1.0 + math.exp(-(logit + sum(self.weights.get(f, 0.0) for f in rest()))))
+
+    @functools.cached_property
+    def _topic_max(self) -> float:
+        """At most what the topic features add: the heaviest share bucket and a name seen."""
+        buckets = [w for f, w in self.weights.items() if f.startswith("topic:") and f != "topic:name"]
+        return max([0.0, *buckets]) + max(0.0, self.weights.get("topic:name", 0.0))

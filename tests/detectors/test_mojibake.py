@@ -38,7 +38,6 @@ DIFFERENT = {
     "synthetic[11]": "cleaner removes C0/C1 control characters (encoding.control_chars) and the space they leave "
                      "doubled; ftfy keeps U+0081 and the double space",
     "synthetic[12]": "cleaner removes the control character U+001A with the space before it at a line's end",
-    "in-the-wild[22]": "spam.contact_drop removes the 'cKO.NO' that follows the repaired Greek letter",
 }
 # Negatives whose text is an ad in the article it is put into: a Spanish recruitment ad ("NESTLÉ® requiere
 # contratar personal…") as a sentence of a Russian article is what spam.ad_segment is there to remove.

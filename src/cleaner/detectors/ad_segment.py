@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 import regex
 
-from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features
+from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features, topic_feature
 from ..analysis import Analysis
 from ..document import Document
 from ..registry import register
@@ -108,8 +108,7 @@ class AdSegmentDetector(Detector):
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
         whose first sentence is the article's and second an ad loses the ad, not the line."""
         text = ctx.text
-        scored = [(c, self.model.probability(features(ctx, c, self.resources))) for c in cands
-                  if c.kind == "run" or self._hot(text, c.start, c.end)]
+        scored = [(c, self._probability(ctx, c)) for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
@@ -130,12 +129,19 @@ class AdSegmentDetector(Detector):
         a, b = _strip(ctx.text, a, b)
         if _letters(ctx.text, Candidate(a, b, c.kind)) < 8:
             return False
-        return self.model.probability(features(ctx, Candidate(a, b, c.kind), self.resources)) < 0.5
+        return self._probability(ctx, Candidate(a, b, c.kind)) < 0.5
+
+    def _probability(self, ctx: DocContext, c: Candidate) -> float:
+        """The model's probability, exact from 0.2 up (below it every decision is the same: clearly prose);
+        the topic, which needs the whole document's words, is looked at only when it could matter."""
+        feats = features(ctx, c, self.resources, topic=False)
+        return self.model.probability_below(feats, lambda: topic_feature(ctx, c), 0.2)
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
-        number, a word
-        the model weighs strongly. Found by a few scans of the whole text, not a test per line."""
+        number, a word the model weighs strongly (three such words when there is nothing else: common words
+        such as ``free`` or ``online`` weigh strongly, and two of them make most lines of a shop page hot).
+        Found by a few scans of the whole text, not a test per line."""
         starts = analysis.line_starts
         points: Counter[int] = Counter()
 
@@ -151,8 +157,8 @@ class AdSegmentDetector(Detector):
             mark(_DECOR, text, 2)
         if foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare):
             mark(foreign, text, 2)
-        points.update(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
-        marks = [line for line, n in points.items() if n >= 2]
+        words = Counter(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
+        marks = [line for line in points.keys() | words.keys() if _enough(points[line], words[line])]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
 
@@ -162,7 +168,8 @@ class AdSegmentDetector(Detector):
         if _DECOR.search(piece):
             return True
         low = piece.lower()
-        return sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low)) + sum(1 for _ in self._trigger_hits(low)) >= 2
+        points = sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low))
+        return _enough(points, sum(1 for _ in self._trigger_hits(low)))
 
     def _trigger_hits(self, low: str) -> Iterator[int]:
         """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
@@ -192,6 +199,12 @@ class AdSegmentDetector(Detector):
         if head and head.end() == start:
             start = head.start()
         return start, end
+
+
+def _enough(points: int, words: int) -> bool:
+    """Evidence enough to score a line: two points (a link, a long number, a strong word; decoration or a
+    foreign script count two), of which at least one not a word, or three strong words."""
+    return points + words >= 2 and (points >= 1 or words >= 3)
 
 
 def resources(rule: Rule) -> Resources:
