@@ -112,7 +112,8 @@ def test_issue_15_rules_wraps_descriptions_at_word_boundaries(capsys: pytest.Cap
     assert max(len(line) for line in out) <= 72
     for rule in load_rules():
         head = next(i for i, line in enumerate(out) if line.startswith(rule.id + " "))
-        assert out[head].split()[1:] == [rule.kind, "·", rule.action, "·", f"v{rule.version}"]
+        state = [] if rule.enabled else ["(disabled)"]
+        assert out[head].split()[1:] == [rule.kind, "·", rule.action, "·", f"v{rule.version}", *state]
         body = []
         for line in out[head + 1:]:
             if not line.startswith("    "):

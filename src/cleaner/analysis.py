@@ -10,8 +10,6 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-import regex
-
 from .document import Document
 from .lang import guess_language, main_script, script_counts
 

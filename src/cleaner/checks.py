@@ -9,7 +9,7 @@ examples it adds to bundled rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .actions import replay
@@ -24,7 +24,7 @@ from .rules import Example, Rule, load_rules
 def example_problems(rule: Rule, example: Example, options: Options | None = None,
                      allow: AllowList | None = None) -> list[str]:
     """What is wrong with the rule's output on one example (empty: it behaves as stated)."""
-    pipeline = Pipeline([rule], options, allow=allow)
+    pipeline = Pipeline([replace(rule, enabled=True)], options, allow=allow)  # disabled ones too
     meta = {"lang": example.lang} if example.lang else {}
     if example.format == "html":
         doc = html_document(example.text, id="example", source=rule.id, metadata=meta)
@@ -68,7 +68,7 @@ def check_rules(dirs: Sequence[str | Path] | None = None) -> CheckReport:
     try:
         rules = load_rules(dirs)
         allow = load_allow(dirs)
-        Pipeline(rules)  # builds every detector: validates [params]
+        Pipeline([replace(r, enabled=True) for r in rules])  # builds every detector: validates [params]
     except RuleError as e:
         report.problems.append(e.text)
         return report

@@ -107,6 +107,8 @@ def _ray_parser(sub: Any) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", default=[], metavar="DIR",
                    help="add (or override, by id) rules from DIR, with its allow.toml; repeatable")
+    p.add_argument("--enable", action="append", default=[], metavar="RULE",
+                   help="run a rule that ships disabled (e.g. spam.ad_segment); repeatable")
     p.add_argument("--fix-typos", action="store_true", help="apply the first typo suggestion when confident")
     p.add_argument("--typo-threshold", type=_fraction, default=Options.typo_threshold,
                    help="confidence (0 to 1) needed to fix a typo")
@@ -145,7 +147,7 @@ def _read_options(a: argparse.Namespace) -> ReadOptions:
 
 
 def _pipeline_options(a: argparse.Namespace) -> Options:
-    return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold,
+    return Options(fix_typos=a.fix_typos, typo_threshold=a.typo_threshold, enable=tuple(getattr(a, "enable", ())),
                    rule_timeout=getattr(a, "rule_timeout", Options.rule_timeout),
                    doc_timeout=getattr(a, "doc_timeout", Options.doc_timeout))
 

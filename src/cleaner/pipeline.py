@@ -47,6 +47,7 @@ class Options:
     ``doc_timeout`` bounds the CPU seconds one document may take (0: no limit), and ``rule_timeout``
     those of one rule on one document, per million characters of it (see :mod:`cleaner.budget`):
     past either, the rules that finished are applied and the record says which did not.
+    ``enable`` names rules that ship disabled (``enabled = false``) and should run anyway.
     """
 
     fix_typos: bool = False
@@ -55,8 +56,10 @@ class Options:
     actions: Mapping[str, str] = field(default_factory=dict)
     rule_timeout: float = 10.0
     doc_timeout: float = 60.0
+    enable: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "enable", tuple(sorted(set(self.enable))))
         for name in ("typo_threshold", "reject_ratio"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -128,8 +131,11 @@ class Pipeline:
 
     def __init__(self, rules: Sequence[Rule], options: Options | None = None,
                  _origin: tuple[tuple[str, ...], bool] | None = None, allow: AllowList | None = None) -> None:
-        self.rules = tuple(r for r in rules if r.enabled)
         self.options = options or Options()
+        unknown = set(self.options.enable) - {r.id for r in rules}
+        if unknown:
+            raise UsageError("C302", f"--enable: no rule {', '.join(sorted(unknown))}; `cleaner rules` lists them")
+        self.rules = tuple(r for r in rules if r.enabled or r.id in self.options.enable)
         self.allow = allow or AllowList()  # findings reviewers marked wrong (allow.toml of the rule folders)
         self.detectors: tuple[Detector, ...] = tuple(
             registry.get(r)(r, self.options.rule_timeout) for r in self.rules

@@ -39,11 +39,6 @@ DIFFERENT = {
                      "doubled; ftfy keeps U+0081 and the double space",
     "synthetic[12]": "cleaner removes the control character U+001A with the space before it at a line's end",
 }
-# Negatives whose text is an ad in the article it is put into: a Spanish recruitment ad ("NESTLÉ® requiere
-# contratar personal…") as a sentence of a Russian article is what spam.ad_segment is there to remove.
-REMOVED_AS_AD = {
-    "negative[23]-sentence": "spam.ad_segment removes the Spanish recruitment ad put into a Russian article",
-}
 
 
 @pytest.mark.parametrize("trial", TRIALS, ids=[f"{t.case.name}-{t.placement}" for t in TRIALS])
@@ -51,9 +46,6 @@ def test_ftfy_case_in_an_article(trial, request):
     record = Pipeline.default().clean(trial.text).to_dict()
     assert rebuild(trial.text, record["annotations"]) == record["text"]
     if trial.case.negative:
-        if f"{trial.case.name}-{trial.placement}" in REMOVED_AS_AD:
-            request.applymarker(pytest.mark.xfail(reason=REMOVED_AS_AD[f"{trial.case.name}-{trial.placement}"],
-                                                  strict=True))
         assert record["text"] == trial.text
     elif trial.ftfy:
         if trial.case.name in DIFFERENT:

@@ -20,10 +20,9 @@ against a finding, and so does a sentence inside a long paragraph of prose.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import re
 
 import regex
 
