@@ -149,26 +149,49 @@ class AdSentenceDetector(Detector):
     def _unit(self, page: _Page, pos: int) -> tuple[int, int, _Evidence]:
         """The seed's sentence plus the short neighbours on its line that carry ad evidence. One
         longer than ``max_chars`` is never ad copy: it is returned as soon as it is, without evidence
-        (looking further would cost each seed of a long line the whole line)."""
-        text = page.text
+        (looking further would cost each seed of a long line the whole line). Seeds of one sentence
+        share their unit, and a sentence is judged as a neighbour once per document (``page.units``,
+        ``page.neighbours``): on a line of ad copy each sentence is a neighbour of a dozen units."""
         line = page.analysis.line_at(pos)
         start, end = self._sentence(page, line, pos)
+        unit = page.units.get((start, end))
+        if unit is None:
+            unit = page.units[start, end] = self._grow(page, line, start, end)
+        return unit
+
+    def _grow(self, page: _Page, line: tuple[int, int], start: int, end: int) -> tuple[int, int, _Evidence]:
         if end - start > self.params.max_chars:
             return start, end, _Evidence()
         ev = self._evidence(page, start, end)
         while start > line[0] and end - start <= self.params.max_chars:
-            e = _skip(text, start, -1)  # end of the previous sentence
-            s, _ = self._sentence(page, line, max(line[0], e - 1))
-            if not self._joins(page, s, e, ev):
+            s, more = self._neighbour(page, line, start, -1)
+            if more is None:
                 break
+            ev.add(more)
             start = s
         while end < line[1] and end - start <= self.params.max_chars:
-            s = _skip(text, end, 1)  # start of the next sentence
-            _, e = self._sentence(page, line, s)
-            if not self._joins(page, s, e, ev):
+            e, more = self._neighbour(page, line, end, 1)
+            if more is None:
                 break
+            ev.add(more)
             end = e
         return start, end, ev
+
+    def _neighbour(self, page: _Page, line: tuple[int, int], edge: int, step: int) -> tuple[int, _Evidence | None]:
+        """The sentence before a unit that starts at ``edge`` (``step`` -1) or after one that ends
+        there (1): its far end, and the evidence it adds when it joins (None: it does not)."""
+        key = (step, edge)
+        if key not in page.neighbours:
+            text = page.text
+            if step < 0:
+                e = _skip(text, edge, -1)  # end of the previous sentence
+                s, _ = self._sentence(page, line, max(line[0], e - 1))
+            else:
+                s = _skip(text, edge, 1)  # start of the next sentence
+                _, e = self._sentence(page, line, s)
+            ev = _Evidence()
+            page.neighbours[key] = (s if step < 0 else e, ev if self._joins(page, s, e, ev) else None)
+        return page.neighbours[key]
 
     def _joins(self, page: _Page, start: int, end: int, ev: _Evidence) -> bool:
         """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy
@@ -238,6 +261,8 @@ class _Page:
     ends: _Ends  # where sentences end
     sentence_links: _Ranges  # the links that end a sentence
     prose_positions: dict[str, list[int]] = field(default_factory=dict)  # see _on_topic
+    units: dict[tuple[int, int], tuple[int, int, _Evidence]] = field(default_factory=dict)  # see _unit
+    neighbours: dict[tuple[int, int], tuple[int, _Evidence | None]] = field(default_factory=dict)
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)

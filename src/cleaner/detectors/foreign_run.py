@@ -42,6 +42,8 @@ CLOSERS = {"(": ")）", "（": ")）", "[": "]］", "［": "]］", "【": "】",
            "《": "》", "“": "”\"", "\"": "\"”", "'": "'’", "‘": "’'"}
 
 
+_CONTACT = regex.compile(r"[0-9]{3,}|\.[a-z]{2,}\b|@\w")  # a number, a domain or a handle in the run
+
 @dataclass(frozen=True)
 class ForeignRunParams:
     doc_scripts: tuple[str, ...] = ("Latin", "Cyrillic", "Greek")  # main scripts of documents checked
@@ -122,7 +124,7 @@ class ForeignRunDetector(Detector):
         score = sum(p.lexicon_weights[c] for c in lex)
         evidence += sorted(lex)
         seg = text[start:end]
-        contact = bool(regex.search(r"[0-9]{3,}|\.[a-z]{2,}\b|@\w", seg))
+        contact = _CONTACT.search(seg) is not None
         if contact:
             score += w.get("contact", 0)
             evidence.append("contact")

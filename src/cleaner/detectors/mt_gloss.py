@@ -39,6 +39,8 @@ _OPEN, _CLOSE = "([（【〔［", ")]）】〕］"
 _GROUP = rf"[ \t]?[{regex.escape(_OPEN)}][^{regex.escape(_OPEN + _CLOSE)}\n]{{1,80}}[{regex.escape(_CLOSE)}]"
 # a gloss with fields after the source term (`Chinese: 小笼包, pinyin: …`, `漢字; IPA: …`): the writer's
 _FIELDS = regex.compile(rf"[{CJK_LETTERS}]\s*[,，;；]\s*\S")
+_HEAD = regex.compile(r"[A-Za-z][A-Za-z'’-]*")
+_INSIDE = regex.compile(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)")  # a bracket group's inside
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,3}")
 
 
@@ -73,7 +75,7 @@ class MtGlossDetector(Detector):
                 yield self.span(doc, m.start(), m.end(), replacement=word)
         for m in checked(self.target_first.finditer(text, timeout=self.timeout)):
             if self._is_tool_gloss(m.group()):
-                head = regex.match(r"[A-Za-z][A-Za-z'’-]*", m.group())
+                head = _HEAD.match(m.group())
                 assert head is not None
                 yield self.span(doc, m.start(), m.end(), replacement=head.group())
 
@@ -82,7 +84,7 @@ class MtGlossDetector(Detector):
         if "/" in chain and not any(c in chain for c in _OPEN):
             word = chain.split("/", 1)[1]  # a capitalised one is a romanised name (방탄/Bangtan)
             return word if word[0].islower() else None
-        for group in regex.findall(rf"[{regex.escape(_OPEN)}]([^{regex.escape(_OPEN + _CLOSE)}]*)", chain):
+        for group in _INSIDE.findall(chain):
             inner = self.label_re.sub("", group).strip() if self.label_re else group.strip()
             m = _LATIN_WORD.fullmatch(inner)
             if m:  # a capitalised word is a romanised name (小红书 (Xiaohongshu)): a gloss, not a leak
