@@ -189,8 +189,10 @@ class AdSentenceDetector(Detector):
             else:
                 s = _skip(text, edge, 1)  # start of the next sentence
                 _, e = self._sentence(page, line, s)
-            ev = _Evidence()
-            page.neighbours[key] = (s if step < 0 else e, ev if self._joins(page, s, e, ev) else None)
+            if (s, e) not in page.joined:  # the same sentence follows one unit and precedes another
+                ev = _Evidence()
+                page.joined[s, e] = ev if self._joins(page, s, e, ev) else None
+            page.neighbours[key] = (s if step < 0 else e, page.joined[s, e])
         return page.neighbours[key]
 
     def _joins(self, page: _Page, start: int, end: int, ev: _Evidence) -> bool:
@@ -215,9 +217,10 @@ class AdSentenceDetector(Detector):
         in it does not count: the same ad pasted twice is still off-topic.) Where the term stands in
         such prose is worked out once per document and term."""
         if term not in page.prose_positions:
-            page.prose_positions[term] = [
-                pos for pos in page.term_positions.get(term, ())
-                if not page.links_in(*self._sentence(page, page.analysis.line_at(pos), pos))]
+            positions = page.term_positions.get(term, [])
+            page.prose_positions[term] = [  # without links in the document every sentence is prose
+                pos for pos in positions
+                if not page.links_in(*self._sentence(page, page.analysis.line_at(pos), pos))] if page.links else positions
         prose = page.prose_positions[term]
         return bool(prose) and (prose[0] < start or prose[-1] >= end)
 
@@ -263,6 +266,7 @@ class _Page:
     prose_positions: dict[str, list[int]] = field(default_factory=dict)  # see _on_topic
     units: dict[tuple[int, int], tuple[int, int, _Evidence]] = field(default_factory=dict)  # see _unit
     neighbours: dict[tuple[int, int], tuple[int, _Evidence | None]] = field(default_factory=dict)
+    joined: dict[tuple[int, int], _Evidence | None] = field(default_factory=dict)
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)
