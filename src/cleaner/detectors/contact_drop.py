@@ -63,6 +63,7 @@ class ContactDropDetector(Detector):
         alt = "|".join(regex.escape(m) for m in sorted(p.markers, key=len, reverse=True))
         self.marker = regex.compile(rf"(?:^|(?<=[\s(（]))(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) \
             if alt else None
+        self.any_marker = regex.compile(alt, regex.IGNORECASE) if alt else None
         self.cheap = {t.lower() for t in p.cheap_tlds}
         alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
         # Latin markers are looked for in the lower-case text; the others only if one of their
@@ -84,9 +85,11 @@ class ContactDropDetector(Detector):
         if self.phone_marker is not None and self._marked(analysis):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
+        # a marker is looked for before each finding only if the text holds one at all (most hold none)
+        marker = self.marker if self.any_marker is not None and self.any_marker.search(text) else None
         for start, end, what in checked(sorted(found)):
             start = _split_glued_www(text, start, end)
-            start, score, evidence = self._score(text, analysis, start, end, what)
+            start, score, evidence = self._score(text, analysis, start, end, what, marker)
             if score >= self.params.threshold:
                 yield self.span(doc, start, end, score=min(1.0, score), detail={"evidence": evidence})
 
@@ -96,19 +99,19 @@ class ContactDropDetector(Detector):
         return (any(m in low for m in self.latin_markers)
                 or (not analysis.chars.isdisjoint(self.other_chars) and any(m in low for m in self.other_markers)))
 
-    def _score(self, text: str, analysis: Analysis, start: int, end: int,
-               what: str) -> tuple[int, float, list[str]]:
+    def _score(self, text: str, analysis: Analysis, start: int, end: int, what: str,
+               marker: regex.Pattern[str] | None) -> tuple[int, float, list[str]]:
         w = self.params.weights
         evidence = []
-        if self.marker is not None:
-            line_start, _ = analysis.line_at(start)
-            m = self.marker.search(text, max(line_start, start - 24), start)
+        line = analysis.line_at(start)
+        if marker is not None:
+            m = marker.search(text, max(line[0], start - 24), start)
             if m:
-                start = m.start()
+                start = m.start()  # on the same line
                 evidence.append("marker")
         if _glued(text, start, end):
             evidence.append("glued")
-        if _standalone(text, analysis, start, end):
+        if _standalone(text, line, start, end):
             evidence.append("standalone")
         if what == "link":
             host = text[start:end].lower()
@@ -128,7 +131,7 @@ def _in_cjk_prose(text: str, start: int, end: int) -> bool:
 
 def _glued(text: str, start: int, end: int) -> bool:
     """Touching a letter or digit of a spaced script (touching Chinese text is how Chinese is written)."""
-    return any(0 <= i < len(text) and _SPACED.match(text[i]) is not None for i in (start - 1, end))
+    return (start > 0 and _SPACED.match(text, start - 1) is not None) or _SPACED.match(text, end) is not None
 
 
 def _split_glued_www(text: str, start: int, end: int) -> int:
@@ -139,9 +142,9 @@ def _split_glued_www(text: str, start: int, end: int) -> int:
     return start + min(cuts) if cuts else start
 
 
-def _standalone(text: str, analysis: Analysis, start: int, end: int) -> bool:
-    """No sentence holds it: line or sentence edge on both sides."""
-    line_start, line_end = analysis.line_at(start)
+def _standalone(text: str, line: tuple[int, int], start: int, end: int) -> bool:
+    """No sentence holds it: line or sentence edge on both sides (``line``: the line it is on)."""
+    line_start, line_end = line
     before, after = char_before(text, line_start, start), char_after(text, end, line_end)
     left_ok = not before or before in _SENTENCE_EDGE
     right_ok = not after or after.isupper() or after in "\"“"
