@@ -18,6 +18,9 @@ seconds; one that runs past ``--timeout`` is killed and shown as ``>T``.
 Printed per shape and size: seconds per MB; per shape: the growth exponent (the slope of log t
 against log n over the sizes measured: 1 is linear, 2 quadratic) and the ratio of its s/MB at the
 largest size to the corpus's s/MB as separate records (the 181 articles, each one document).
+With ``--ref-each`` the reference is measured again right after each shape (shown in the last column)
+and the shape's ratio is to that one: on a machine shared with other work, whose speed changes from
+minute to minute, a ratio of figures of the same minutes.
 Targets (issue 14): every exponent <= 1.15; no shape slower than 5x the corpus's s/MB.
 """
 
@@ -122,6 +125,9 @@ def main() -> None:
     ap.add_argument("--shapes", default="", help="comma-separated shape names (default: all)")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds before one measurement is given up")
     ap.add_argument("--json", default="", help="also write the figures to this file")
+    ap.add_argument("--ref-each", action="store_true",
+                    help="measure the reference again before each shape (2 MB) and give each shape's ratio to "
+                         "its own: on a shared machine whose load changes, the ratio of figures of the same minutes")
     ap.add_argument("--one", nargs=2, metavar=("SHAPE", "BYTES"), help=argparse.SUPPRESS)
     ap.add_argument("--records", type=int, metavar="BYTES", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -159,12 +165,19 @@ def main() -> None:
             rss = max(rss, r["rss_mb"])
             notes.update(r["errors"])
         k = exponent(points)
-        ratio = last_spm / ref_spm if last_spm is not None else None
+        shape_ref = ref_spm
+        if a.ref_each:
+            again = in_child(["--records", str(2 * MB)], a.timeout)
+            assert again is not None, "the corpus as records ran past --timeout"
+            shape_ref = again["seconds"] / (again["bytes"] / MB)
+            notes.add(f"ref {shape_ref:.3f}")
+        ratio = last_spm / shape_ref if last_spm is not None else None
         exp_s = f"{k:8.2f}" if k is not None else f"{'-':>8s}"
         ratio_s = f"{ratio:7.1f}×" if ratio is not None else f"{'-':>8s}"
         print(f"{shape.name:22s} {' '.join(cells)}  {'':9s}{exp_s}  {ratio_s}  "
               f"{','.join(sorted(notes)) or '-'} / {rss:.0f} MB", flush=True)
-        table[shape.name] = {"points": points, "exponent": k, "ratio": ratio, "errors": sorted(notes),
+        table[shape.name] = {"points": points, "exponent": k, "ratio": ratio, "reference": shape_ref,
+                             "errors": sorted(notes),
                              "gave_up": gave_up, "stresses": shape.stresses}
     if a.json:
         Path(a.json).write_text(json.dumps({"reference_s_per_mb": ref_spm, "shapes": table}, indent=1))
