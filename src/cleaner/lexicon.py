@@ -150,10 +150,18 @@ def width_table(chars: str) -> dict[int, str]:
     """``str.translate`` table of the one-to-one NFKC foldings among ``chars`` (lower case)."""
     table = {}
     for c in set(chars):
-        n = unicodedata.normalize("NFKC", c)
-        if n != c and len(n) == 1:
+        n = _width(c)
+        if n is not None:
             table[ord(c)] = n
     return table
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _width(c: str) -> str | None:
+    """The character's NFKC form where that is another single character (a finding's fold asks
+    again for the characters of the last one: normalising each costs more than the look-up)."""
+    n = unicodedata.normalize("NFKC", c)
+    return n if n != c and len(n) == 1 else None
 
 
 class Lexicon:

@@ -7,6 +7,7 @@ survives, and :mod:`cleaner.actions` is the only code that turns spans into edit
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -77,14 +78,16 @@ class Span:
         if not _FIELD_SET.issuperset(changes):
             return replace(self, **changes)  # its error for an unknown field
         new = object.__new__(Span)
-        for name in _FIELDS:
-            object.__setattr__(new, name, changes[name] if name in changes else getattr(self, name))
+        for name, set_, value in zip(_FIELDS, _SETTERS, _VALUES(self)):
+            set_(new, changes.get(name, value))
         new.__post_init__()
         return new
 
 
 _FIELDS = tuple(f.name for f in fields(Span))
 _FIELD_SET = frozenset(_FIELDS)
+_VALUES = operator.attrgetter(*_FIELDS)
+_SETTERS = tuple(getattr(Span, name).__set__ for name in _FIELDS)  # the slots' own: no frozen check per field
 
 
 def _priority(s: Span) -> tuple[int, float, int, int]:

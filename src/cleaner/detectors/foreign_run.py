@@ -119,17 +119,19 @@ class ForeignRunDetector(Detector):
     def _score(self, text: str, analysis: Analysis, start: int, end: int) -> tuple[float, list[str]]:
         p: ForeignRunParams = self.params
         w = p.weights
-        evidence: list[str] = []
-        lex = self.lexicon.categories(text[start:end]) if self.lexicon.size else set()
-        score = sum(p.lexicon_weights[c] for c in lex)
-        evidence += sorted(lex)
         seg = text[start:end]
         contact = _CONTACT.search(seg) is not None
+        enclosed = self._enclosed(text, start, end)
+        if enclosed and not contact:
+            return 0.0, ["quoted"]  # whatever its ad vocabulary: not looked up
+        lex = self.lexicon.categories(seg) if self.lexicon.size else set()
+        score = sum(p.lexicon_weights[c] for c in lex)
+        evidence: list[str] = sorted(lex)
         if contact:
             score += w.get("contact", 0)
             evidence.append("contact")
-        if self._enclosed(text, start, end):
-            if contact and score >= 1.0:
+        if enclosed:
+            if score >= 1.0:
                 return score, [*evidence, "quoted"]
             return 0.0, ["quoted"]
         if score < 0.5 and self.gloss is not None and self.gloss.near(text, start, end):
