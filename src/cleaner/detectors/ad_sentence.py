@@ -20,6 +20,7 @@ import bisect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -150,13 +151,14 @@ class AdSentenceDetector(Detector):
         """The seed's sentence plus the short neighbours on its line that carry ad evidence. One
         longer than ``max_chars`` is never ad copy: it is returned as soon as it is, without evidence
         (looking further would cost each seed of a long line the whole line). Seeds of one sentence
-        share their unit, and a sentence is judged as a neighbour once per document (``page.units``,
-        ``page.neighbours``): on a line of ad copy each sentence is a neighbour of a dozen units."""
+        share their unit, and a sentence's evidence is found once per document, as is whether it
+        joins as a neighbour (``page.memo``): on a line of ad copy each sentence is a neighbour of a
+        dozen units."""
         line = page.analysis.line_at(pos)
         start, end = self._sentence(page, line, pos)
-        unit = page.units.get((start, end))
+        unit: tuple[int, int, _Evidence] | None = page.memo.get(("unit", start, end))
         if unit is None:
-            unit = page.units[start, end] = self._grow(page, line, start, end)
+            unit = page.memo["unit", start, end] = self._grow(page, line, start, end)
         return unit
 
     def _grow(self, page: _Page, line: tuple[int, int], start: int, end: int) -> tuple[int, int, _Evidence]:
@@ -180,8 +182,8 @@ class AdSentenceDetector(Detector):
     def _neighbour(self, page: _Page, line: tuple[int, int], edge: int, step: int) -> tuple[int, _Evidence | None]:
         """The sentence before a unit that starts at ``edge`` (``step`` -1) or after one that ends
         there (1): its far end, and the evidence it adds when it joins (None: it does not)."""
-        key = (step, edge)
-        if key not in page.neighbours:
+        key = ("next" if step > 0 else "previous", edge, 0)
+        if key not in page.memo:
             text = page.text
             if step < 0:
                 e = _skip(text, edge, -1)  # end of the previous sentence
@@ -189,11 +191,12 @@ class AdSentenceDetector(Detector):
             else:
                 s = _skip(text, edge, 1)  # start of the next sentence
                 _, e = self._sentence(page, line, s)
-            if (s, e) not in page.joined:  # the same sentence follows one unit and precedes another
+            if ("joins", s, e) not in page.memo:  # the same sentence follows one unit and precedes another
                 ev = _Evidence()
-                page.joined[s, e] = ev if self._joins(page, s, e, ev) else None
-            page.neighbours[key] = (s if step < 0 else e, page.joined[s, e])
-        return page.neighbours[key]
+                page.memo["joins", s, e] = ev if self._joins(page, s, e, ev) else None
+            page.memo[key] = (s if step < 0 else e, page.memo["joins", s, e])
+        found: tuple[int, _Evidence | None] = page.memo[key]
+        return found
 
     def _joins(self, page: _Page, start: int, end: int, ev: _Evidence) -> bool:
         """A neighbouring sentence joins the unit (adding its evidence) when it is short ad copy
@@ -226,6 +229,13 @@ class AdSentenceDetector(Detector):
 
     # -- evidence ----------------------------------------------------------------------------
     def _evidence(self, page: _Page, start: int, end: int) -> _Evidence:
+        """What the sentence ``[start, end)`` holds (a copy: callers grow it), found once per document."""
+        ev: _Evidence | None = page.memo.get(("evidence", start, end))
+        if ev is None:
+            ev = page.memo["evidence", start, end] = self._look(page, start, end)
+        return _Evidence(set(ev.terms), set(ev.features))
+
+    def _look(self, page: _Page, start: int, end: int) -> _Evidence:
         sent = page.text[start:end]
         # style words (calls to action, urgency…) only count inside a candidate: scan just that part
         style = self.style.find(page.text, page.analysis.folded, start, end)
@@ -264,9 +274,7 @@ class _Page:
     ends: _Ends  # where sentences end
     sentence_links: _Ranges  # the links that end a sentence
     prose_positions: dict[str, list[int]] = field(default_factory=dict)  # see _on_topic
-    units: dict[tuple[int, int], tuple[int, int, _Evidence]] = field(default_factory=dict)  # see _unit
-    neighbours: dict[tuple[int, int], tuple[int, _Evidence | None]] = field(default_factory=dict)
-    joined: dict[tuple[int, int], _Evidence | None] = field(default_factory=dict)
+    memo: dict[tuple[str, int, int], Any] = field(default_factory=dict)  # see _unit
 
     def links_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return LinkFinder.between(self.links, start, end)
