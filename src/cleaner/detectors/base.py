@@ -73,12 +73,10 @@ class Detector(ABC):
         action = action or rule.action
         if replacement is None and action == "remove":
             replacement = ""
-        return Span(
-            kind=rule.kind, rule=rule.id, rule_version=rule.version, start=start, end=end, text=text,
-            action=action, replacement=replacement,
-            suggestions=suggestions, score=rule.score if score is None else score,
-            message=message or rule.format_message(text), locator=locator, detail=detail or {},
-        )
+        # by position, the edit range given (a quarter less per finding than by keyword)
+        return Span(rule.kind, rule.id, rule.version, start, end, text, action, replacement, suggestions,
+                    rule.score if score is None else score, message or rule.format_message(text), start, end,
+                    locator, detail or {})
 
 
 def read_word_list(rule: Rule, name: str, key: str) -> list[str]:
