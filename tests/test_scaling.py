@@ -47,6 +47,10 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("artifact.llm_leftover", "quoted_chatter_one_line", 20_000),  # quotations against sentences of a line
     ("artifact.llm_leftover", "prose_one_line", 20_000),
     ("artifact.llm_leftover", "chatter_lines", 20_000),
+    ("spam.contact_drop", "handles_and_phones", 8_000),  # a finding's marker, line and neighbours
+    ("spam.contact_drop", "many_links", 8_000),
+    ("spam.cjk_seo_injection", "glued_glosses", 8_000),  # each run's extent, vocabulary and enclosure
+    ("artifact.mt_gloss_leak", "glued_glosses", 8_000),  # each chain's target word
     ("typo.misspelling", "names_and_nonwords", 32_000),  # each non-word's places, each name's sentence starts
     ("spam.ad_segment", "ad_sentences_one_line", 4_000),  # accepted sentences against rejected pieces
     ("spam.ad_segment", "decorated_handles", 4_000),  # clauses of one CJK line, folding

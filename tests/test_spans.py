@@ -80,3 +80,20 @@ def test_resolve_time_grows_with_the_number_of_spans_not_its_square():
         return out
 
     assert growth(resolve, spans, 500) < 24
+
+
+_CHANGES = st.fixed_dictionaries({}, optional={
+    "start": st.integers(0, 50), "end": st.integers(0, 50), "action": st.sampled_from(["remove", "replace", "flag"]),
+    "replacement": st.one_of(st.none(), st.text(max_size=3)), "score": st.floats(0, 1), "edit_start": st.integers(-1, 50),
+    "edit_end": st.integers(-1, 50), "detail": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    "locator": st.one_of(st.none(), st.text(max_size=3))})
+
+
+@given(_CHANGES)
+def test_a_copy_with_changes_equals_the_dataclass_replace_of_it(changes):
+    """Span.with_ sets the slots itself (it is made once per edit): the same as dataclasses.replace."""
+    from dataclasses import replace
+
+    span = Span("spam", "spam.x", 2, 3, 9, "abcdef", "remove", "", ("s",), 0.7, "m", 1, 11, "p", {"k": 1})
+    assert span.with_(**changes) == replace(span, **changes)
+    assert span.with_(**changes).edit_start == replace(span, **changes).edit_start >= 0
