@@ -63,7 +63,7 @@ class ContactDropDetector(Detector):
         alt = "|".join(regex.escape(m) for m in sorted(p.markers, key=len, reverse=True))
         self.marker = regex.compile(rf"(?:^|(?<=[\s(（]))(?:{alt})[ \t]*[:：]?[ \t]*\Z", regex.IGNORECASE) \
             if alt else None
-        self.any_marker = regex.compile(alt, regex.IGNORECASE) if alt else None
+        self.marker_words = [m.lower() for m in p.markers]
         self.cheap = {t.lower() for t in p.cheap_tlds}
         alt = "|".join(regex.escape(m) for m in sorted(p.phone_markers, key=len, reverse=True))
         # Latin markers are looked for in the lower-case text; the others only if one of their
@@ -85,8 +85,12 @@ class ContactDropDetector(Detector):
         if self.phone_marker is not None and self._marked(analysis):
             found += [(m.start(), m.end(), "phone") for m in PHONE.finditer(text, timeout=self.timeout)
                       if self.phone_marker.search(text, max(0, m.start() - 12), m.start())]
-        # a marker is looked for before each finding only if the text holds one at all (most hold none)
-        marker = self.marker if self.any_marker is not None and self.any_marker.search(text) else None
+        # with many candidates, a marker is looked for before each only if the text holds one at all (a
+        # search per marker word costs a typical article more than its few candidates; ſ is the one
+        # letter the regex takes for another, s, that lower() keeps as it is)
+        marker = self.marker
+        if len(found) > 64 and not any(m in analysis.lower for m in self.marker_words) and "ſ" not in analysis.chars:
+            marker = None
         for start, end, what in checked(sorted(found)):
             start = _split_glued_www(text, start, end)
             start, score, evidence = self._score(text, analysis, start, end, what, marker)
