@@ -401,12 +401,12 @@ class Model:
         even its heaviest feature (among those starting like ``rest()``'s) could not lift ``feats`` to
         ``floor``: then any value below ``floor`` is as good, and the bound is returned."""
         logit = self.logit(feats)
-        if logit + self._topic_max < math.log(floor / (1.0 - floor)):
-            return 1.0 / (1.0 + math.exp(-(logit + self._topic_max)))
+        if logit + self.topic_max < math.log(floor / (1.0 - floor)):
+            return 1.0 / (1.0 + math.exp(-(logit + self.topic_max)))
         return 1.0 / (1.0 + math.exp(-(logit + sum(self.weights.get(f, 0.0) for f in rest()))))
 
     @functools.cached_property
-    def _topic_max(self) -> float:
+    def topic_max(self) -> float:
         """At most what the topic features add: the heaviest share bucket and a name seen."""
         buckets = [w for f, w in self.weights.items() if f.startswith("topic:") and f != "topic:name"]
         return max([0.0, *buckets]) + max(0.0, self.weights.get("topic:name", 0.0))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, parse_params, read_word_list
-from .common import Gloss, load_lexicon
+from .common import Gloss, LinkFinder, load_lexicon
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
@@ -41,19 +42,25 @@ _TAIL = regex.compile(
     r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
 _PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
 _HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
-# evidence that makes a line worth scoring; stdlib ``re`` scans these simple patterns several times
-# faster than ``regex``
-_LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", r"@\w{3}",
-                                        r"\.(?:com|net|xyz|vip|bet|top|site|app|info|io|cc)\b"))
-_LONG_NUMBER = tuple(re.compile(x, re.ASCII) for x in (r"\d\d\d\d\d+", r"\+\d"))
+# evidence that makes a line worth scoring (the links come from the shared LinkFinder); stdlib ``re``
+# scans these simple patterns several times faster than ``regex``
+_TLDS = frozenset(("com", "net", "xyz", "vip", "bet", "top", "site", "app", "info", "io", "cc"))
+_LINK_TLD = re.compile(r"\.([a-z]+)(?:[/?#:]|$)")
+_LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", rf"\.(?:{'|'.join(sorted(_TLDS))})\b"))
+_HANDLE = re.compile(r"@\w{3}")
+# (what the UTF-8 bytes hold with every ASCII digit as ``0`` and ``+`` kept, pattern)
+_NUMBERS = ((b"00000", re.compile(r"\d\d\d\d\d+", re.ASCII)), (b"+0", re.compile(r"\+\d", re.ASCII)))
+_DIGIT_SHAPE = bytes(48 if 48 <= i <= 57 else i if i == 43 else 32 for i in range(256))
+_DENSE_DOCS = frozenset(("Chinese", "Japanese", "Korean"))
 _DECOR_CHARS = frozenset("☎☏✆✅✔★☆►▶▋█〓╋乄【】〖〗")
-_DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d400-\U0001d7ff\U0001f300-\U0001faff]")
+_DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d400-\U0001d7ff\U0001f300-\U0001faff]+")
 
 
 @dataclass(frozen=True)
 class AdSegmentParams:
     weights: str = "ad_segment.weights.tsv"  # sidecar weights file written by train/train_spam.py
     threshold: float = 0.95  # probability above which a candidate is an injected ad (precision first)
+    tlds: str = "../lexicon/tlds.txt"  # sidecar TLD list of the links (the list spam.contact_drop shares)
     trigger: float = 1.5  # an n-gram weighing at least this makes a line worth scoring
     lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list (lex:<category>)
     gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term (ctx:gloss)
@@ -80,15 +87,19 @@ class AdSegmentDetector(Detector):
         except ValueError as e:
             raise rule.error("C202", str(e), key="weights") from None
         self.resources = resources(rule)
-        self._foreign = {doc: regex.compile("[" + "".join(SCRIPT_RE[x] for x in scripts) + "]")
+        self._foreign = {doc: regex.compile("[" + "".join(SCRIPT_RE[x] for x in scripts) + "]+")
                          for doc, scripts in FOREIGN.items()}
         words = sorted(f[2:] for f, w in self.model.weights.items() if w >= p.trigger and f.startswith(("w:", "b:")))
         self._triggers: ahocorasick.Automaton | None = None
         if words:
             self._triggers = ahocorasick.Automaton()
             for word in words:
-                self._triggers.add_word(word, len(word))
+                self._triggers.add_word(word, word)
             self._triggers.make_automaton()
+        # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
+        self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
+        self._cased = frozenset(v for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper()))
+        self._links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds"))  # contact_drop's: found once
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         text = doc.text
@@ -108,8 +119,14 @@ class AdSegmentDetector(Detector):
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
         whose first sentence is the article's and second an ad loses the ad, not the line."""
         text = ctx.text
-        scored = [(c, self._probability(ctx, c)) for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
+        feats = [(c, features(ctx, c, self.resources, topic=False))
+                 for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
+        # nothing of the line can be accepted when even the heaviest topic could not lift its best piece to
+        # the threshold: every decision below needs an accepted piece, so the rest is skipped
+        if not feats or max(self.model.logit(f) for _, f in feats) + self.model.topic_max < self._threshold_logit:
+            return []
+        scored = [(c, self._probability(ctx, c, f)) for c, f in feats]
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
         rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
@@ -131,34 +148,61 @@ class AdSegmentDetector(Detector):
             return False
         return self._probability(ctx, Candidate(a, b, c.kind)) < 0.5
 
-    def _probability(self, ctx: DocContext, c: Candidate) -> float:
+    def _probability(self, ctx: DocContext, c: Candidate, feats: set[str] | None = None) -> float:
         """The model's probability, exact from 0.2 up (below it every decision is the same: clearly prose);
         the topic, which needs the whole document's words, is looked at only when it could matter."""
-        feats = features(ctx, c, self.resources, topic=False)
+        if feats is None:
+            feats = features(ctx, c, self.resources, topic=False)
         return self.model.probability_below(feats, lambda: topic_feature(ctx, c), 0.2)
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
-        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
-        number, a word the model weighs strongly (three such words when there is nothing else: common words
-        such as ``free`` or ``online`` weigh strongly, and two of them make most lines of a shop page hot).
-        Found by a few scans of the whole text, not a test per line."""
+        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a
+        handle, a long number, a ``+`` before a digit, a word the model weighs strongly (three different such
+        words when there is nothing else: common words such as ``free`` or ``online`` weigh strongly, and
+        two of them make most lines of a shop page hot). The document is tested first with what costs next
+        to nothing (its distinct characters and chunks, the links every document's ``spam.contact_drop``
+        finds, a substring test, the digits of its UTF-8 bytes): most articles stop there; the scans that
+        locate evidence run only for what the document holds."""
+        rare = analysis.chars
+        foreign = self._foreign.get(script)
+        has_foreign = foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare)
+        has_decor = not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare)
+        links = [(s, n) for s, e in self._links.in_document(analysis, self.timeout) if (n := _link_points(text, s, e))]
+        at = "@" in text
+        words = 3 if script in _DENSE_DOCS else len(self._cased.intersection(analysis.chunks))
+        numbers: list[re.Pattern[str]] = []
+        if has_foreign or has_decor or links or at or words or "+" in text:
+            digits = analysis.utf8.translate(_DIGIT_SHAPE)
+            numbers = [p for needle, p in _NUMBERS if needle in digits]
+        if not (has_foreign or has_decor or links or at or numbers) and words < 3:
+            return []
         starts = analysis.line_starts
         points: Counter[int] = Counter()
+        for s, n in links:  # a line's links count as the most telling of them
+            line = bisect.bisect_right(starts, s) - 1
+            points[line] = max(points[line], n)
 
         def mark(pattern: re.Pattern[str] | regex.Pattern[str], where: str, weight: int) -> None:
             points.update({bisect.bisect_right(starts, m.start()) - 1: weight for m in pattern.finditer(where)})
 
-        low = analysis.lower
-        for pattern in (*_LINKS, *_LONG_NUMBER):
-            mark(pattern, low, 1)
-        foreign = self._foreign.get(script)
-        rare = analysis.chars
-        if not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare):
+        if at:
+            mark(_HANDLE, text, 1)
+        for pattern in numbers:
+            mark(pattern, text, 1)
+        if has_decor:
             mark(_DECOR, text, 2)
-        if foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare):
+        if has_foreign and foreign is not None:
             mark(foreign, text, 2)
-        words = Counter(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
-        marks = [line for line in points.keys() | words.keys() if _enough(points[line], words[line])]
+        hits: dict[int, set[str]] = {}
+        if words:
+            low = analysis.lower
+            # three different strong words make a line hot anywhere; one, a line with a single point
+            spans = [(0, len(low))] if words >= 3 else [analysis.line_at(starts[i]) for i, n in points.items()
+                                                         if n == 1]
+            for s, e in spans:
+                for first, word in self._trigger_hits(low, s, e):
+                    hits.setdefault(bisect.bisect_right(starts, first) - 1, set()).add(word)
+        marks = [line for line in points.keys() | hits.keys() if _enough(points[line], len(hits.get(line, ())))]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
 
@@ -168,19 +212,21 @@ class AdSegmentDetector(Detector):
         if _DECOR.search(piece):
             return True
         low = piece.lower()
-        points = sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low))
-        return _enough(points, sum(1 for _ in self._trigger_hits(low)))
+        points = sum(1 for p in _LINKS if p.search(low)) + sum(1 for _, p in _NUMBERS if p.search(piece))
+        points += "@" in piece and bool(_HANDLE.search(piece))
+        return _enough(points, len({w for _, w in self._trigger_hits(low)}))
 
-    def _trigger_hits(self, low: str) -> Iterator[int]:
-        """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
+    def _trigger_hits(self, low: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
+        """Where a word the model weighs strongly starts in ``low[start:end]`` (a whole word), and the word:
+        one C pass."""
         if self._triggers is None:
             return
         n = len(low)
-        for last, size in self._triggers.iter(low):
-            first = last - size + 1
+        for last, word in self._triggers.iter(low, start, n if end is None else end):
+            first = last - len(word) + 1
             if ord(low[first]) > 0x2E80 or (  # dense-script bigrams have no word boundaries
                     (first == 0 or not low[first - 1].isalnum()) and (last + 1 == n or not low[last + 1].isalnum())):
-                yield first
+                yield first, word
 
     @staticmethod
     def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -199,6 +245,14 @@ class AdSegmentDetector(Detector):
         if head and head.end() == start:
             start = head.start()
         return start, end
+
+
+def _link_points(text: str, start: int, end: int) -> int:
+    """What a link found by the LinkFinder counts as evidence: a point each for ``http``, ``www.`` and a
+    TLD that ads use (``https://www.win-big.bet`` three, ``example.org`` none)."""
+    link = text[start:end].lower()
+    tld = _LINK_TLD.search(link)
+    return link.startswith("http") + ("www." in link) + (tld is not None and tld.group(1) in _TLDS)
 
 
 def _enough(points: int, words: int) -> bool:
