@@ -50,6 +50,7 @@ _LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", rf"\.(?:{'|'.join
 _HANDLE = re.compile(r"@\w{3}")
 # (what the UTF-8 bytes hold with every ASCII digit as ``0`` and ``+`` kept, pattern)
 _NUMBERS = ((b"00000", re.compile(r"\d\d\d\d\d+", re.ASCII)), (b"+0", re.compile(r"\+\d", re.ASCII)))
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}")  # two Latin words (a handle or link is one)
 _DIGIT_SHAPE = bytes(48 if 48 <= i <= 57 else i if i == 43 else 32 for i in range(256))
 _DENSE_DOCS = frozenset(("Chinese", "Japanese", "Korean"))
 _DECOR_CHARS = frozenset("☎☏✆✅✔★☆►▶▋█〓╋乄【】〖〗")
@@ -87,8 +88,9 @@ class AdSegmentDetector(Detector):
         except ValueError as e:
             raise rule.error("C202", str(e), key="weights") from None
         self.resources = resources(rule)
-        self._foreign = {doc: regex.compile("[" + "".join(SCRIPT_RE[x] for x in scripts) + "]+")
-                         for doc, scripts in FOREIGN.items()}
+        # the foreign scripts other than Latin (Latin in a Cyrillic or CJK page is mostly names and brands)
+        self._foreign = {doc: (other, regex.compile("[" + "".join(SCRIPT_RE[x] for x in other) + "]+"))
+                         for doc, scripts in FOREIGN.items() if (other := tuple(x for x in scripts if x != "Latin"))}
         words = sorted(f[2:] for f, w in self.model.weights.items() if w >= p.trigger and f.startswith(("w:", "b:")))
         self._triggers: ahocorasick.Automaton | None = None
         if words:
@@ -98,7 +100,8 @@ class AdSegmentDetector(Detector):
             self._triggers.make_automaton()
         # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
         self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
-        self._cased = frozenset(v for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper()))
+        self._cased = {v: w for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper())}
+        self._cased_keys = frozenset(self._cased)
         self._links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds"))  # contact_drop's: found once
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
@@ -164,12 +167,14 @@ class AdSegmentDetector(Detector):
         finds, a substring test, the digits of its UTF-8 bytes): most articles stop there; the scans that
         locate evidence run only for what the document holds."""
         rare = analysis.chars
-        foreign = self._foreign.get(script)
-        has_foreign = foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare)
+        other, foreign = self._foreign.get(script, ((), None))
+        has_foreign = any(analysis.scripts.get(x) for x in other)
         has_decor = not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare)
         links = [(s, n) for s, e in self._links.in_document(analysis, self.timeout) if (n := _link_points(text, s, e))]
         at = "@" in text
-        words = 3 if script in _DENSE_DOCS else len(self._cased.intersection(analysis.chunks))
+        dense = script in _DENSE_DOCS
+        present = () if dense else {self._cased[x] for x in self._cased_keys.intersection(analysis.chunks)}
+        words = 3 if dense else len(present)
         numbers: list[re.Pattern[str]] = []
         if has_foreign or has_decor or links or at or words or "+" in text:
             digits = analysis.utf8.translate(_DIGIT_SHAPE)
@@ -196,12 +201,24 @@ class AdSegmentDetector(Detector):
         hits: dict[int, set[str]] = {}
         if words:
             low = analysis.lower
-            # three different strong words make a line hot anywhere; one, a line with a single point
-            spans = [(0, len(low))] if words >= 3 else [analysis.line_at(starts[i]) for i, n in points.items()
-                                                         if n == 1]
+            # one strong word makes a line with a single point hot; three different ones, any line
+            todo = {i for i, n in points.items() if n == 1}
+            if not dense and words >= 3:
+                # a line with three of the page's strong words holds one of all but its two commonest
+                for word in sorted(present, key=low.count)[:-2]:
+                    at_ = low.find(word)
+                    while at_ >= 0:
+                        todo.add(bisect.bisect_right(starts, at_) - 1)
+                        at_ = low.find(word, at_ + len(word))
+            spans = [(0, len(low))] if dense else [analysis.line_at(starts[i]) for i in sorted(todo)]
             for s, e in spans:
                 for first, word in self._trigger_hits(low, s, e):
                     hits.setdefault(bisect.bisect_right(starts, first) - 1, set()).add(word)
+        if "Latin" in FOREIGN.get(script, ()):
+            # Latin words in a page of another script count one point, looked for only where another point is
+            for i in [i for i in points.keys() | hits.keys() if points[i] + len(hits.get(i, ())) == 1]:
+                if _LATIN_WORDS.search(text, *analysis.line_at(starts[i])):
+                    points[i] += 1
         marks = [line for line in points.keys() | hits.keys() if _enough(points[line], len(hits.get(line, ())))]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
