@@ -52,11 +52,12 @@ CJK_DOCS = frozenset(("Chinese", "Japanese"))
 _SCRIPT_FIND = {name: regex.compile(f"[{cls}]+") for name, cls in SCRIPT_RE.items()}
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
-# a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
-# a sentence ends at . ! ? (and closing quotes) before white space, after a link before a capital, or at
-# a CJK full stop; each alternative starts with a literal so that the scan is fast
+# a sentence ends at . ! ? (and closing quotes) before white space, glued to a capitalised word after a
+# lower-case word (``growing.Buy cheap…``: an ad glued to the article's sentence), after a link before a
+# capital, or at a CJK full stop; each alternative starts with a literal so that the scan is fast
 _SENTENCE_END = regex.compile(
-    r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
+    r"[.!?](?:[\"”’)\]]?[ \t]+(?=\S)|(?<=\p{Ll}\p{Ll}[.!?])(?=\p{Lu}\p{Ll}))"
+    r"|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
 _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
