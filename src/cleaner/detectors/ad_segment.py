@@ -160,15 +160,18 @@ class AdSegmentDetector(Detector):
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
         """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a
-        handle, a long number, a ``+`` before a digit, a word the model weighs strongly (three different such
-        words when there is nothing else: common words such as ``free`` or ``online`` weigh strongly, and
-        two of them make most lines of a shop page hot). The document is tested first with what costs next
-        to nothing (its distinct characters and chunks, the links every document's ``spam.contact_drop``
-        finds, a substring test, the digits of its UTF-8 bytes): most articles stop there; the scans that
-        locate evidence run only for what the document holds."""
+        handle, a long number, a ``+`` before a digit, a word the model weighs strongly (three such words,
+        none counted more than twice, when there is nothing else: common words such as ``free`` or ``online``
+        weigh strongly, and two of them make most lines of a shop page hot). The document is tested first
+        with what costs next to nothing (its distinct characters and chunks, the links every document's
+        ``spam.contact_drop`` finds, a substring test, the digits of its UTF-8 bytes): most articles stop
+        there; the scans that locate evidence run only for what the document holds."""
         rare = analysis.chars
         other, foreign = self._foreign.get(script, ((), None))
-        has_foreign = any(analysis.scripts.get(x) for x in other)
+        if script == "Latin":  # any letter outside Latin (Analysis.scripts leaves out a few blocks: ㆍ)
+            has_foreign = any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare)
+        else:  # letters of the page's own script are not foreign: which scripts occur, counted
+            has_foreign = any(analysis.scripts.get(x) for x in other)
         has_decor = not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare)
         links = [(s, n) for s, e in self._links.in_document(analysis, self.timeout) if (n := _link_points(text, s, e))]
         at = "@" in text
@@ -179,7 +182,7 @@ class AdSegmentDetector(Detector):
         if has_foreign or has_decor or links or at or words or "+" in text:
             digits = analysis.utf8.translate(_DIGIT_SHAPE)
             numbers = [p for needle, p in _NUMBERS if needle in digits]
-        if not (has_foreign or has_decor or links or at or numbers) and words < 3:
+        if not (has_foreign or has_decor or links or at or numbers) and words < 2:
             return []
         starts = analysis.line_starts
         points: Counter[int] = Counter()
@@ -198,14 +201,14 @@ class AdSegmentDetector(Detector):
             mark(_DECOR, text, 2)
         if has_foreign and foreign is not None:
             mark(foreign, text, 2)
-        hits: dict[int, set[str]] = {}
+        hits: dict[int, Counter[str]] = {}
         if words:
             low = analysis.lower
-            # one strong word makes a line with a single point hot; three different ones, any line
+            # one strong word makes a line with a single point hot; three, two of them different, any line
             todo = {i for i, n in points.items() if n == 1}
-            if not dense and words >= 3:
-                # a line with three of the page's strong words holds one of all but its two commonest
-                for word in sorted(present, key=low.count)[:-2]:
+            if not dense and words >= 2:
+                # a line with two different strong words of the page holds one of all but its commonest
+                for word in sorted(present, key=low.count)[:-1]:
                     at_ = low.find(word)
                     while at_ >= 0:
                         todo.add(bisect.bisect_right(starts, at_) - 1)
@@ -213,13 +216,13 @@ class AdSegmentDetector(Detector):
             spans = [(0, len(low))] if dense else [analysis.line_at(starts[i]) for i in sorted(todo)]
             for s, e in spans:
                 for first, word in self._trigger_hits(low, s, e):
-                    hits.setdefault(bisect.bisect_right(starts, first) - 1, set()).add(word)
+                    hits.setdefault(bisect.bisect_right(starts, first) - 1, Counter())[word] += 1
         if "Latin" in FOREIGN.get(script, ()):
             # Latin words in a page of another script count one point, looked for only where another point is
-            for i in [i for i in points.keys() | hits.keys() if points[i] + len(hits.get(i, ())) == 1]:
+            for i in [i for i in points.keys() | hits.keys() if points[i] + _count(hits.get(i)) == 1]:
                 if _LATIN_WORDS.search(text, *analysis.line_at(starts[i])):
                     points[i] += 1
-        marks = [line for line in points.keys() | hits.keys() if _enough(points[line], len(hits.get(line, ())))]
+        marks = [line for line in points.keys() | hits.keys() if _enough(points[line], _count(hits.get(line)))]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
 
@@ -231,7 +234,7 @@ class AdSegmentDetector(Detector):
         low = piece.lower()
         points = sum(1 for p in _LINKS if p.search(low)) + sum(1 for _, p in _NUMBERS if p.search(piece))
         points += "@" in piece and bool(_HANDLE.search(piece))
-        return _enough(points, len({w for _, w in self._trigger_hits(low)}))
+        return _enough(points, _count(Counter(w for _, w in self._trigger_hits(low))))
 
     def _trigger_hits(self, low: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
         """Where a word the model weighs strongly starts in ``low[start:end]`` (a whole word), and the word:
@@ -270,6 +273,11 @@ def _link_points(text: str, start: int, end: int) -> int:
     link = text[start:end].lower()
     tld = _LINK_TLD.search(link)
     return link.startswith("http") + ("www." in link) + (tld is not None and tld.group(1) in _TLDS)
+
+
+def _count(hits: Counter[str] | None) -> int:
+    """Strong words of a line, each counted at most twice (``free … free … free`` is not three)."""
+    return sum(min(2, n) for n in hits.values()) if hits else 0
 
 
 def _enough(points: int, words: int) -> bool:
