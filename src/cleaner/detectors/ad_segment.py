@@ -6,8 +6,9 @@ n-grams, phone/handle/domain/price shapes, decoration, topic distance, position,
 above ``threshold`` is removed whole, with the decoration, brackets and contact codes glued to it
 (``【薇3681〓7028】``, ``WX:( RYG622)``); the article's words around it stay.
 
-Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or a
-word the model weighs strongly): the rest of an article costs one folding pass and a set look-up.
+Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or
+words the model weighs strongly), and a line only as far as one of its pieces could reach the threshold;
+an article without evidence costs a few tests of what the shared analysis already holds.
 False positives come from short bare foreign strings at a line edge; false negatives from ads
 written like prose and glued inside an article's sentence.
 """
@@ -98,8 +99,8 @@ class AdSegmentDetector(Detector):
             for word in words:
                 self._triggers.add_word(word, word)
             self._triggers.make_automaton()
-        # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
         self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
+        # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
         self._cased = {v: w for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper())}
         self._cased_keys = frozenset(self._cased)
         self._links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds"))  # contact_drop's: found once
