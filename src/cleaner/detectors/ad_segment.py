@@ -41,6 +41,11 @@ _TAIL = regex.compile(
     r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
     r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*"
     r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
+# glued to an ad's end without a space: a link (half or full width), a run of stars, its closing marks
+_GLUED_TAIL = regex.compile(
+    r"(?:(?:https?://|www[.．]|ｗｗｗ[.．])?[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a-]+"
+    r"(?:[.．][A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,})+(?:/[^\s]*)?|[*＊]{2,}|[。！？!?]+)+")
+_GLUED_DIGITS = regex.compile(r"(?r)[【〖\[(（]?[0-9\uff10-\uff19]{2,}")
 _PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
 _HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
 # evidence that makes a line worth scoring (the links come from the shared LinkFinder); stdlib ``re``
@@ -259,12 +264,16 @@ class AdSegmentDetector(Detector):
                     close = text.find(closer, end, end + 40)
                     if close >= 0 and "\n" not in text[end:close]:
                         end = close + 1
-            tail = _TAIL.match(text, end)
+            tail = _TAIL.match(text, end) or _GLUED_TAIL.match(text, end)
             if tail:
                 end = tail.end()
         head = _HEAD.search(text, max(0, start - 20), start)
         if head and head.end() == start:
             start = head.start()
+        if start < len(text) and ord(text[start]) >= 0x2E80:  # digits glued before a dense-script ad (2024年…)
+            digits = _GLUED_DIGITS.search(text, max(0, start - 12), start)
+            if digits and digits.end() == start and (digits.start() == 0 or not text[digits.start() - 1].isalnum()):
+                start = digits.start()
         return start, end
 
 
