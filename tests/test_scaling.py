@@ -20,11 +20,10 @@ from shapes import BY_NAME, growth
 
 LINEAR = 24  # n -> 8n: linear work gives ~8, quadratic ~64
 PIPELINE = cleaner.Pipeline.default()
-WITH_DISABLED = cleaner.Pipeline.from_rules(enable=("spam.ad_segment",))  # for rules that ship disabled
 
 
 def detector(rule_id: str):
-    return next(d for d in WITH_DISABLED.detectors if d.rule.id == rule_id)
+    return next(d for d in PIPELINE.detectors if d.rule.id == rule_id)
 
 
 def detect_with(rule_id: str, lang: str | None = None):

@@ -20,7 +20,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -52,11 +52,12 @@ CJK_DOCS = frozenset(("Chinese", "Japanese"))
 _SCRIPT_FIND = {name: regex.compile(f"[{cls}]+") for name, cls in SCRIPT_RE.items()}
 _LETTER_SCRIPTS = [(name, regex.compile(f"[{cls}]")) for name, cls in SCRIPT_RE.items()]
 _LINE = regex.compile(r"[^\n]+")
-# a sentence ends at . ! ? (and closing quotes) before white space, or at a CJK full stop
-# a sentence ends at . ! ? (and closing quotes) before white space, after a link before a capital, or at
-# a CJK full stop; each alternative starts with a literal so that the scan is fast
+# a sentence ends at . ! ? (and closing quotes) before white space, glued to a capitalised word after a
+# lower-case word (``growing.Buy cheap…``: an ad glued to the article's sentence), after a link before a
+# capital, or at a CJK full stop; each alternative starts with a literal so that the scan is fast
 _SENTENCE_END = regex.compile(
-    r"[.!?][\"”’)\]]?[ \t]+(?=\S)|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
+    r"[.!?](?:[\"”’)\]]?[ \t]+(?=\S)|(?<=\p{Ll}\p{Ll}[.!?])(?=\p{Lu}\p{Ll}))"
+    r"|\.[a-z]{2,6}[ \t]+(?=\p{Lu})|[。！？](?=[^\s。！？”」』）])")
 _CLAUSE_END = regex.compile(r"(?<=[，；,;])")
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _WORD = regex.compile(r"[^\W\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}_]{2,20}")
@@ -177,6 +178,22 @@ class Resources:
 
     lexicon: Lexicon | None = None
     gloss: GlossLike | None = None  # cleaner.detectors.common.Gloss
+    # segment_features of recent segments: boilerplate lines recur across the pages of a site
+    _seen: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], str]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def of_segment(self, seg: str, home: tuple[str, ...]) -> tuple[frozenset[str], str]:
+        """:func:`segment_features`, remembered for the last ``SEEN`` segments (first in, first out)."""
+        key = (seg, home)
+        got = self._seen.get(key)
+        if got is None:
+            got = self._seen[key] = segment_features(seg, home, self)
+            if len(self._seen) > SEEN:
+                del self._seen[next(iter(self._seen))]
+        return got
+
+
+SEEN = 4096
 
 
 NO_RESOURCES = Resources()
@@ -236,17 +253,30 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, to
     ``topic`` the topic feature (the one that needs the whole document's words) is left out."""
     text = ctx.text
     seg = text[cand.start:cand.end]
+    home = HOME.get(ctx.script, (ctx.script,))
+    own, seg_script = res.of_segment(seg, home)
+    out = {f"k:{cand.kind}", *own}
+    if res.gloss is not None and res.gloss.near(text, cand.start, cand.end):
+        out.add("ctx:gloss")
+    if seg_script not in home and seg_script != "None":
+        out.add(_mixed(ctx, seg, seg_script))
+    if topic:
+        out.update(topic_feature(ctx, cand))
+    out.update(_place(ctx, cand))
+    return out
+
+
+def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[frozenset[str], str]:
+    """The features that depend on the segment's own text alone (and the document's home scripts),
+    and the script of its letters."""
     folded = fold_text(seg)
     words, grams = units(folded)
-    out = {f"k:{cand.kind}"}
+    out: set[str] = set()
     seg_script = letters_script(seg)
-    home = HOME.get(ctx.script, (ctx.script,))
     foreign = seg_script not in home and seg_script != "None"
     if res.lexicon is not None:  # ad words weigh differently in a foreign run and in the article's script
         where = "@foreign" if foreign else "@home"
         out.update(f"lex:{h.category}{where}" for h in res.lexicon.find(seg))
-    if res.gloss is not None and res.gloss.near(text, cand.start, cand.end):
-        out.add("ctx:gloss")
     if _CJK_DIGITS.search(folded):
         out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
@@ -266,13 +296,9 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, to
     if foreign:
         out.add("foreign")
         out.add(f"foreign:{seg_script}")
-        out.add(_mixed(ctx, seg, seg_script))
-    if topic:
-        out.update(topic_feature(ctx, cand))
-    out.update(_place(ctx, cand))
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
-    return out
+    return frozenset(out), seg_script
 
 
 def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:
@@ -401,12 +427,12 @@ class Model:
         even its heaviest feature (among those starting like ``rest()``'s) could not lift ``feats`` to
         ``floor``: then any value below ``floor`` is as good, and the bound is returned."""
         logit = self.logit(feats)
-        if logit + self._topic_max < math.log(floor / (1.0 - floor)):
-            return 1.0 / (1.0 + math.exp(-(logit + self._topic_max)))
+        if logit + self.topic_max < math.log(floor / (1.0 - floor)):
+            return 1.0 / (1.0 + math.exp(-(logit + self.topic_max)))
         return 1.0 / (1.0 + math.exp(-(logit + sum(self.weights.get(f, 0.0) for f in rest()))))
 
     @functools.cached_property
-    def _topic_max(self) -> float:
+    def topic_max(self) -> float:
         """At most what the topic features add: the heaviest share bucket and a name seen."""
         buckets = [w for f, w in self.weights.items() if f.startswith("topic:") and f != "topic:name"]
         return max([0.0, *buckets]) + max(0.0, self.weights.get("topic:name", 0.0))

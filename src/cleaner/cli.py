@@ -108,7 +108,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", default=[], metavar="DIR",
                    help="add (or override, by id) rules from DIR, with its allow.toml; repeatable")
     p.add_argument("--enable", action="append", default=[], metavar="RULE",
-                   help="run a rule that ships disabled (e.g. spam.ad_segment); repeatable")
+                   help="run a rule that is disabled (`enabled = false` in its file); repeatable")
     p.add_argument("--fix-typos", action="store_true", help="apply the first typo suggestion when confident")
     p.add_argument("--typo-threshold", type=_fraction, default=Options.typo_threshold,
                    help="confidence (0 to 1) needed to fix a typo")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +35,7 @@ OBFUSCATED = [
 
 @pytest.fixture(scope="module")
 def pipeline() -> cleaner.Pipeline:
-    return cleaner.Pipeline.from_rules(enable=("spam.ad_segment",))  # it ships disabled (its CPU cost)
+    return cleaner.Pipeline.from_rules()
 
 
 # known gaps (xfail strict: a fix must promote them): the model scores these 0.6-0.85, under the 0.9 bar
@@ -112,17 +114,28 @@ def test_train_spam_prints_the_default_out() -> None:
     assert (ROOT / done.stdout.strip()).is_file()
 
 
-def test_ad_segment_ships_disabled_and_enable_turns_it_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ad_segment_ships_enabled_and_enable_turns_on_a_disabled_rule(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     from cleaner import cli
     from cleaner.errors import UsageError
+    from cleaner.rules import bundled_rules_dir
 
-    assert "spam.ad_segment" not in {r.id for r in cleaner.Pipeline.from_rules().rules}
-    assert "spam.ad_segment" in {r.id for r in cleaner.Pipeline.from_rules(enable=("spam.ad_segment",)).rules}
+    assert "spam.ad_segment" in {r.id for r in cleaner.Pipeline.from_rules().rules}
+    rules = tmp_path / "rules"  # the bundled rules with ad_segment switched off
+    shutil.copytree(bundled_rules_dir(), rules)
+    toml = rules / "spam" / "ad_segment.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r"(?m)^enabled\s*=\s*true.*$", "enabled = false", text, count=1), encoding="utf-8")
+    assert "spam.ad_segment" not in {r.id for r in cleaner.Pipeline.from_rules([rules], bundled=False).rules}
+    enabled = cleaner.Pipeline.from_rules([rules], bundled=False, enable=("spam.ad_segment",))
+    assert "spam.ad_segment" in {r.id for r in enabled.rules}
     with pytest.raises(UsageError, match=r"spam\.nope"):
         cleaner.Pipeline.from_rules(enable=("spam.nope",))
     doc = tmp_path / "a.txt"
     doc.write_text("Ferries run hourly.\n\n" + OBFUSCATED[0] + "\n\nThe pier opens in May.\n", encoding="utf-8")
     assert cli.main(["explain", "--enable", "spam.nope", str(doc)]) == 2
     assert "C302" in capsys.readouterr().err
-    assert cli.main(["explain", "--enable", "spam.ad_segment", str(doc)]) == 0
+    assert cli.main(["explain", "--rules", str(rules), str(doc)]) == 0
+    assert "spam.ad_segment" not in capsys.readouterr().out
+    assert cli.main(["explain", "--rules", str(rules), "--enable", "spam.ad_segment", str(doc)]) == 0
     assert "spam.ad_segment" in capsys.readouterr().out

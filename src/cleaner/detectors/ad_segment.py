@@ -6,8 +6,9 @@ n-grams, phone/handle/domain/price shapes, decoration, topic distance, position,
 above ``threshold`` is removed whole, with the decoration, brackets and contact codes glued to it
 (``【薇3681〓7028】``, ``WX:( RYG622)``); the article's words around it stay.
 
-Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or a
-word the model weighs strongly): the rest of an article costs one folding pass and a set look-up.
+Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or
+words the model weighs strongly), and a line only as far as one of its pieces could reach the threshold;
+an article without evidence costs a few tests of what the shared analysis already holds.
 False positives come from short bare foreign strings at a line edge; false negatives from ads
 written like prose and glued inside an article's sentence.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -31,7 +33,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, parse_params, read_word_list
-from .common import Gloss, load_lexicon
+from .common import Gloss, LinkFinder, load_lexicon
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
@@ -39,21 +41,33 @@ _TAIL = regex.compile(
     r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
     r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*"
     r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
+# glued to an ad's end without a space: a link (half or full width), a run of stars, its closing marks
+_GLUED_TAIL = regex.compile(
+    r"(?:(?:https?://|www[.．]|ｗｗｗ[.．])?[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a-]+"
+    r"(?:[.．][A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,})+(?:/[^\s]*)?|[*＊]{2,}|[。！？!?]+)+")
+_GLUED_DIGITS = regex.compile(r"(?r)[【〖\[(（]?[0-9\uff10-\uff19]{2,}")
 _PAIRS = (("【", "】"), ("〖", "〗"), ("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"))
 _HEAD = regex.compile(r"(?r)(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013【〖]+[ \t]*)+")
-# evidence that makes a line worth scoring; stdlib ``re`` scans these simple patterns several times
-# faster than ``regex``
-_LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", r"@\w{3}",
-                                        r"\.(?:com|net|xyz|vip|bet|top|site|app|info|io|cc)\b"))
-_LONG_NUMBER = tuple(re.compile(x, re.ASCII) for x in (r"\d\d\d\d\d+", r"\+\d"))
+# evidence that makes a line worth scoring (the links come from the shared LinkFinder); stdlib ``re``
+# scans these simple patterns several times faster than ``regex``
+_TLDS = frozenset(("com", "net", "xyz", "vip", "bet", "top", "site", "app", "info", "io", "cc"))
+_LINK_TLD = re.compile(r"\.([a-z]+)(?:[/?#:]|$)")
+_LINKS = tuple(re.compile(x) for x in (r"https?://", r"www\.", rf"\.(?:{'|'.join(sorted(_TLDS))})\b"))
+_HANDLE = re.compile(r"@\w{3}")
+# (what the UTF-8 bytes hold with every ASCII digit as ``0`` and ``+`` kept, pattern)
+_NUMBERS = ((b"00000", re.compile(r"\d\d\d\d\d+", re.ASCII)), (b"+0", re.compile(r"\+\d", re.ASCII)))
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}")  # two Latin words (a handle or link is one)
+_DIGIT_SHAPE = bytes(48 if 48 <= i <= 57 else i if i == 43 else 32 for i in range(256))
+_DENSE_DOCS = frozenset(("Chinese", "Japanese", "Korean"))
 _DECOR_CHARS = frozenset("☎☏✆✅✔★☆►▶▋█〓╋乄【】〖〗")
-_DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d400-\U0001d7ff\U0001f300-\U0001faff]")
+_DECOR = re.compile("[" + "".join(sorted(_DECOR_CHARS)) + "\uff01-\uff5e\U0001d400-\U0001d7ff\U0001f300-\U0001faff]+")
 
 
 @dataclass(frozen=True)
 class AdSegmentParams:
     weights: str = "ad_segment.weights.tsv"  # sidecar weights file written by train/train_spam.py
     threshold: float = 0.95  # probability above which a candidate is an injected ad (precision first)
+    tlds: str = "../lexicon/tlds.txt"  # sidecar TLD list of the links (the list spam.contact_drop shares)
     trigger: float = 1.5  # an n-gram weighing at least this makes a line worth scoring
     lexicon: dict[str, str] = field(default_factory=dict)  # category -> sidecar word list (lex:<category>)
     gloss_words: str = ""  # sidecar list of words that introduce a quoted foreign term (ctx:gloss)
@@ -80,15 +94,21 @@ class AdSegmentDetector(Detector):
         except ValueError as e:
             raise rule.error("C202", str(e), key="weights") from None
         self.resources = resources(rule)
-        self._foreign = {doc: regex.compile("[" + "".join(SCRIPT_RE[x] for x in scripts) + "]")
-                         for doc, scripts in FOREIGN.items()}
+        # the foreign scripts other than Latin (Latin in a Cyrillic or CJK page is mostly names and brands)
+        self._foreign = {doc: (other, regex.compile("[" + "".join(SCRIPT_RE[x] for x in other) + "]+"))
+                         for doc, scripts in FOREIGN.items() if (other := tuple(x for x in scripts if x != "Latin"))}
         words = sorted(f[2:] for f, w in self.model.weights.items() if w >= p.trigger and f.startswith(("w:", "b:")))
         self._triggers: ahocorasick.Automaton | None = None
         if words:
             self._triggers = ahocorasick.Automaton()
             for word in words:
-                self._triggers.add_word(word, len(word))
+                self._triggers.add_word(word, word)
             self._triggers.make_automaton()
+        self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
+        # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
+        self._cased = {v: w for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper())}
+        self._cased_keys = frozenset(self._cased)
+        self._links = LinkFinder.shared(read_word_list(rule, p.tlds, "tlds"))  # contact_drop's: found once
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         text = doc.text
@@ -108,8 +128,14 @@ class AdSegmentDetector(Detector):
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
         whose first sentence is the article's and second an ad loses the ad, not the line."""
         text = ctx.text
-        scored = [(c, self._probability(ctx, c)) for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
         threshold = self.params.threshold
+        feats = [(c, features(ctx, c, self.resources, topic=False))
+                 for c in cands if c.kind == "run" or self._hot(text, c.start, c.end)]
+        # nothing of the line can be accepted when even the heaviest topic could not lift its best piece to
+        # the threshold: every decision below needs an accepted piece, so the rest is skipped
+        if not feats or max(self.model.logit(f) for _, f in feats) + self.model.topic_max < self._threshold_logit:
+            return []
+        scored = [(c, self._probability(ctx, c, f)) for c, f in feats]
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
         rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
@@ -131,34 +157,78 @@ class AdSegmentDetector(Detector):
             return False
         return self._probability(ctx, Candidate(a, b, c.kind)) < 0.5
 
-    def _probability(self, ctx: DocContext, c: Candidate) -> float:
+    def _probability(self, ctx: DocContext, c: Candidate, feats: set[str] | None = None) -> float:
         """The model's probability, exact from 0.2 up (below it every decision is the same: clearly prose);
         the topic, which needs the whole document's words, is looked at only when it could matter."""
-        feats = features(ctx, c, self.resources, topic=False)
+        if feats is None:
+            feats = features(ctx, c, self.resources, topic=False)
         return self.model.probability_below(feats, lambda: topic_feature(ctx, c), 0.2)
 
     def _hot_lines(self, text: str, script: str, analysis: Analysis) -> list[tuple[int, int]]:
-        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a long
-        number, a word the model weighs strongly (three such words when there is nothing else: common words
-        such as ``free`` or ``online`` weigh strongly, and two of them make most lines of a shop page hot).
-        Found by a few scans of the whole text, not a test per line."""
+        """The lines worth scoring: the lines with a foreign script or decoration, or two of: a link, a
+        handle, a long number, a ``+`` before a digit, a word the model weighs strongly (three such words,
+        none counted more than twice, when there is nothing else: common words such as ``free`` or ``online``
+        weigh strongly, and two of them make most lines of a shop page hot). The document is tested first
+        with what costs next to nothing (its distinct characters and chunks, the links every document's
+        ``spam.contact_drop`` finds, a substring test, the digits of its UTF-8 bytes): most articles stop
+        there; the scans that locate evidence run only for what the document holds."""
+        rare = analysis.chars
+        other, foreign = self._foreign.get(script, ((), None))
+        if script == "Latin":  # any letter outside Latin (Analysis.scripts leaves out a few blocks: ㆍ)
+            has_foreign = any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare)
+        else:  # letters of the page's own script are not foreign: which scripts occur, counted
+            has_foreign = any(analysis.scripts.get(x) for x in other)
+        has_decor = not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare)
+        links = [(s, n) for s, e in self._links.in_document(analysis, self.timeout) if (n := _link_points(text, s, e))]
+        at = "@" in text
+        dense = script in _DENSE_DOCS
+        present = () if dense else {self._cased[x] for x in self._cased_keys.intersection(analysis.chunks)}
+        words = 3 if dense else len(present)
+        numbers: list[re.Pattern[str]] = []
+        if has_foreign or has_decor or links or at or words or "+" in text:
+            digits = analysis.utf8.translate(_DIGIT_SHAPE)
+            numbers = [p for needle, p in _NUMBERS if needle in digits]
+        if not (has_foreign or has_decor or links or at or numbers) and words < 2:
+            return []
         starts = analysis.line_starts
         points: Counter[int] = Counter()
+        for s, n in links:  # a line's links count as the most telling of them
+            line = bisect.bisect_right(starts, s) - 1
+            points[line] = max(points[line], n)
 
         def mark(pattern: re.Pattern[str] | regex.Pattern[str], where: str, weight: int) -> None:
             points.update({bisect.bisect_right(starts, m.start()) - 1: weight for m in pattern.finditer(where)})
 
-        low = analysis.lower
-        for pattern in (*_LINKS, *_LONG_NUMBER):
-            mark(pattern, low, 1)
-        foreign = self._foreign.get(script)
-        rare = analysis.chars
-        if not rare.isdisjoint(_DECOR_CHARS) or any(ord(c) > 0xFF00 for c in rare):
+        if at:
+            mark(_HANDLE, text, 1)
+        for pattern in numbers:
+            mark(pattern, text, 1)
+        if has_decor:
             mark(_DECOR, text, 2)
-        if foreign is not None and any(c.isalpha() and not ("\x00" <= c <= "\u024f") for c in rare):
+        if has_foreign and foreign is not None:
             mark(foreign, text, 2)
-        words = Counter(bisect.bisect_right(starts, i) - 1 for i in self._trigger_hits(low))
-        marks = [line for line in points.keys() | words.keys() if _enough(points[line], words[line])]
+        hits: dict[int, Counter[str]] = {}
+        if words:
+            low = analysis.lower
+            # one strong word makes a line with a single point hot; three, two of them different, any line
+            todo = {i for i, n in points.items() if n == 1}
+            if not dense and words >= 2:
+                # a line with two different strong words of the page holds one of all but its commonest
+                for word in sorted(present, key=low.count)[:-1]:
+                    at_ = low.find(word)
+                    while at_ >= 0:
+                        todo.add(bisect.bisect_right(starts, at_) - 1)
+                        at_ = low.find(word, at_ + len(word))
+            spans = [(0, len(low))] if dense else [analysis.line_at(starts[i]) for i in sorted(todo)]
+            for s, e in spans:
+                for first, word in self._trigger_hits(low, s, e):
+                    hits.setdefault(bisect.bisect_right(starts, first) - 1, Counter())[word] += 1
+        if "Latin" in FOREIGN.get(script, ()):
+            # Latin words in a page of another script count one point, looked for only where another point is
+            for i in [i for i in points.keys() | hits.keys() if points[i] + _count(hits.get(i)) == 1]:
+                if _LATIN_WORDS.search(text, *analysis.line_at(starts[i])):
+                    points[i] += 1
+        marks = [line for line in points.keys() | hits.keys() if _enough(points[line], _count(hits.get(line)))]
         lines = [analysis.line_at(starts[i]) for i in sorted(marks)]
         return [(s, e) for s, e in lines if e > s]
 
@@ -168,19 +238,21 @@ class AdSegmentDetector(Detector):
         if _DECOR.search(piece):
             return True
         low = piece.lower()
-        points = sum(1 for p in (*_LINKS, *_LONG_NUMBER) if p.search(low))
-        return _enough(points, sum(1 for _ in self._trigger_hits(low)))
+        points = sum(1 for p in _LINKS if p.search(low)) + sum(1 for _, p in _NUMBERS if p.search(piece))
+        points += "@" in piece and bool(_HANDLE.search(piece))
+        return _enough(points, _count(Counter(w for _, w in self._trigger_hits(low))))
 
-    def _trigger_hits(self, low: str) -> Iterator[int]:
-        """Where a word the model weighs strongly starts in ``low`` (a whole word): one C pass."""
+    def _trigger_hits(self, low: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
+        """Where a word the model weighs strongly starts in ``low[start:end]`` (a whole word), and the word:
+        one C pass."""
         if self._triggers is None:
             return
         n = len(low)
-        for last, size in self._triggers.iter(low):
-            first = last - size + 1
+        for last, word in self._triggers.iter(low, start, n if end is None else end):
+            first = last - len(word) + 1
             if ord(low[first]) > 0x2E80 or (  # dense-script bigrams have no word boundaries
                     (first == 0 or not low[first - 1].isalnum()) and (last + 1 == n or not low[last + 1].isalnum())):
-                yield first
+                yield first, word
 
     @staticmethod
     def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -192,13 +264,30 @@ class AdSegmentDetector(Detector):
                     close = text.find(closer, end, end + 40)
                     if close >= 0 and "\n" not in text[end:close]:
                         end = close + 1
-            tail = _TAIL.match(text, end)
+            tail = _TAIL.match(text, end) or _GLUED_TAIL.match(text, end)
             if tail:
                 end = tail.end()
         head = _HEAD.search(text, max(0, start - 20), start)
         if head and head.end() == start:
             start = head.start()
+        if start < len(text) and ord(text[start]) >= 0x2E80:  # digits glued before a dense-script ad (2024年…)
+            digits = _GLUED_DIGITS.search(text, max(0, start - 12), start)
+            if digits and digits.end() == start and (digits.start() == 0 or not text[digits.start() - 1].isalnum()):
+                start = digits.start()
         return start, end
+
+
+def _link_points(text: str, start: int, end: int) -> int:
+    """What a link found by the LinkFinder counts as evidence: a point each for ``http``, ``www.`` and a
+    TLD that ads use (``https://www.win-big.bet`` three, ``example.org`` none)."""
+    link = text[start:end].lower()
+    tld = _LINK_TLD.search(link)
+    return link.startswith("http") + ("www." in link) + (tld is not None and tld.group(1) in _TLDS)
+
+
+def _count(hits: Counter[str] | None) -> int:
+    """Strong words of a line, each counted at most twice (``free … free … free`` is not three)."""
+    return sum(min(2, n) for n in hits.values()) if hits else 0
 
 
 def _enough(points: int, words: int) -> bool:
