@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import ahocorasick
 import regex
 
 from ..analysis import Analysis
@@ -44,6 +45,7 @@ _QUOTE_MARK = regex.compile(r'[“”"«»„「」『』]')
 # a quotation within a line: paired marks, or an opening mark to the end of the line
 _QUOTED = regex.compile(r'“[^”\n]*(?:”|$)|"[^"\n]*(?:"|$)|«[^»\n]*(?:»|$)|„[^“”\n]*(?:[“”]|$)|「[^」\n]*(?:」|$)|『[^』\n]*(?:』|$)',
                         regex.MULTILINE)
+_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
 
@@ -70,6 +72,21 @@ class Cues:
 
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     opening: re.Pattern[str]  # a line (of the lower-cased text) that opens with a cue of the tool's voice
+    inside: ahocorasick.Automaton | None  # an offer, a hope, a help or cutoff phrase anywhere in the text
+
+    def inside_lines(self, lower: str, start: int, end: int) -> dict[int, list[int]]:
+        """``{line start: offsets}`` of the offer, hope, help and cutoff phrases, in one C pass."""
+        if self.inside is None:
+            return {}
+        out: dict[int, list[int]] = {}
+        piece = lower if start == 0 and end >= len(lower) else lower[start:end]
+        for last, (n, latin) in self.inside.iter(piece):
+            a, b = start + last - n + 1, start + last + 1
+            if latin and ((a and (lower[a - 1].isalnum() or lower[a - 1] in "'’"))
+                          or (b < len(lower) and lower[b].isalnum())):
+                continue  # inside a longer word
+            out.setdefault(lower.rfind("\n", 0, a) + 1, []).append(a)
+        return out
 
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
@@ -84,12 +101,14 @@ def tokens(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
 
 
-OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff")  # what the tool's lines open with
+OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "me")  # what the tool's lines open with
+INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's sentence anywhere in a line
 
 
 def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     latin, cjk = set(), set()
+    inside: set[str] = set()  # the phrases' spellings (either apostrophe, either hyphen)
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
@@ -99,6 +118,10 @@ def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
             if name in OPENING_CLASSES:
                 e = re.escape(w.lower()).replace("'", "['’]").replace(r"\ ", r"\s+")
                 (cjk if regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", w) else latin).add(e)
+            if name in INSIDE_CLASSES:
+                if " " in w or len(w) >= 4 and _CJK_CHAR.match(w):
+                    # a phrase, not a lone word or a short CJK word (希望 is everywhere in news)
+                    inside |= {w.lower().replace("'", a).replace("-", h) for a in "'’" for h in "-‑"}
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text: 5x faster than `regex` at this one pass
@@ -106,7 +129,14 @@ def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
             f"(?:{'|'.join(sorted(cjk, key=len, reverse=True))})" if cjk else ""]
     opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
                          + "|".join(a for a in alts if a) + ")")
-    return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, opening)
+    # one more pass finds the offers, hopes and hedges inside a line (`… Feel free to adapt it.`)
+    anywhere = None
+    if inside:
+        anywhere = ahocorasick.Automaton()
+        for w in sorted(inside):
+            anywhere.add_word(w, (len(w), not regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", w)))
+        anywhere.make_automaton()
+    return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, opening, anywhere)
 
 
 def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None,
@@ -143,31 +173,35 @@ class Unit:
     end: int
     line_start: int  # the line's start, list marker included, and end
     line_end: int
-    feats: list[str]
-
-    @property
-    def stub(self) -> bool:
-        """A sentence of one to three words (``Certainly.``, ``Sure!``)."""
-        return "len:1" in self.feats
+    feats: list[str]  # empty: a sentence of the line that is not scored (it has no cue of the tool's voice)
+    stub: bool = False  # a sentence of one to three words (``Certainly.``, ``Sure!``)
 
 
 def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iterator[Unit]:
-    """Every sentence to score, with its features, among the lines that open with a cue of the
-    tool's voice (an acknowledgement, ``here is``, an offer, a hope, a knowledge hedge): all sentences of the document's first and last line (the first and last of a line over
-    ``MAX_LINE`` characters), the head sentence of any other, unless it reports speech. Those lines
-    are found by one regex pass over the text: prose that opens otherwise is never looked at."""
+    """Every sentence of the lines to score, with its features when it is scored. The lines: those
+    that open with a cue of the tool's voice (an acknowledgement, ``here is``, an offer, a hope, a
+    knowledge hedge, the first person), those that hold an offer, a hope or a hedge anywhere, and the
+    document's first and last line. Scored: every sentence of the first and last line (the first and
+    last of a line over ``MAX_LINE`` characters), the head sentence of a line that opens with a cue,
+    and any sentence with an offer, a hope or a hedge, unless the line reports speech. The lines are
+    found by two regex passes over the lower-cased text: prose without such a cue is never looked at."""
     lower = text.lower() if lower is None else lower
     first_end = len(text.rstrip())
     if not first_end:
         return
     first = text.rfind("\n", 0, len(text) - len(text.lstrip()) + 1) + 1
     last = text.rfind("\n", 0, first_end) + 1
+    opened: set[int] = set()
+    inside: dict[int, list[int]] = {}
     if cues is not None and len(lower) == len(text):
-        # the lines that open with the tool's voice, in one pass over the text
-        starts = sorted({m.start() + 1 for m in cues.opening.finditer(lower, first, first_end)}
-                        | ({first} if cues.opening.match("\n" + lower[first:first + 200]) else set()))
+        opened = {m.start() + 1 for m in cues.opening.finditer(lower, first, first_end)}
+        if cues.opening.match("\n" + lower[first:first + 200]):
+            opened.add(first)
+        inside = cues.inside_lines(lower, first, first_end)
+        starts = sorted(opened | inside.keys())
     else:
-        starts = sorted({first, last, *(m.end() for m in _NEWLINE.finditer(text, first, first_end))})
+        opened = {first, last, *(m.end() for m in _NEWLINE.finditer(text, first, first_end))}
+        starts = sorted(opened)
     for ls in starts:
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
@@ -179,41 +213,43 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         m = _MARKER.match(text, ls, le)
         body = m.end() if m else ls
         item = ("item",) if body > ls and text[ls:body].strip() else ()
-        if where:
-            bounds = _sentences(text, body, le)
-            if le - ls > MAX_LINE and len(bounds) > 2:
-                bounds = [bounds[0], bounds[-1]]
-        else:  # the head sentence only, and whether it is alone on its line
-            stop = _END.search(text, body, le)
-            end = stop.end() if stop else le
-            bounds = [(body, end)] if text[body:end].strip() else []
-            if text[end:le].strip():
-                bounds.append((end, le))
+        bounds = _sentences(text, body, le)
         if not bounds:
             continue
+        n = len(bounds)
+        hits_at = inside.get(ls, ())
         quotes = [(q.start(), q.end()) for q in _QUOTED.finditer(text, body, le)] if _QUOTE_MARK.search(
             text, body, le) else []
         line_cues: list[str] | None = None
+        size = ("long",) if n >= 4 else ()
+        head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
         for j, (s, e) in enumerate(bounds):
-            if j and not where:
-                break
-            if any(a <= s < b for a, b in quotes):  # someone else's words, quoted
+            # scored: every sentence of an edge line (of a long one its first and last), the head of a
+            # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
+            scored = (bool(where) and (le - ls <= MAX_LINE or j in (0, n - 1)) or (j <= head and ls in opened)
+                      or any(s <= h < e for h in hits_at)) and not any(a <= s < b for a, b in quotes)
+            if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
+                yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
                 continue
+            if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
+                head += 1
             sentence = _masked(text, s, e, quotes) if quotes else text[s:e]
             toks = tokens(sentence)
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
             if "reported" in names or not (names or where):  # reported speech; prose without a cue
+                yield Unit(s, e, ls, le, [], len(toks) < 4)
                 continue
             if line_cues is None:
                 line_cues = []
-                if cues is not None and len(bounds) > 1 and le - ls <= MAX_LINE:
+                if cues is not None and n > 1 and le - ls <= MAX_LINE:
                     # what the whole line does (an acknowledgement, then "here is…") counts for each sentence
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(tokens(_masked(text, body, le, quotes)))})
                 if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
                     break
-            position = where + item + (("alone",) if len(bounds) == 1 else ("head",) if j == 0 else ())
-            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues)
+            position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
+                                              ("tail",) if j == n - 1 else ())
+            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues, len(toks) < 4)
 
 
 def _masked(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
@@ -302,16 +338,16 @@ class LeftoverDetector(Detector):
             if line and line[0][0].line_start != u.line_start:
                 yield from self._line(doc, line)
                 line = []
-            line.append((u, self.score(u.feats)))
+            line.append((u, self.score(u.feats) if u.feats else float("-inf")))
         yield from self._line(doc, line)
 
     def _line(self, doc: Document, line: list[tuple[Unit, float]]) -> Iterator[Span]:
         """A line's findings: its sentences at the threshold and, once one is, those at ``join``; when
         no other sentence is left but stubs (``Certainly.``), the whole line with its list marker."""
-        if not any(s >= self.threshold for _, s in line):
+        if not any(s >= self.threshold and not u.stub for u, s in line):  # an acknowledgement alone is no evidence
             return
-        found = [(u, s) for u, s in line if s >= self.params.join]
-        if all(u.stub for u, s in line if s < self.params.join):
+        found = [(u, s) for u, s in line if u.feats and s >= self.params.join]
+        if all(u.stub for u, s in line if not (u.feats and s >= self.params.join)):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
