@@ -226,8 +226,9 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
-            scored = (bool(where) and (le - ls <= MAX_LINE or j in (0, n - 1)) or (j <= head and ls in opened)
-                      or any(s <= h < e for h in hits_at)) and not any(a <= s < b for a, b in quotes)
+            scored = ((bool(where) and (le - ls <= MAX_LINE or j in (0, n - 1)) or (j <= head and ls in opened)
+                       or any(s <= h < e for h in hits_at)) and not any(a <= s < b for a, b in quotes)
+                      and not (j and text[s].islower()))  # a lower-case tail after a quotation reports it
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
                 yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
                 continue
