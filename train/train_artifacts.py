@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import tomllib  # noqa: E402
 
-from cleaner.detectors.leftover import compile_cues, units  # noqa: E402
+from cleaner.detectors.leftover import OPENING_CLASSES, can_fire, compile_cues, units  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 POOL = SHARED / "real-world" / "artifacts.jsonl"
@@ -62,13 +62,17 @@ RULE = ROOT / "rules" / "artifact" / "llm_leftover.toml"
 OWN = ROOT / "train" / "data" / "leftovers_own.tsv"  # leftovers written for this project, one source each
 OUT = RULE.parent / tomllib.loads(RULE.read_text(encoding="utf-8"))["params"]["weights"]
 CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}))
+# negatives are also taken from the lines that open in the first person (`I`, `my`, `我`): the detector
+# does not score them all, but they teach the model the writer's own first-person voice
+NEG_CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}),
+                        (*OPENING_CLASSES, "me"))
 # the tool's own sentences; the other categories are inline structure, left to the pattern rules
 SENTENCE_CATEGORIES = frozenset({
     "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
     "knowledge-cutoff", "reasoning-leak", "outline-leftover"})
 MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
-MAX_OOF_FP = 5
+MAX_OOF_FP = int(os.environ.get("LO_FP", "5"))
 HARD = float(os.environ.get("LO_HARD", "20"))  # weight of a real sentence the previous fit scored too high
 MARGIN = float(os.environ.get("LO_MARGIN", "0.5"))  # how far below the threshold a real sentence counts as hard
 MINING_ROUNDS = int(os.environ.get("LO_ROUNDS", "3"))  # negatives' sentences the threshold may lose out of fold
@@ -184,7 +188,7 @@ def negative_docs() -> list[tuple[str, frozenset[str], str]]:
 def negatives(docs: list[tuple[str, frozenset[str], str]]) -> list[Sample]:
     out = []
     for group, aliases, text in docs:
-        feats = [u.feats for u in units(text, CUES) if u.feats]
+        feats = [u.feats for u in units(text, NEG_CUES) if u.feats]
         if feats:
             out.append(Sample(group, aliases, feats, [0] * len(feats)))
     return out
@@ -238,12 +242,6 @@ def fit(pos: list[Sample], neg: list[Sample], hard: frozenset[tuple[int, int]] =
 
 def score(weights: dict[str, float], bias: float, feats: list[str]) -> float:
     return bias + sum(weights.get(f, 0.0) for f in feats)
-
-
-def can_fire(feats: list[str]) -> bool:
-    """A stub (`Absolutely!`, one to three words) is never found alone: it goes only with a line's
-    other sentence, so it does not bound the threshold."""
-    return "len:1" not in feats
 
 
 def oof_scores(pos: list[Sample], neg: list[Sample], k: int) -> tuple[list[float], list[float]]:

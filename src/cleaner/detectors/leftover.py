@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import ahocorasick
 import regex
 
 from ..analysis import Analysis
@@ -72,19 +71,17 @@ class Cues:
 
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     opening: re.Pattern[str]  # a line (of the lower-cased text) that opens with a cue of the tool's voice
-    inside: ahocorasick.Automaton | None  # an offer, a hope, a help or cutoff phrase anywhere in the text
+    inside: re.Pattern[str] | None  # a sentence inside a line opening with an offer, a hope, a help or cutoff phrase
 
     def inside_lines(self, lower: str, start: int, end: int) -> dict[int, list[int]]:
-        """``{line start: offsets}`` of the offer, hope, help and cutoff phrases, in one C pass."""
+        """``{line start: offsets}`` of the sentences inside a line that open with an offer, a hope, a
+        help or cutoff phrase (`… Feel free to adapt it.`), found by one regex pass that stops only
+        at sentence ends."""
         if self.inside is None:
             return {}
         out: dict[int, list[int]] = {}
-        piece = lower if start == 0 and end >= len(lower) else lower[start:end]
-        for last, (n, latin) in self.inside.iter(piece):
-            a, b = start + last - n + 1, start + last + 1
-            if latin and ((a and (lower[a - 1].isalnum() or lower[a - 1] in "'’"))
-                          or (b < len(lower) and lower[b].isalnum())):
-                continue  # inside a longer word
+        for m in self.inside.finditer(lower, start, end):
+            a = m.start(1)
             out.setdefault(lower.rfind("\n", 0, a) + 1, []).append(a)
         return out
 
@@ -101,42 +98,83 @@ def tokens(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
 
 
-OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "me")  # what the tool's lines open with
+OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
 INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's sentence anywhere in a line
+# a sentence is found on its own only when it speaks in the tool's voice: one of these cues (a topic
+# word such as `section` or `code` alone never takes a sentence; such a sentence only goes with one that is found)
+VOICE_CLASSES = frozenset({"ack", "present", "offer", "hope", "cutoff", "help", "did", "me", "you"})
 
 
-def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
+def can_fire(feats: Sequence[str]) -> bool:
+    """Whether a sentence with these features may be found on its own: not a stub (`Absolutely!`),
+    and with a cue of the tool's voice."""
+    return "len:1" not in feats and any(f[:4] == "s:c:" and f[4:] in VOICE_CLASSES for f in feats)
+
+
+def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPENING_CLASSES) -> Cues | None:
+    """The cue classes, and the lines to look at: those opening with a cue of the ``opening`` classes
+    (training widens them to take more of the writer's own lines as negatives)."""
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     latin, cjk = set(), set()
-    inside: set[str] = set()  # the phrases' spellings (either apostrophe, either hyphen)
+    inside: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
             if not phrase:
                 continue
             by_first.setdefault(phrase[0], []).append((phrase, name))
-            if name in OPENING_CLASSES:
-                e = re.escape(w.lower()).replace("'", "['’]").replace(r"\ ", r"\s+")
-                (cjk if regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", w) else latin).add(e)
+            plain = w.lower().replace("’", "'").replace("‑", "-")
+            if name in opening:
+                (cjk if _CJK_CHAR.match(w) else latin).add(plain)
             if name in INSIDE_CLASSES:
-                if " " in w or len(w) >= 4 and _CJK_CHAR.match(w):
-                    # a phrase, not a lone word or a short CJK word (希望 is everywhere in news)
-                    inside |= {w.lower().replace("'", a).replace("-", h) for a in "'’" for h in "-‑"}
+                inside.add(plain)
     if not by_first:
         return None
-    # the standard library's `re`, on the lower-cased text: 5x faster than `regex` at this one pass
-    alts = [f"(?:{'|'.join(sorted(latin, key=len, reverse=True))})(?![\\w'’])" if latin else "",
-            f"(?:{'|'.join(sorted(cjk, key=len, reverse=True))})" if cjk else ""]
+    # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass),
+    # each set of phrases as one trie
+    alts = [f"{_trie(sorted(latin))}(?![\\w'’])" if latin else "", _trie(sorted(cjk))]
     opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
                          + "|".join(a for a in alts if a) + ")")
-    # one more pass finds the offers, hopes and hedges inside a line (`… Feel free to adapt it.`)
+    # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
+    # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
     anywhere = None
     if inside:
-        anywhere = ahocorasick.Automaton()
-        for w in sorted(inside):
-            anywhere.add_word(w, (len(w), not regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", w)))
-        anywhere.make_automaton()
+        latin_in = _trie(sorted(w for w in inside if not _CJK_CHAR.match(w)))
+        cjk_in = _trie(sorted(w for w in inside if _CJK_CHAR.match(w)))
+        alts = [f"{latin_in}(?![\\w'’])" if latin_in else "", cjk_in]
+        # one character class first: `re` then jumps from one sentence mark to the next (a group of
+        # alternatives there would make it try every position)
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*("
+                              + "|".join(a for a in alts if a) + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, opening, anywhere)
+
+
+def _trie(words: Sequence[str]) -> str:
+    """One regex for a set of phrases, factored by their common prefixes (`if you(?:'d like| want)`):
+    `re` tries an alternation branch by branch, a trie one character at a time."""
+    if not words:
+        return ""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        parts = [_char(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + emit(trie) + ")"
+
+
+def _char(ch: str) -> str:
+    """A phrase's character in the trie: either apostrophe, either hyphen, any run of white space."""
+    return {"'": "['’]", "-": "[-‑]", " ": r"\s+"}.get(ch, re.escape(ch))
 
 
 def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None,
@@ -345,7 +383,7 @@ class LeftoverDetector(Detector):
     def _line(self, doc: Document, line: list[tuple[Unit, float]]) -> Iterator[Span]:
         """A line's findings: its sentences at the threshold and, once one is, those at ``join``; when
         no other sentence is left but stubs (``Certainly.``), the whole line with its list marker."""
-        if not any(s >= self.threshold and not u.stub for u, s in line):  # an acknowledgement alone is no evidence
+        if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):  # a stub or a topic alone is no evidence
             return
         found = [(u, s) for u, s in line if u.feats and s >= self.params.join]
         if all(u.stub for u, s in line if not (u.feats and s >= self.params.join)):
