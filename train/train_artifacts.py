@@ -60,6 +60,7 @@ CORPUS = SHARED / "corpus" / "articles"
 WEB_EVAL = SHARED / "web-eval" / "truth"
 RULE = ROOT / "rules" / "artifact" / "llm_leftover.toml"
 OWN = ROOT / "train" / "data" / "leftovers_own.tsv"  # leftovers written for this project, one source each
+WRITER = ROOT / "train" / "data" / "writer_own.tsv"  # the writer's own voice, written for this project
 OUT = RULE.parent / tomllib.loads(RULE.read_text(encoding="utf-8"))["params"]["weights"]
 CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}))
 # negatives are also taken from the lines that open in the first person (`I`, `my`, `我`): the detector
@@ -153,10 +154,11 @@ def positives(rows: Iterable[dict]) -> list[Sample]:
     return out
 
 
-def own_positives(path: Path = OWN) -> list[Sample]:
+def own_positives(path: Path = OWN, label: int = 1) -> list[Sample]:
     """The project's own leftover sentences, each placed as its line says (``start``: the document's
     first line, ``end``: its last, ``line``: a line of its own in the body) and counted as a source of
-    its own: they add the structure of the tool's voice in every language, not the pool's wording."""
+    its own: they add the structure of the tool's voice in every language, not the pool's wording.
+    With ``label`` 0, the project's own negatives (a column or a shop talking to its readers)."""
     if not path.exists() or os.environ.get("LO_OWN") == "0":
         return []
     out = []
@@ -165,11 +167,11 @@ def own_positives(path: Path = OWN) -> list[Sample]:
             continue
         place, text = line.split("\t", 1)
         ctx = {"start": text + "\n\n…", "end": "…\n\n" + text}.get(place, "…\n\n" + text + "\n\n…")
-        feats = [u.feats for u in units(ctx, CUES) if u.feats and u.start < ctx.find(text) + len(text)
-                 and u.end > ctx.find(text)]
+        feats = [u.feats for u in units(ctx, CUES if label else NEG_CUES) if u.feats
+                 and u.start < ctx.find(text) + len(text) and u.end > ctx.find(text)]
         if feats:
-            key = f"own:{n}"
-            out.append(Sample(key, frozenset({key}), feats, [1] * len(feats), "own-" + place, "own", text))
+            key = f"own:{path.stem}:{n}"
+            out.append(Sample(key, frozenset({key}), feats, [label] * len(feats), "own-" + place, "own", text))
     return out
 
 
@@ -255,7 +257,7 @@ def oof_scores(pos: list[Sample], neg: list[Sample], k: int) -> tuple[list[float
             if fold_of(s.group, k) == fold:
                 item_best.append(max(score(weights, bias, f) for f in s.feats))
         for s in neg:
-            if fold_of(s.group, k) == fold:
+            if fold_of(s.group, k) == fold and not s.group.startswith("own:"):
                 neg_scores += [score(weights, bias, f) for f in s.feats if can_fire(f)]
     return item_best, neg_scores
 
@@ -268,6 +270,7 @@ def choose_threshold(neg_scores: list[float]) -> float:
 
 def train(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float, float]:
     pos = [*pos, *own_positives()]
+    neg = [*neg, *own_positives(WRITER, 0)]
     _, neg_scores = oof_scores(pos, neg, FOLDS)
     weights, bias = fit(pos, neg)
     # real sentences the fit scores near the out-of-fold threshold weigh more in a refit (hard negatives)
@@ -281,7 +284,10 @@ def train(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float
         hard |= more
         weights, bias = fit(pos, neg, frozenset(hard))
     # and no sentence of the training negatives is lost by the shipped model either
-    seen = max((score(weights, bias, f) for s in neg for f in s.feats if can_fire(f)), default=-10.0)
+    # (the project's own negatives shape the weights but do not set the threshold: they are written to
+    # sit close to the tool's voice)
+    seen = max((score(weights, bias, f) for s in neg if not s.group.startswith("own:")
+                for f in s.feats if can_fire(f)), default=-10.0)
     threshold = max(choose_threshold(neg_scores), round(seen + 0.05, 4))
     return weights, bias, threshold
 
