@@ -20,6 +20,7 @@ against a finding, and so does a sentence inside a long paragraph of prose.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,9 +81,12 @@ class Cues:
         if self.inside is None:
             return {}
         out: dict[int, list[int]] = {}
+        line, seen = start, start  # the current line's start, and how far the text was searched for it
         for m in self.inside.finditer(lower, start, end):
             a = m.start(1)
-            out.setdefault(lower.rfind("\n", 0, a) + 1, []).append(a)
+            line = max(line, lower.rfind("\n", seen, a) + 1)  # each character looked at once: linear
+            seen = a
+            out.setdefault(line, []).append(a)
         return out
 
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
@@ -251,28 +255,34 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         m = _MARKER.match(text, ls, le)
         body = m.end() if m else ls
         item = ("item",) if body > ls and text[ls:body].strip() else ()
-        bounds = _sentences(text, body, le)
+        hits_at = inside.get(ls, [])
+        if le - ls > MAX_LINE:  # a paragraph of prose: its first and last sentence and those with a phrase
+            bounds = _long_line(text, body, le, hits_at)
+        else:
+            bounds = _sentences(text, body, le)
         if not bounds:
             continue
         n = len(bounds)
-        hits_at = inside.get(ls, ())
         quotes = [(q.start(), q.end()) for q in _QUOTED.finditer(text, body, le)] if _QUOTE_MARK.search(
             text, body, le) else []
         line_cues: list[str] | None = None
-        size = ("long",) if n >= 4 else ()
+        size = ("long",) if n >= 4 or le - ls > MAX_LINE else ()
         head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
-            scored = ((bool(where) and (le - ls <= MAX_LINE or j in (0, n - 1)) or (j <= head and ls in opened)
-                       or any(s <= h < e for h in hits_at)) and not any(a <= s < b for a, b in quotes)
+            if s == e:  # the marker of a long line's skipped prose: the writer's, never a stub
+                yield Unit(s, e, ls, le, [], False)
+                continue
+            scored = ((bool(where) or (j <= head and ls in opened)
+                       or _within(hits_at, s, e)) and not _inside(quotes, s)
                       and not (j and text[s].islower()))  # a lower-case tail after a quotation reports it
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
                 yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
                 continue
             if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
                 head += 1
-            sentence = _masked(text, s, e, quotes) if quotes else text[s:e]
+            sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
@@ -289,6 +299,39 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
                                               ("tail",) if j == n - 1 else ())
             yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues, len(toks) < 4)
+
+
+def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
+    """The sentences of a line over ``MAX_LINE`` characters that can be scored, each found where it
+    is (the whole line is never split: a long paragraph costs its candidates, not its length), with an
+    empty marker in between so that the line is never taken whole."""
+    out = _sentences(text, body, min(le, body + MAX_LINE))[:1]
+    for h in hits:
+        stop = _END.search(text, h, le)
+        out.append((h, stop.end() if stop else le))
+    tail = _sentences(text, max(body, le - MAX_LINE), le)[-1:]
+    out += [(a, b) for a, b in tail if not out or a >= out[-1][1]]
+    out = sorted(set(out))
+    return [out[0], (out[0][1], out[0][1]), *out[1:]] if len(out) > 1 else out + [(le, le)]
+
+
+def _within(offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether a sorted list of offsets has one in ``[start, end)`` (a bisection: a long line has many)."""
+    i = bisect.bisect_left(offsets, start)
+    return i < len(offsets) and offsets[i] < end
+
+
+def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` lies in one of the sorted, disjoint quotations."""
+    i = bisect.bisect_right(quotes, (pos, float("inf"))) - 1
+    return i >= 0 and quotes[i][0] <= pos < quotes[i][1]
+
+
+def _overlapping(quotes: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The sorted, disjoint quotations that overlap ``[start, end)``."""
+    i = max(0, bisect.bisect_right(quotes, (start, float("inf"))) - 1)
+    j = bisect.bisect_left(quotes, (end, -1))
+    return quotes[i:j]
 
 
 def _masked(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
@@ -385,13 +428,19 @@ class LeftoverDetector(Detector):
         no other sentence is left but stubs (``Certainly.``), the whole line with its list marker."""
         if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):  # a stub or a topic alone is no evidence
             return
-        found = [(u, s) for u, s in line if u.feats and s >= self.params.join]
-        if all(u.stub for u, s in line if not (u.feats and s >= self.params.join)):
+        found = [(u, s) for u, s in line if u.feats and (s >= self.params.join or _closing(u.feats))]
+        if all(u.stub for u, s in line if not (u.feats and (s >= self.params.join or _closing(u.feats)))):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
         for u, s in found:
             yield self.span(doc, u.start, u.end, score=_prob(s))
+
+
+def _closing(feats: Sequence[str]) -> bool:
+    """An offer, a hope or a help formula in the tool's voice: it goes with a found sentence of its line
+    (`I hope this helps! Let me know if you need any changes.`) whatever its own score."""
+    return can_fire(feats) and any(f in ("s:c:offer", "s:c:hope", "s:c:help") for f in feats)
 
 
 def _prob(logit: float) -> float:
