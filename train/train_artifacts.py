@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -51,23 +52,32 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import tomllib  # noqa: E402
 
-from cleaner.detectors.leftover import compile_cues, units  # noqa: E402
+from cleaner.detectors.leftover import OPENING_CLASSES, can_fire, compile_cues, units  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 POOL = SHARED / "real-world" / "artifacts.jsonl"
 CORPUS = SHARED / "corpus" / "articles"
 WEB_EVAL = SHARED / "web-eval" / "truth"
 RULE = ROOT / "rules" / "artifact" / "llm_leftover.toml"
+OWN = ROOT / "train" / "data" / "leftovers_own.tsv"  # leftovers written for this project, one source each
+WRITER = ROOT / "train" / "data" / "writer_own.tsv"  # the writer's own voice, written for this project
 OUT = RULE.parent / tomllib.loads(RULE.read_text(encoding="utf-8"))["params"]["weights"]
 CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}))
+# negatives are also taken from the lines that open in the first person (`I`, `my`, `我`): the detector
+# does not score them all, but they teach the model the writer's own first-person voice
+NEG_CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"].get("cues", {}),
+                        (*OPENING_CLASSES, "me"))
 # the tool's own sentences; the other categories are inline structure, left to the pattern rules
 SENTENCE_CATEGORIES = frozenset({
     "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
     "knowledge-cutoff", "reasoning-leak", "outline-leftover"})
 MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
-MAX_OOF_FP = 5  # negatives' sentences the threshold may lose out of fold
-C = 0.1
+MAX_OOF_FP = int(os.environ.get("LO_FP", "5"))
+HARD = float(os.environ.get("LO_HARD", "20"))  # weight of a real sentence the previous fit scored too high
+MARGIN = float(os.environ.get("LO_MARGIN", "0.5"))  # how far below the threshold a real sentence counts as hard
+MINING_ROUNDS = int(os.environ.get("LO_ROUNDS", "3"))  # negatives' sentences the threshold may lose out of fold
+C = float(os.environ.get("LO_C", "0.1"))
 FOLDS = 5
 CUT = ("…", "...")
 _EDGE_START = re.compile(r"^\s*\((?:start|beginning|top) of [^)\n]{1,30}\)[ \t]*")
@@ -131,6 +141,8 @@ def positives(rows: Iterable[dict]) -> list[Sample]:
         ctx, a, b = _place(r.get("context") or "", r["text"])
         feats, labels = [], []
         for u in units(ctx, CUES):
+            if not u.feats:
+                continue
             inside = max(0, min(b, u.end) - max(a, u.start))
             if inside >= 0.5 * (u.end - u.start):
                 feats.append(u.feats)
@@ -139,6 +151,27 @@ def positives(rows: Iterable[dict]) -> list[Sample]:
             continue
         group, aliases = item_aliases(r)
         out.append(Sample(group, aliases, feats, labels, r["category"], r["lang"], r["text"]))
+    return out
+
+
+def own_positives(path: Path = OWN, label: int = 1) -> list[Sample]:
+    """The project's own leftover sentences, each placed as its line says (``start``: the document's
+    first line, ``end``: its last, ``line``: a line of its own in the body) and counted as a source of
+    its own: they add the structure of the tool's voice in every language, not the pool's wording.
+    With ``label`` 0, the project's own negatives (a column or a shop talking to its readers)."""
+    if not path.exists() or os.environ.get("LO_OWN") == "0":
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip() or line.startswith("#"):
+            continue
+        place, text = line.split("\t", 1)
+        ctx = {"start": text + "\n\n…", "end": "…\n\n" + text}.get(place, "…\n\n" + text + "\n\n…")
+        feats = [u.feats for u in units(ctx, CUES if label else NEG_CUES) if u.feats
+                 and u.start < ctx.find(text) + len(text) and u.end > ctx.find(text)]
+        if feats:
+            key = f"own:{path.stem}:{n}"
+            out.append(Sample(key, frozenset({key}), feats, [label] * len(feats), "own-" + place, "own", text))
     return out
 
 
@@ -157,7 +190,7 @@ def negative_docs() -> list[tuple[str, frozenset[str], str]]:
 def negatives(docs: list[tuple[str, frozenset[str], str]]) -> list[Sample]:
     out = []
     for group, aliases, text in docs:
-        feats = [u.feats for u in units(text, CUES)]
+        feats = [u.feats for u in units(text, NEG_CUES) if u.feats]
         if feats:
             out.append(Sample(group, aliases, feats, [0] * len(feats)))
     return out
@@ -183,24 +216,28 @@ def vocabulary(pos: list[Sample], neg: list[Sample]) -> list[str]:
                    or f.startswith("len:")} | {f for f, n in docs.items() if n >= MIN_DOCS})
 
 
-def fit(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float]:
+def fit(pos: list[Sample], neg: list[Sample], hard: frozenset[tuple[int, int]] = frozenset()
+        ) -> tuple[dict[str, float], float]:
+    """Logistic regression over the vocabulary; ``hard``: ``(negative sample, sentence)`` pairs weighed
+    ``HARD`` times (real sentences the previous fit scored as leftovers)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     vocab = vocabulary(pos, neg)
     index = {f: i for i, f in enumerate(vocab)}
-    rows, cols, y = [], [], []
+    rows, cols, y, sw = [], [], [], []
     n = 0
-    for s in [*pos, *neg]:
-        for fs, label in zip(s.feats, s.labels, strict=True):
+    for k, s in enumerate([*pos, *neg]):
+        for i, (fs, label) in enumerate(zip(s.feats, s.labels, strict=True)):
             for j in sorted({index[f] for f in fs if f in index}):
                 rows.append(n)
                 cols.append(j)
             y.append(label)
+            sw.append(HARD if (k - len(pos), i) in hard else 1.0)
             n += 1
     x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(n, len(vocab)))
     model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=sw)
     weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True) if abs(w) >= 5e-4}
     return weights, round(float(model.intercept_[0]), 4)
 
@@ -220,8 +257,8 @@ def oof_scores(pos: list[Sample], neg: list[Sample], k: int) -> tuple[list[float
             if fold_of(s.group, k) == fold:
                 item_best.append(max(score(weights, bias, f) for f in s.feats))
         for s in neg:
-            if fold_of(s.group, k) == fold:
-                neg_scores += [score(weights, bias, f) for f in s.feats]
+            if fold_of(s.group, k) == fold and not s.group.startswith("own:"):
+                neg_scores += [score(weights, bias, f) for f in s.feats if can_fire(f)]
     return item_best, neg_scores
 
 
@@ -232,10 +269,25 @@ def choose_threshold(neg_scores: list[float]) -> float:
 
 
 def train(pos: list[Sample], neg: list[Sample]) -> tuple[dict[str, float], float, float]:
+    pos = [*pos, *own_positives()]
+    neg = [*neg, *own_positives(WRITER, 0)]
     _, neg_scores = oof_scores(pos, neg, FOLDS)
     weights, bias = fit(pos, neg)
+    # real sentences the fit scores near the out-of-fold threshold weigh more in a refit (hard negatives)
+    bar = choose_threshold(neg_scores) - MARGIN
+    hard: set[tuple[int, int]] = set()
+    for _ in range(MINING_ROUNDS):
+        more = {(k, i) for k, s in enumerate(neg) for i, f in enumerate(s.feats)
+                if can_fire(f) and score(weights, bias, f) >= bar} - hard
+        if not more:
+            break
+        hard |= more
+        weights, bias = fit(pos, neg, frozenset(hard))
     # and no sentence of the training negatives is lost by the shipped model either
-    seen = max((score(weights, bias, f) for s in neg for f in s.feats), default=-10.0)
+    # (the project's own negatives shape the weights but do not set the threshold: they are written to
+    # sit close to the tool's voice)
+    seen = max((score(weights, bias, f) for s in neg if not s.group.startswith("own:")
+                for f in s.feats if can_fire(f)), default=-10.0)
     threshold = max(choose_threshold(neg_scores), round(seen + 0.05, 4))
     return weights, bias, threshold
 

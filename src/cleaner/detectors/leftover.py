@@ -20,6 +20,7 @@ against a finding, and so does a sentence inside a long paragraph of prose.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ _QUOTE_MARK = regex.compile(r'[“”"«»„「」『』]')
 # a quotation within a line: paired marks, or an opening mark to the end of the line
 _QUOTED = regex.compile(r'“[^”\n]*(?:”|$)|"[^"\n]*(?:"|$)|«[^»\n]*(?:»|$)|„[^“”\n]*(?:[“”]|$)|「[^」\n]*(?:」|$)|『[^』\n]*(?:』|$)',
                         regex.MULTILINE)
+_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
 
@@ -70,6 +72,22 @@ class Cues:
 
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     opening: re.Pattern[str]  # a line (of the lower-cased text) that opens with a cue of the tool's voice
+    inside: re.Pattern[str] | None  # a sentence inside a line opening with an offer, a hope, a help or cutoff phrase
+
+    def inside_lines(self, lower: str, start: int, end: int) -> dict[int, list[int]]:
+        """``{line start: offsets}`` of the sentences inside a line that open with an offer, a hope, a
+        help or cutoff phrase (`… Feel free to adapt it.`), found by one regex pass that stops only
+        at sentence ends."""
+        if self.inside is None:
+            return {}
+        out: dict[int, list[int]] = {}
+        line, seen = start, start  # the current line's start, and how far the text was searched for it
+        for m in self.inside.finditer(lower, start, end):
+            a = m.start(1)
+            line = max(line, lower.rfind("\n", seen, a) + 1)  # each character looked at once: linear
+            seen = a
+            out.setdefault(line, []).append(a)
+        return out
 
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
@@ -84,29 +102,83 @@ def tokens(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
 
 
-OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff")  # what the tool's lines open with
+OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
+INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's sentence anywhere in a line
+# a sentence is found on its own only when it speaks in the tool's voice: one of these cues (a topic
+# word such as `section` or `code` alone never takes a sentence; such a sentence only goes with one that is found)
+VOICE_CLASSES = frozenset({"ack", "present", "offer", "hope", "cutoff", "help", "did", "me", "you"})
 
 
-def compile_cues(cues: Mapping[str, Sequence[str]]) -> Cues | None:
+def can_fire(feats: Sequence[str]) -> bool:
+    """Whether a sentence with these features may be found on its own: not a stub (`Absolutely!`),
+    and with a cue of the tool's voice."""
+    return "len:1" not in feats and any(f[:4] == "s:c:" and f[4:] in VOICE_CLASSES for f in feats)
+
+
+def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPENING_CLASSES) -> Cues | None:
+    """The cue classes, and the lines to look at: those opening with a cue of the ``opening`` classes
+    (training widens them to take more of the writer's own lines as negatives)."""
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     latin, cjk = set(), set()
+    inside: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
             if not phrase:
                 continue
             by_first.setdefault(phrase[0], []).append((phrase, name))
-            if name in OPENING_CLASSES:
-                e = re.escape(w.lower()).replace("'", "['’]").replace(r"\ ", r"\s+")
-                (cjk if regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", w) else latin).add(e)
+            plain = w.lower().replace("’", "'").replace("‑", "-")
+            if name in opening:
+                (cjk if _CJK_CHAR.match(w) else latin).add(plain)
+            if name in INSIDE_CLASSES:
+                inside.add(plain)
     if not by_first:
         return None
-    # the standard library's `re`, on the lower-cased text: 5x faster than `regex` at this one pass
-    alts = [f"(?:{'|'.join(sorted(latin, key=len, reverse=True))})(?![\\w'’])" if latin else "",
-            f"(?:{'|'.join(sorted(cjk, key=len, reverse=True))})" if cjk else ""]
+    # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass),
+    # each set of phrases as one trie
+    alts = [f"{_trie(sorted(latin))}(?![\\w'’])" if latin else "", _trie(sorted(cjk))]
     opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
                          + "|".join(a for a in alts if a) + ")")
-    return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, opening)
+    # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
+    # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
+    anywhere = None
+    if inside:
+        latin_in = _trie(sorted(w for w in inside if not _CJK_CHAR.match(w)))
+        cjk_in = _trie(sorted(w for w in inside if _CJK_CHAR.match(w)))
+        alts = [f"{latin_in}(?![\\w'’])" if latin_in else "", cjk_in]
+        # one character class first: `re` then jumps from one sentence mark to the next (a group of
+        # alternatives there would make it try every position)
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*("
+                              + "|".join(a for a in alts if a) + ")")
+    return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, opening, anywhere)
+
+
+def _trie(words: Sequence[str]) -> str:
+    """One regex for a set of phrases, factored by their common prefixes (`if you(?:'d like| want)`):
+    `re` tries an alternation branch by branch, a trie one character at a time."""
+    if not words:
+        return ""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        parts = [_char(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + emit(trie) + ")"
+
+
+def _char(ch: str) -> str:
+    """A phrase's character in the trie: either apostrophe, either hyphen, any run of white space."""
+    return {"'": "['’]", "-": "[-‑]", " ": r"\s+"}.get(ch, re.escape(ch))
 
 
 def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None,
@@ -143,31 +215,35 @@ class Unit:
     end: int
     line_start: int  # the line's start, list marker included, and end
     line_end: int
-    feats: list[str]
-
-    @property
-    def stub(self) -> bool:
-        """A sentence of one to three words (``Certainly.``, ``Sure!``)."""
-        return "len:1" in self.feats
+    feats: list[str]  # empty: a sentence of the line that is not scored (it has no cue of the tool's voice)
+    stub: bool = False  # a sentence of one to three words (``Certainly.``, ``Sure!``)
 
 
 def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iterator[Unit]:
-    """Every sentence to score, with its features, among the lines that open with a cue of the
-    tool's voice (an acknowledgement, ``here is``, an offer, a hope, a knowledge hedge): all sentences of the document's first and last line (the first and last of a line over
-    ``MAX_LINE`` characters), the head sentence of any other, unless it reports speech. Those lines
-    are found by one regex pass over the text: prose that opens otherwise is never looked at."""
+    """Every sentence of the lines to score, with its features when it is scored. The lines: those
+    that open with a cue of the tool's voice (an acknowledgement, ``here is``, an offer, a hope, a
+    knowledge hedge, the first person), those that hold an offer, a hope or a hedge anywhere, and the
+    document's first and last line. Scored: every sentence of the first and last line (the first and
+    last of a line over ``MAX_LINE`` characters), the head sentence of a line that opens with a cue,
+    and any sentence with an offer, a hope or a hedge, unless the line reports speech. The lines are
+    found by two regex passes over the lower-cased text: prose without such a cue is never looked at."""
     lower = text.lower() if lower is None else lower
     first_end = len(text.rstrip())
     if not first_end:
         return
     first = text.rfind("\n", 0, len(text) - len(text.lstrip()) + 1) + 1
     last = text.rfind("\n", 0, first_end) + 1
+    opened: set[int] = set()
+    inside: dict[int, list[int]] = {}
     if cues is not None and len(lower) == len(text):
-        # the lines that open with the tool's voice, in one pass over the text
-        starts = sorted({m.start() + 1 for m in cues.opening.finditer(lower, first, first_end)}
-                        | ({first} if cues.opening.match("\n" + lower[first:first + 200]) else set()))
+        opened = {m.start() + 1 for m in cues.opening.finditer(lower, first, first_end)}
+        if cues.opening.match("\n" + lower[first:first + 200]):
+            opened.add(first)
+        inside = cues.inside_lines(lower, first, first_end)
+        starts = sorted(opened | inside.keys())
     else:
-        starts = sorted({first, last, *(m.end() for m in _NEWLINE.finditer(text, first, first_end))})
+        opened = {first, last, *(m.end() for m in _NEWLINE.finditer(text, first, first_end))}
+        starts = sorted(opened)
     for ls in starts:
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
@@ -179,41 +255,83 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         m = _MARKER.match(text, ls, le)
         body = m.end() if m else ls
         item = ("item",) if body > ls and text[ls:body].strip() else ()
-        if where:
+        hits_at = inside.get(ls, [])
+        if le - ls > MAX_LINE:  # a paragraph of prose: its first and last sentence and those with a phrase
+            bounds = _long_line(text, body, le, hits_at)
+        else:
             bounds = _sentences(text, body, le)
-            if le - ls > MAX_LINE and len(bounds) > 2:
-                bounds = [bounds[0], bounds[-1]]
-        else:  # the head sentence only, and whether it is alone on its line
-            stop = _END.search(text, body, le)
-            end = stop.end() if stop else le
-            bounds = [(body, end)] if text[body:end].strip() else []
-            if text[end:le].strip():
-                bounds.append((end, le))
         if not bounds:
             continue
+        n = len(bounds)
         quotes = [(q.start(), q.end()) for q in _QUOTED.finditer(text, body, le)] if _QUOTE_MARK.search(
             text, body, le) else []
         line_cues: list[str] | None = None
+        size = ("long",) if n >= 4 or le - ls > MAX_LINE else ()
+        head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
         for j, (s, e) in enumerate(bounds):
-            if j and not where:
-                break
-            if any(a <= s < b for a, b in quotes):  # someone else's words, quoted
+            # scored: every sentence of an edge line (of a long one its first and last), the head of a
+            # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
+            if s == e:  # the marker of a long line's skipped prose: the writer's, never a stub
+                yield Unit(s, e, ls, le, [], False)
                 continue
-            sentence = _masked(text, s, e, quotes) if quotes else text[s:e]
+            scored = ((bool(where) or (j <= head and ls in opened)
+                       or _within(hits_at, s, e)) and not _inside(quotes, s)
+                      and not (j and text[s].islower()))  # a lower-case tail after a quotation reports it
+            if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
+                yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
+                continue
+            if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
+                head += 1
+            sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
             if "reported" in names or not (names or where):  # reported speech; prose without a cue
+                yield Unit(s, e, ls, le, [], len(toks) < 4)
                 continue
             if line_cues is None:
                 line_cues = []
-                if cues is not None and len(bounds) > 1 and le - ls <= MAX_LINE:
+                if cues is not None and n > 1 and le - ls <= MAX_LINE:
                     # what the whole line does (an acknowledgement, then "here is…") counts for each sentence
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(tokens(_masked(text, body, le, quotes)))})
                 if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
                     break
-            position = where + item + (("alone",) if len(bounds) == 1 else ("head",) if j == 0 else ())
-            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues)
+            position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
+                                              ("tail",) if j == n - 1 else ())
+            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues, len(toks) < 4)
+
+
+def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
+    """The sentences of a line over ``MAX_LINE`` characters that can be scored, each found where it
+    is (the whole line is never split: a long paragraph costs its candidates, not its length), with an
+    empty marker in between so that the line is never taken whole."""
+    out = _sentences(text, body, min(le, body + MAX_LINE))[:1]
+    for h in hits:
+        stop = _END.search(text, h, le)
+        out.append((h, stop.end() if stop else le))
+    tail = _sentences(text, max(body, le - MAX_LINE), le)[-1:]
+    out += [(a, b) for a, b in tail if not out or a >= out[-1][1]]
+    out = sorted(set(out))
+    return [out[0], (out[0][1], out[0][1]), *out[1:]] if len(out) > 1 else out + [(le, le)]
+
+
+def _within(offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether a sorted list of offsets has one in ``[start, end)`` (a bisection: a long line has many)."""
+    i = bisect.bisect_left(offsets, start)
+    return i < len(offsets) and offsets[i] < end
+
+
+def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` lies in one of the sorted, disjoint quotations."""
+    i = bisect.bisect_right(quotes, (pos, float("inf"))) - 1
+    return i >= 0 and quotes[i][0] <= pos < quotes[i][1]
+
+
+def _overlapping(quotes: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The sorted, disjoint quotations that overlap ``[start, end)``."""
+    i = max(0, bisect.bisect_right(quotes, (start, float("inf"))) - 1)
+    j = bisect.bisect_left(quotes, (end, -1))
+    return quotes[i:j]
 
 
 def _masked(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
@@ -302,21 +420,27 @@ class LeftoverDetector(Detector):
             if line and line[0][0].line_start != u.line_start:
                 yield from self._line(doc, line)
                 line = []
-            line.append((u, self.score(u.feats)))
+            line.append((u, self.score(u.feats) if u.feats else float("-inf")))
         yield from self._line(doc, line)
 
     def _line(self, doc: Document, line: list[tuple[Unit, float]]) -> Iterator[Span]:
         """A line's findings: its sentences at the threshold and, once one is, those at ``join``; when
         no other sentence is left but stubs (``Certainly.``), the whole line with its list marker."""
-        if not any(s >= self.threshold for _, s in line):
+        if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):  # a stub or a topic alone is no evidence
             return
-        found = [(u, s) for u, s in line if s >= self.params.join]
-        if all(u.stub for u, s in line if s < self.params.join):
+        found = [(u, s) for u, s in line if u.feats and (s >= self.params.join or _closing(u.feats))]
+        if all(u.stub for u, s in line if not (u.feats and (s >= self.params.join or _closing(u.feats)))):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
         for u, s in found:
             yield self.span(doc, u.start, u.end, score=_prob(s))
+
+
+def _closing(feats: Sequence[str]) -> bool:
+    """An offer, a hope or a help formula in the tool's voice: it goes with a found sentence of its line
+    (`I hope this helps! Let me know if you need any changes.`) whatever its own score."""
+    return can_fire(feats) and any(f in ("s:c:offer", "s:c:hope", "s:c:help") for f in feats)
 
 
 def _prob(logit: float) -> float:

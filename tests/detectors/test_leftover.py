@@ -1,0 +1,85 @@
+"""The leftover scorer's candidates and its line logic (issue 12): which sentences are scored, and that
+an acknowledgement alone never removes a line. The learned weights are checked against a refit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.detectors.leftover import compile_cues, units
+from conftest import ROOT, SHARED, need
+
+RULE = ROOT / "rules" / "artifact" / "llm_leftover.toml"
+CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"]["cues"])
+BODY = "The ferry leaves the harbour at noon.\n\nTickets cost five euros at the kiosk."
+
+
+def scored(text: str) -> list[str]:
+    return [text[u.start:u.end] for u in units(text, CUES) if u.feats]
+
+
+def test_an_offer_inside_a_line_is_scored_and_the_prose_before_it_is_not():
+    text = f"{BODY}\n\nThe kiosk opens at eight. If you'd like, I can add the winter hours too.\n\nMore below."
+    got = scored(text)
+    assert "If you'd like, I can add the winter hours too." in got
+    assert "The kiosk opens at eight." not in got
+
+
+def test_an_offer_phrase_inside_a_longer_word_is_not_a_cue():
+    text = f"{BODY}\n\nThe shelf can alsoberry be found here.\n\nMore below."  # "can also" glued to a word
+    assert scored(text) == []
+
+
+def test_the_sentence_after_an_acknowledgement_is_scored():
+    text = f"{BODY}\n\nSure! Here is the shorter timetable you asked for:\n\nMore below."
+    assert scored(text)[:2] == ["Sure!", "Here is the shorter timetable you asked for:"]
+
+
+def test_a_lower_case_tail_after_a_quotation_is_not_scored():
+    text = '"Can I help you with anything else?" the kiosk screen asks.\n\nMore below.'
+    assert "the kiosk screen asks." not in scored(text)
+
+
+def test_a_line_that_reports_speech_is_not_scored():
+    text = f"{BODY}\n\nIf you want, I can check the times, the clerk told us.\n\nMore below."
+    assert scored(text) == []
+
+
+def test_a_line_opening_in_the_first_person_is_a_candidate():
+    text = f"{BODY}\n\nI've rewritten the section on tickets to match your notes.\n\nMore below."
+    assert scored(text) == ["I've rewritten the section on tickets to match your notes."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["Absolutely!", "Sure!", "Great!", "Of course.", "Perfect!"]),
+       st.sampled_from(["Since 1990 the old docks have held a market.", "The market sells fish and bread.",
+                        "Prices rose by four percent last year."]),
+       st.sampled_from(["{x}\n\n{b}", "{b}\n\n{x}", "{b}\n\n{x}\n\nThe end of the story."]))
+def test_an_acknowledgement_alone_never_takes_the_writers_sentence(ack, sentence, shape):
+    """A stub (`Absolutely!`) is evidence only next to the tool's own sentence: the writer's sentence
+    after it stays, wherever the line stands."""
+    text = shape.format(x=f"{ack} {sentence}", b=BODY)
+    r = cleaner.clean(text)
+    assert sentence in r.text
+
+
+def test_training_reproduces_the_shipped_weights():
+    """Same data, same file: a refit of train/train_artifacts.py equals the shipped weights byte for byte."""
+    need(SHARED / "real-world" / "artifacts.jsonl")
+    p = subprocess.run([sys.executable, str(ROOT / "train" / "train_artifacts.py"), "--check"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert p.returncode == 0, p.stdout + p.stderr[-2000:]
+    assert "up to date" in p.stdout
+
+
+@pytest.mark.parametrize("bad", ["If you'd like, I can", "Let me know if you want"])
+def test_offers_at_the_end_of_the_text_are_removed_but_the_article_stays(bad):
+    text = f"{BODY}\n\n{bad} add the winter timetable as well."
+    r = cleaner.clean(text)
+    assert r.text.rstrip() == BODY
