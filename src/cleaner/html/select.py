@@ -223,7 +223,8 @@ def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
         if counts is None:
             counts = {}
             for c in parent:
-                counts[_signature(c)] = counts.get(_signature(c), 0) + 1
+                sig_c = _signature(c)
+                counts[sig_c] = counts.get(sig_c, 0) + 1
             cache[("children", parent)] = counts
         cache[key] = counts.get(sig, 0) >= CARDS
     return bool(cache[key])
