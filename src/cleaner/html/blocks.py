@@ -104,15 +104,13 @@ class _Builder:
         self.segs: list[tuple[str, tuple[Node, str] | None, str, bool]] = []
         self.links = 0
 
-    def add(self, text: str | None, node: Node, href: str, pre: bool) -> None:
-        if text:
-            self.segs.append((text, node.hidden, href, pre))
-
     def flush(self, node: Node) -> None:
         if not self.segs:
             return
         segs, self.segs = self.segs, []
         links, self.links = self.links, 0
+        if all(text.isspace() for text, _hid, _href, _pre in segs):
+            return  # white space between tags (most flushes): it collapses to nothing below too
         parts: list[str] = []
         hidden: list[HiddenSeg] = []
         anchors: list[tuple[int, int, str]] = []
@@ -228,51 +226,63 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
     ``benign_is_content`` reads everything hidden the way pages hide their own content
     (display:none, opacity:0…) as visible."""
     b = _Builder()
+    flush = b.flush
     rules = sheet if sheet else None  # asked once, not per element
     content = _ContentTest(4 * page_chars, benign_is_content)
     stack: list[Node] = []
     hrefs: list[str] = []  # the open links' targets, innermost last
+    link = ""  # the innermost open link's target ("" outside links)
     pre_depth = 0
     walker = etree.iterwalk(root, events=("start", "end"))
+    skip_subtree = walker.skip_subtree
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             continue
         tag = tag.lower()
         if event == "start":
-            if tag in SKIP and not (tag == "button" and _holds_prose(el)):
-                walker.skip_subtree()
-                stack.append(Node(el, tag, stack[-1] if stack else None, len(stack)))
-                continue
             parent = stack[-1] if stack else None
+            if tag in SKIP and not (tag == "button" and _holds_prose(el)):
+                skip_subtree()
+                stack.append(Node(el, tag, parent, len(stack)))
+                continue
             node = Node(el, tag, parent, len(stack))
-            technique, node.background = _hiding(el, tag, rules, parent)
             if parent is not None and parent.hidden is not None:
-                node.hidden = parent.hidden
-            elif technique is not None and not content(el, technique):
-                node.hidden = (node, technique)
+                node.hidden = parent.hidden  # how an element inside hidden text hides (and its background) cannot matter
+            else:
+                technique, node.background = _hiding(el, tag, rules, parent)
+                if technique is not None and not content(el, technique):
+                    node.hidden = (node, technique)
             if tag in BLOCK:
-                b.flush(parent or node)
+                flush(parent or node)
             stack.append(node)
-            if tag == "a" and el.get("href") is not None:
-                hrefs.append(el.get("href").strip() or "#")
-                b.links += 1
+            if tag == "a":
+                href = el.get("href")
+                if href is not None:
+                    link = href.strip() or "#"
+                    hrefs.append(link)
+                    b.links += 1
             elif tag == "pre":
                 pre_depth += 1
             elif tag == "br":
-                b.add("\n", node, "", True)
-            b.add(el.text, node, hrefs[-1] if hrefs else "", pre_depth > 0)
+                b.segs.append(("\n", node.hidden, "", True))
+            text = el.text
+            if text:
+                b.segs.append((text, node.hidden, link, pre_depth > 0))
         else:
             node = stack.pop()
             if tag not in SKIP:
                 if tag in BLOCK:
-                    b.flush(node)
+                    flush(node)
                 if tag == "a" and el.get("href") is not None:
                     hrefs.pop()
+                    link = hrefs[-1] if hrefs else ""
                 elif tag == "pre":
                     pre_depth -= 1
             if stack:
-                b.add(el.tail, stack[-1], hrefs[-1] if hrefs else "", pre_depth > 0)
+                text = el.tail
+                if text:
+                    b.segs.append((text, stack[-1].hidden, link, pre_depth > 0))
     if stack:
         b.flush(stack[0])
     return b.blocks
