@@ -248,7 +248,7 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                 continue
             node = Node(el, tag, parent, len(stack))
             if parent is not None and parent.hidden is not None:
-                node.hidden = parent.hidden  # how an element inside hidden text hides (and its background) cannot matter
+                node.hidden = parent.hidden  # inside hidden text, how it hides (its background) cannot matter
             else:
                 technique, node.background = _hiding(el, tag, rules, parent)
                 if technique is not None and not content(el, technique):
