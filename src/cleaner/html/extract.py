@@ -12,6 +12,7 @@ holds it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,9 @@ class Extraction:
 # LONG_TAG characters (to the next "<") are looked at: one split of the page finds them.
 MAX_ATTRIBUTES = 1000
 LONG_TAG = 8192
+# a "<" and more than LONG_TAG characters to the next one; the stdlib's engine scans for it ten times
+# faster than regex's (900 MB/s), so the pages with no long tag cost next to nothing
+LONG_SEGMENT = re.compile(rf"<[^<]{{{LONG_TAG + 1},}}")
 TAG_NAME = regex.compile(r"<[A-Za-z][^\s/<>]*")
 ATTRIBUTE = regex.compile(r"""\s*[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 
@@ -86,10 +90,10 @@ def cap_attributes(html: str) -> str:
     if len(html) <= LONG_TAG:
         return html
     out: list[str] = []
-    pos = offset = 0
-    for segment in html.split("<"):  # C speed; a start tag is a segment's head
-        start, offset = offset, offset + len(segment) + 1
-        if len(segment) <= LONG_TAG or not segment[:1].isalpha() or start == 0:
+    pos = 0
+    for long in LONG_SEGMENT.finditer(html):  # C speed: the regex engine skips the short segments
+        start = long.start() + 1
+        if not html[start:start + 1].isalpha():
             continue
         m = TAG_NAME.match(html, start - 1)
         i, n, cut = m.end() if m else start, 0, -1
@@ -445,27 +449,33 @@ def page_metadata(root: Any) -> dict[str, Any]:
     """``title``, ``url`` (canonical, else og:url) and ``html_lang`` when the page states them."""
     meta: dict[str, Any] = {}
 
-    def first(xpath: str) -> str | None:
-        for value in root.xpath(xpath):
-            value = str(value).strip()
-            if value:
-                return value
+    def first(xpaths: tuple[Any, ...]) -> str | None:
+        for xpath in xpaths:
+            for value in xpath(root):
+                value = str(value).strip()
+                if value:
+                    return value
         return None
 
-    title = first("//head/title/text()") or first("//meta[@property='og:title']/@content")
+    title = first(TITLE)
     if title:
         meta["title"] = " ".join(title.split())
-    url = first("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href") or first(
-        "//meta[@property='og:url']/@content")
+    url = first(URL)
     if url:
         meta["url"] = url
-    lang = (first("/html/@lang") or first("/html/@xml:lang")
-            or first("//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')"
-                     "='content-language']/@content")
-            or first("//meta[@property='og:locale']/@content"))
+    lang = first(LANG)
     if lang:
         meta["html_lang"] = lang
     return meta
+
+
+# page_metadata's queries, each field's in order of preference (compiled once, not per page)
+TITLE = (etree.XPath("//head/title/text()"), etree.XPath("//meta[@property='og:title']/@content"))
+URL = (etree.XPath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"),
+       etree.XPath("//meta[@property='og:url']/@content"))
+LANG = (etree.XPath("/html/@lang"), etree.XPath("/html/@xml:lang"),
+        etree.XPath("//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"),
+        etree.XPath("//meta[@property='og:locale']/@content"))
 
 
 def extract(html: str) -> Extraction:

@@ -23,6 +23,7 @@ from typing import Any
 import regex
 
 from .blocks import Block, Node
+from .select import BOILER_TAGS, _names, name_facts  # select imports this module only inside its functions
 
 # one bit per fact about an element, inherited by everything below it
 NAV, FOOTER, ASIDE, HEADER, FORM, MAIN, ARTICLE, FURN, BOILER, CONTENT, COMMENT, LIST, TABLE, HEADING_BOX = (
@@ -71,8 +72,6 @@ OUTSIDE_F, DENSE_F, CARD_F, COMMENT_F, INSIDE_F = (FEATURES.index(f) for f in (
 
 
 def _own_flags(node: Node) -> int:
-    from .select import BOILER_TAGS, _names, name_facts
-
     el = node.el
     flags = TAGS.get(node.tag, 0)
     role = el.get("role")

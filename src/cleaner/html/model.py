@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,9 @@ class BlockModel:
         return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]))
 
     def probability(self, row: Sequence[float]) -> float:
-        z = self.bias + math.fsum(w * x for w, x in zip(self.weights, row, strict=True))
+        if len(row) != len(self.weights):
+            raise ValueError(f"a row of {len(row)} features for a model of {len(self.weights)}")
+        z = self.bias + math.fsum(map(operator.mul, self.weights, row))  # exact sum: the same in any order
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def content(self, row: Sequence[float]) -> bool:

@@ -200,8 +200,15 @@ DIGITS = regex.compile(r"\d+")
 
 def _signature(el: Any) -> tuple[str, str]:
     """Tag and first class, numbers dropped: the cards of a list share it (``post-7816``, ``post-7908``)."""
-    classes = (el.get("class") or "").split()
-    return el.tag, DIGITS.sub("", classes[0]) if classes else ""
+    cls = el.get("class")
+    return el.tag, _first_class(cls) if cls else ""
+
+
+@functools.lru_cache(maxsize=8192)
+def _first_class(cls: str) -> str:
+    """A class attribute's first class, numbers dropped (cached: a page's siblings repeat a few)."""
+    classes = cls.split()
+    return DIGITS.sub("", classes[0]) if classes else ""
 
 
 def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
@@ -223,7 +230,8 @@ def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
         if counts is None:
             counts = {}
             for c in parent:
-                counts[_signature(c)] = counts.get(_signature(c), 0) + 1
+                sig_c = _signature(c)
+                counts[sig_c] = counts.get(sig_c, 0) + 1
             cache[("children", parent)] = counts
         cache[key] = counts.get(sig, 0) >= CARDS
     return bool(cache[key])

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ OFFSCREEN_PX = -500.0  # further left/up than this is off any screen
 EM_PX = 16.0
 COMMENT = regex.compile(r"/\*.*?\*/", regex.S)
 BRACE = regex.compile(r"[{}]")
+FLAT_RULE = regex.compile(r"([^{}]*+)\{([^{}]*+)\}")  # a rule at the top level with no block inside
 SIMPLE_SELECTOR = regex.compile(r"^([a-zA-Z][a-zA-Z0-9-]*)?((?:[.#][-_a-zA-Z0-9]+)*)$")
 SELECTOR_PART = regex.compile(r"([.#])([-_a-zA-Z0-9]+)")
 HIDE_HINT = regex.compile(r"none|hidden|collapse|opacity|font-size|-\d{3}|clip|color", regex.I)
@@ -181,6 +183,10 @@ class StyleSheet:
         """The technique of the first hiding rule that selects this element, or None."""
         if tag in self.by_tag:
             return self.by_tag[tag]
+        classes = tuple(classes)
+        by_class = self.by_class
+        if not (el_id and el_id in self.by_id) and not any(c in by_class for c in classes):
+            return None  # most elements: no rule is indexed under their id or any of their classes
         cls = frozenset(classes)
         candidates = [r for c in cls for r in self.by_class.get(c, ())]
         if el_id:
@@ -195,7 +201,21 @@ def top_level_rules(css: str) -> Iterable[tuple[str, str]]:
     """``(selectors, declarations)`` of the rules not nested in an at-rule block."""
     css = COMMENT.sub("", css)
     depth, start, selector, skip = 0, 0, "", False
-    for m in BRACE.finditer(css):
+    pos = 0
+    while True:
+        if depth == 0:  # here start == pos: a flat rule ``selector{body}`` is read in one match
+            flat = FLAT_RULE.match(css, pos)
+            if flat is not None:
+                selector = flat.group(1).strip()
+                skip = selector.startswith("@")
+                if not skip:
+                    yield selector, flat.group(2)
+                pos = start = flat.end()
+                continue
+        m = BRACE.search(css, pos)  # nested blocks (@media) and stray braces: one brace at a time
+        if m is None:
+            return
+        pos = m.end()
         if m.group() == "{":
             if depth == 0:
                 selector = css[start:m.start()].strip()
@@ -210,14 +230,21 @@ def top_level_rules(css: str) -> Iterable[tuple[str, str]]:
                 start = m.end()
 
 
+@functools.lru_cache(maxsize=4096)
+def _rule_technique(body: str) -> str | None:
+    """The hiding technique of a rule's declarations. Cached: a page's stylesheet repeats the same
+    bodies (``display:none`` under many selectors), and so do the pages of a site or a framework."""
+    if not HIDE_HINT.search(body):
+        return None
+    return techniques(parse_declarations(body))
+
+
 def parse_stylesheet(css_texts: Iterable[str], sheet: StyleSheet | None = None) -> StyleSheet:
     """Collect the hiding rules of the given CSS texts."""
     sheet = sheet or StyleSheet()
     for css in css_texts:
         for selectors, body in top_level_rules(css):
-            if not HIDE_HINT.search(body):
-                continue
-            technique = techniques(parse_declarations(body))
+            technique = _rule_technique(body)
             if technique:
                 for sel in selectors.split(","):
                     sheet.add(sel, technique)
