@@ -59,6 +59,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "placeholder.html": (  # a template's "Lorem ipsum" filler left in the page
         ["share of treated water lost to leaks", "the median utility lost", "download the full table"],
         ["Lorem ipsum"]),
+    "paywall_box.html": (  # <main> holds the article and a paywall box beside it whose pitch votes for <main>:
+        # the price tiles go (its first lines, next to the article, are the block model's to judge)
+        ["the starch inside it slowly crystallises", "toasted straight away without thawing"],
+        ["Billed each month", "Two months free", "Already a member", "Rye starters"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
