@@ -64,8 +64,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["the starch inside it slowly crystallises", "toasted straight away without thawing"],
         ["Billed each month", "Two months free", "Already a member", "Rye starters"]),
     "shop_grid.html": (  # a shop's blurb is a sixth of the page, its product tiles the rest: the model decides
-        # (it keeps the first tiles' descriptions; their names, prices and the last tiles it does not)
-        ["Waterproof nubuck upper with a padded collar", "protect the foot on loose stone",
+        # (it keeps the first tiles' descriptions, each with the title above it; prices and the last tiles it does not)
+        ["Hillside Mid GTX walking boot", "Waterproof nubuck upper with a padded collar", "Scree Pro mountain boot",
+         "protect the foot on loose stone",
          "A good walking boot supports the ankle"], ["Ridgeway Outdoor Ltd"]),
     "short_story.html": (  # as short beside its teasers, but the page says it is an article (og:type, JSON-LD)
         ["close to traffic for three weeks", "set times posted at the harbour office"],

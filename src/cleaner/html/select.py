@@ -460,6 +460,9 @@ def select(blocks: Sequence[Block]) -> list[Block]:
         keep = [model.content(row) for row in rows]
     keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
             for k, b in zip(keep, seen, strict=True)]
+    for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
+        if not keep[i] and keep[i + 1] and seen[i].node.tag in HEADINGS and places[i] != FURNITURE:
+            keep[i] = True
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
