@@ -59,6 +59,18 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "placeholder.html": (  # a template's "Lorem ipsum" filler left in the page
         ["share of treated water lost to leaks", "the median utility lost", "download the full table"],
         ["Lorem ipsum"]),
+    "paywall_box.html": (  # <main> holds the article and a paywall box beside it whose pitch votes for <main>:
+        # the price tiles go (its first lines, next to the article, are the block model's to judge)
+        ["the starch inside it slowly crystallises", "toasted straight away without thawing"],
+        ["Billed each month", "Two months free", "Already a member", "Rye starters"]),
+    "shop_grid.html": (  # a shop's blurb is a sixth of the page, its product tiles the rest: the model decides
+        # (it keeps the first tiles' descriptions, each with the title above it; prices and the last tiles it does not)
+        ["Hillside Mid GTX walking boot", "Waterproof nubuck upper with a padded collar", "Scree Pro mountain boot",
+         "protect the foot on loose stone",
+         "A good walking boot supports the ankle"], ["Ridgeway Outdoor Ltd"]),
+    "short_story.html": (  # as short beside its teasers, but the page says it is an article (og:type, JSON-LD)
+        ["close to traffic for three weeks", "set times posted at the harbour office"],
+        ["Two sailings a day", "Astronomers will set up telescopes"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
@@ -217,3 +229,18 @@ def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_proces
     assert merged.page_sample == whole.page_sample
     assert whole.summary()["pages_with_findings"] == 8
     assert whole.summary()["page_findings"] == {"spam.link_farm (page)": 12}
+
+
+@pytest.mark.parametrize(("head", "says"), [
+    ('<meta property="og:type" content="article">', True),
+    ('<meta property="og:type" content="website">', False),
+    ('<script type="application/ld+json">{"@graph": [{"@type": ["WebPage"]}, {"@type": "BlogPosting"}]}</script>', True),
+    ('<script type="application/ld+json">[{"@type": "Product"}, {"@type": "ItemList"}]</script>', False),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", </script>', False),  # not JSON: skipped
+    ("", False),
+])
+def test_html_page_says_it_is_an_article(head: str, says: bool) -> None:
+    from cleaner.html.extract import parse
+    from cleaner.html.features import declares_article
+
+    assert declares_article(parse(f"<html><head>{head}</head><body><p>Text.</p></body></html>")) is says

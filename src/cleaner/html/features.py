@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import regex
@@ -133,10 +133,8 @@ def squash(text: str) -> str:
     return str(NON_WORD.sub("", text)).lower()
 
 
-def structured_text(root: Any) -> str:
-    """The squashed texts the page states in its JSON-LD (``articleBody``, ``text``, ``reviewBody``
-    of ``MIN_STRUCTURED`` characters or more, markup stripped), joined; "" when it states none."""
-    out: list[str] = []
+def _json_ld(root: Any) -> Iterator[dict[str, Any]]:
+    """Every object of the page's JSON-LD scripts (nested ones too); a script that is no JSON is skipped."""
     for el in root.iter("script"):
         if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
             continue
@@ -147,15 +145,36 @@ def structured_text(root: Any) -> str:
         while stack:
             item = stack.pop()
             if isinstance(item, dict):
-                for key, value in item.items():
-                    if isinstance(value, str):
-                        if key in STRUCTURED_KEYS and len(value) >= MIN_STRUCTURED:
-                            out.append(squash(TAG.sub(" ", value)))
-                    elif isinstance(value, dict | list):
-                        stack.append(value)
+                yield item
+                stack.extend(v for v in item.values() if isinstance(v, dict | list))
             elif isinstance(item, list):
                 stack.extend(item)
-    return "\n".join(out)
+
+
+def structured_text(root: Any) -> str:
+    """The squashed texts the page states in its JSON-LD (``articleBody``, ``text``, ``reviewBody``
+    of ``MIN_STRUCTURED`` characters or more, markup stripped), joined; "" when it states none."""
+    return "\n".join(squash(TAG.sub(" ", value)) for item in _json_ld(root) for key, value in item.items()
+                     if key in STRUCTURED_KEYS and isinstance(value, str) and len(value) >= MIN_STRUCTURED)
+
+
+# What a page calls itself when it is an article: Open Graph's ``og:type`` or a JSON-LD type
+# (schema.org's Article and its kinds: NewsArticle, BlogPosting, TechArticle, Report…).
+ARTICLE_TYPE = regex.compile(r"\w*article|\w*blogposting|report", regex.I)
+
+
+def declares_article(root: Any) -> bool:
+    """Does the page say that it is an article (``og:type`` "article", a JSON-LD Article type)?"""
+    for el in root.iter("meta"):
+        if (el.get("property") or el.get("name") or "").strip().lower() == "og:type":
+            if (el.get("content") or "").strip().lower() == "article":
+                return True
+    for item in _json_ld(root):
+        kinds = item.get("@type")
+        for kind in [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []:
+            if isinstance(kind, str) and ARTICLE_TYPE.fullmatch(kind.rsplit("/", 1)[-1]):
+                return True
+    return False
 
 
 def _in_structured(text: str, body: str) -> float:
