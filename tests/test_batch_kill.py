@@ -23,14 +23,14 @@ from cleaner import cli, registry
 from cleaner.detectors.base import Detector
 
 CLEANER = [str(Path(sys.executable).with_name("cleaner"))]  # the installed command
-RECORDS = 10_000
+DOCS, RECORDS = 400, 10_000  # text files, and records of the JSONL file
 
 
 def _corpus(root: Path) -> Path:
     """Enough work for a few seconds on two cores (about 2 s after the first checkpoint, so the
     signal lands mid-run even on a busy machine): text files and a multi-chunk JSONL file."""
     (root / "docs").mkdir(parents=True)
-    for i in range(150):
+    for i in range(DOCS):
         (root / "docs" / f"d{i:04d}.txt").write_text(article(i, 6), encoding="utf-8")
     with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
         for i in range(RECORDS):
@@ -87,7 +87,7 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert killed.returncode == -signal.SIGKILL
     summary = _finish(src, tmp_path / "out")
     assert summary["timings"]["skipped_units"] > 0  # it resumed rather than starting over
-    assert summary["documents"] == 150 + RECORDS
+    assert summary["documents"] == DOCS + RECORDS
     assert outputs(tmp_path / "out") == outputs(tmp_path / "whole")
     # the report counts the units of the killed run (read back) and of the rerun alike
     assert {**summary, "timings": None} == {**whole, "timings": None}
