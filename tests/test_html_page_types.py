@@ -234,7 +234,8 @@ def test_page_findings_count_the_same_merged_from_workers_as_added_in_one_proces
 @pytest.mark.parametrize(("head", "says"), [
     ('<meta property="og:type" content="article">', True),
     ('<meta property="og:type" content="website">', False),
-    ('<script type="application/ld+json">{"@graph": [{"@type": ["WebPage"]}, {"@type": "BlogPosting"}]}</script>', True),
+    ('<script type="application/ld+json">{"@graph": [{"@type": ["WebPage"]}, {"@type": "BlogPosting"}]}</script>',
+     True),
     ('<script type="application/ld+json">[{"@type": "Product"}, {"@type": "ItemList"}]</script>', False),
     ('<script type="application/ld+json">{"@type": "NewsArticle", </script>', False),  # not JSON: skipped
     ("", False),

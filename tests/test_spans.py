@@ -84,8 +84,9 @@ def test_resolve_time_grows_with_the_number_of_spans_not_its_square():
 
 _CHANGES = st.fixed_dictionaries({}, optional={
     "start": st.integers(0, 50), "end": st.integers(0, 50), "action": st.sampled_from(["remove", "replace", "flag"]),
-    "replacement": st.one_of(st.none(), st.text(max_size=3)), "score": st.floats(0, 1), "edit_start": st.integers(-1, 50),
-    "edit_end": st.integers(-1, 50), "detail": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    "replacement": st.one_of(st.none(), st.text(max_size=3)), "score": st.floats(0, 1),
+    "edit_start": st.integers(-1, 50), "edit_end": st.integers(-1, 50),
+    "detail": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     "locator": st.one_of(st.none(), st.text(max_size=3))})
 
 

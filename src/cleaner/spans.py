@@ -78,7 +78,7 @@ class Span:
         if not _FIELD_SET.issuperset(changes):
             return replace(self, **changes)  # its error for an unknown field
         new = object.__new__(Span)
-        for name, set_, value in zip(_FIELDS, _SETTERS, _VALUES(self)):
+        for name, set_, value in zip(_FIELDS, _SETTERS, _VALUES(self), strict=True):
             set_(new, changes.get(name, value))
         new.__post_init__()
         return new

@@ -221,9 +221,10 @@ class AdSentenceDetector(Detector):
         such prose is worked out once per document and term."""
         if term not in page.prose_positions:
             positions = page.term_positions.get(term, [])
-            page.prose_positions[term] = [  # without links in the document every sentence is prose
-                pos for pos in positions
-                if not page.links_in(*self._sentence(page, page.analysis.line_at(pos), pos))] if page.links else positions
+            if page.links:
+                positions = [pos for pos in positions
+                             if not page.links_in(*self._sentence(page, page.analysis.line_at(pos), pos))]
+            page.prose_positions[term] = positions  # without links in the document every sentence is prose
         prose = page.prose_positions[term]
         return bool(prose) and (prose[0] < start or prose[-1] >= end)
 
