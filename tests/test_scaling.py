@@ -147,3 +147,15 @@ def test_a_merged_stretch_that_meets_another_rules_finding_goes_back_to_its_matc
     r = PIPELINE.clean(text)
     assert r.text == UNMERGED.clean(text).text == "μ\ufffda"
     assert [s.rule for s in r.spans] == ["encoding.mojibake", "encoding.replacement_char"]
+
+
+def test_a_candidates_place_on_its_line_costs_no_search_to_the_line_ends():
+    """spam.ad_segment's position features (own line, glued, enclosed) for every candidate of a
+    one-line document: a search to the line's ends per candidate made this quadratic."""
+    from cleaner.adscore import Candidate, DocContext, _place
+
+    def run(text: str) -> list[list[str]]:
+        ctx = DocContext.of(text, "Latin")
+        return [_place(ctx, Candidate(s, s + 20, "sentence")) for s in range(0, len(text) - 20, 50)]
+
+    assert growth(run, BY_NAME["bracket_notes"].make, 40_000) < LINEAR

@@ -15,6 +15,7 @@ The same code builds the features at training time and at run time, so what was 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -236,6 +237,20 @@ class DocContext:
         return _SQUASH.sub("", self.text.lower())
 
     @functools.cached_property
+    def lines(self) -> tuple[list[int], list[int], list[int]]:
+        """Each line's start, where its text starts (its first character that is not white space) and
+        where its text ends (after its last such character): one pass, so that a candidate's place on a
+        line is a bisection, not a search to the line's ends (a one-line document has thousands)."""
+        starts, first, last = [], [], []
+        pos = 0
+        for line in self.text.split("\n"):
+            starts.append(pos)
+            first.append(pos + len(line) - len(line.lstrip()))
+            last.append(pos + len(line.rstrip()))
+            pos += len(line) + 1
+        return starts, first, last
+
+    @functools.cached_property
     def script_letters(self) -> dict[str, int]:
         """Letters per script in the document, filled as segments ask (see :func:`_mixed`)."""
         return {}
@@ -370,10 +385,11 @@ def _place(ctx: DocContext, cand: Candidate) -> list[str]:
         out.append("pos:first")
     if e > ctx.last_line_start:
         out.append("pos:last")
-    ls = text.rfind("\n", 0, s) + 1
-    le = text.find("\n", e)
-    le = len(text) if le < 0 else le
-    if not text[ls:s].strip() and not text[e:le].strip():
+    starts, first, last = ctx.lines
+    i, j = bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e) - 1  # the lines of its ends
+    ls = starts[i]
+    le = starts[j + 1] - 1 if j + 1 < len(starts) else len(text)
+    if first[i] >= s and last[j] <= e:  # nothing but white space before it and after it on its lines
         out.append("pos:own_line")
     if s > 0 and text[s - 1].isalnum():
         out.append("glue:left")
