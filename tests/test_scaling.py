@@ -159,3 +159,14 @@ def test_a_candidates_place_on_its_line_costs_no_search_to_the_line_ends():
         return [_place(ctx, Candidate(s, s + 20, "sentence")) for s in range(0, len(text) - 20, 50)]
 
     assert growth(run, BY_NAME["bracket_notes"].make, 40_000) < LINEAR
+
+
+def test_the_names_of_a_long_segment_are_counted_in_one_pass():
+    """spam.ad_segment's topic feature looks for a segment's names and domain labels elsewhere in the
+    document: a count per label over the whole text was quadratic on a long line of links."""
+    from cleaner.adscore import DocContext, _names_seen
+
+    def run(text: str) -> bool:
+        return _names_seen(DocContext.of(text, "Latin"), text)
+
+    assert growth(run, BY_NAME["many_links"].make, 20_000) < LINEAR

@@ -20,7 +20,7 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -251,6 +251,21 @@ class DocContext:
         return starts, first, last
 
     @functools.cached_property
+    def _label_counts(self) -> dict[str, int]:
+        low = self.text.lower()
+        labels = {m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)} if "." in low else set()
+        return _counts(self.squashed, labels)
+
+    def label_counts(self, labels: Iterable[str]) -> dict[str, int]:
+        """How often each domain label occurs in :attr:`squashed`: the document's own labels counted
+        in one pass when first asked, any other label (cut differently at a segment's edge) then."""
+        known = self._label_counts
+        missing = {x for x in labels if x not in known}
+        if missing:
+            known.update(_counts(self.squashed, missing))
+        return known
+
+    @functools.cached_property
     def script_letters(self) -> dict[str, int]:
         """Letters per script in the document, filled as segments ask (see :func:`_mixed`)."""
         return {}
@@ -348,17 +363,36 @@ _SQUASH = regex.compile(r"[\W_]+")
 
 def _names_seen(ctx: DocContext, seg: str) -> bool:
     """Does a name of the segment (a capitalised word after the first, a domain's label) occur in the
-    rest of the document too (a domain's label as the page's words written together)?"""
-    for m in _NAME.finditer(seg):
-        w = m.group().lower()
-        if ctx.words[w] > seg.lower().count(w):
-            return True
+    rest of the document too (a domain's label as the page's words written together)? Each name is
+    counted in one pass over the segment, and the labels in the document are counted once for all
+    segments: a count per name over the text was quadratic on a long line of links."""
     low = seg.lower()
+    names = {m.group().lower() for m in _NAME.finditer(seg)}
+    if names:
+        own = _counts(low, names)
+        if any(ctx.words[w] > own[w] for w in names):
+            return True
     labels = [m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)] if "." in low else []
     if labels:
-        squashed, own = ctx.squashed, _SQUASH.sub("", low)
-        return any(squashed.count(x) > own.count(x) for x in labels)
+        own = _counts(_SQUASH.sub("", low), labels)
+        doc = ctx.label_counts(labels)
+        return any(doc[x] > own[x] for x in labels)
     return False
+
+
+def _counts(text: str, words: Iterable[str]) -> dict[str, int]:
+    """``{word: text.count(word)}`` (occurrences that do not overlap, counted from the left as
+    ``str.count`` counts them), from one pass over the text when the words are many."""
+    from .detectors.common import occurrences_of  # not at the top: the detectors import this module
+
+    out = {}
+    for word, offsets in occurrences_of(text, words).items():
+        n = free = 0
+        for at in offsets:
+            if at >= free:
+                n, free = n + 1, at + len(word)
+        out[word] = n
+    return out
 
 
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
