@@ -306,7 +306,7 @@ def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[f
     foreign = seg_script not in home and seg_script != "None"
     if res.lexicon is not None:  # ad words weigh differently in a foreign run and in the article's script
         where = "@foreign" if foreign else "@home"
-        out.update(f"lex:{h.category}{where}" for h in res.lexicon.find(seg))
+        out.update(f"lex:{c}{where}" for c in res.lexicon.categories(seg))
     if _CJK_DIGITS.search(folded):
         out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
