@@ -272,9 +272,10 @@ class DocContext:
 
 
 def units(folded: str) -> tuple[list[str], list[str]]:
-    """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment."""
-    words = _WORD.findall(_DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded)
-    grams = [run[i:i + 2] for run in _DENSE.findall(folded) for i in range(len(run) - 1)]
+    """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment (the
+    bigrams of a run that recurs once: the features are a set)."""
+    words = _WORD.findall(_DIGITS.sub("0", folded))  # no Python scan for a digit first: a long line paid per character
+    grams = [run[i:i + 2] for run in dict.fromkeys(_DENSE.findall(folded)) for i in range(len(run) - 1)]
     return words, grams
 
 

@@ -212,7 +212,7 @@ class Lexicon:
         a long line) costs the automaton's pass, not a check and a :class:`Hit` per hit."""
         if self._empty:
             return set()
-        ftext, where = fold(text, separators=self._cjk)
+        ftext = fold(text, separators=self._cjk)[0]
         out: set[str] = set()
         for last, (term, category, latin) in self._auto.iter(ftext):
             if category in out:
