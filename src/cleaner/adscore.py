@@ -97,7 +97,9 @@ def letters_script(text: str) -> str:
     """The script most letters of ``text`` are written in (``None`` without letters)."""
     if text.isascii():
         return "Latin" if any(c.isalpha() for c in text) else "None"
-    counts = Counter(map(char_script, text))
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():  # each distinct character's script once (a long line has few)
+        counts[char_script(ch)] += n
     counts.pop("None", None)
     return max(sorted(counts), key=counts.__getitem__) if counts else "None"
 
@@ -375,7 +377,10 @@ def _names_seen(ctx: DocContext, seg: str) -> bool:
             return True
     labels = [m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)] if "." in low else []
     if labels:
-        own = _counts(_SQUASH.sub("", low), labels)
+        squashed = _SQUASH.sub("", low)
+        if squashed == ctx.squashed:  # the segment is the page (a page that is one line): no label is seen elsewhere
+            return False
+        own = _counts(squashed, labels)
         doc = ctx.label_counts(labels)
         return any(doc[x] > own[x] for x in labels)
     return False
@@ -384,16 +389,9 @@ def _names_seen(ctx: DocContext, seg: str) -> bool:
 def _counts(text: str, words: Iterable[str]) -> dict[str, int]:
     """``{word: text.count(word)}`` (occurrences that do not overlap, counted from the left as
     ``str.count`` counts them), from one pass over the text when the words are many."""
-    from .detectors.common import occurrences_of  # not at the top: the detectors import this module
+    from .detectors.common import counts_of  # not at the top: the detectors import this module
 
-    out = {}
-    for word, offsets in occurrences_of(text, words).items():
-        n = free = 0
-        for at in offsets:
-            if at >= free:
-                n, free = n + 1, at + len(word)
-        out[word] = n
-    return out
+    return counts_of(text, words)
 
 
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
