@@ -398,7 +398,7 @@ def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
     """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
     script, folded on both sides; words of others, lower-cased on both sides)."""
     if ctx.dense:
-        own = Counter(c for c in folded if c.isalpha())
+        own = Counter({c: n for c, n in Counter(folded).items() if c.isalpha()})  # counted in C, then filtered
         seen = [c for c in own if ctx.chars[c] > own[c]]
     else:
         own = Counter(_DOC_WORD.findall(seg.lower()))
