@@ -13,7 +13,8 @@ unit (a casino story that says "casino" ten times) counts for little. A news sen
 casino or a drug carries one term and no selling, so it stays below the threshold; a long one that
 names the site it reports on (``its tie to Stake.com, an online casino, …``) sells nothing either (no
 price, call to action, urgency, contact, ``you`` or ``!``), and counts half. Deal posts (prices, "shop
-now") are the likeliest false positives.
+now") are the likeliest false positives; a unit that names the page's own site (its ``url`` known) is the
+page's own selling, not an injection.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder, load_lexicon, nearest_nonspace
+from .common import LinkFinder, load_lexicon, nearest_nonspace, page_host, site_name
 
 # a sentence ends at .!? (and closing quotes) before white space or glued to a capitalised word
 # ("…growing.Buy cheap…"), at a colon before a capital, or at a CJK full stop
@@ -109,6 +110,7 @@ class AdSentenceDetector(Detector):
         if page is None:
             return
         done = -1
+        own = site_name(page_host(str(doc.metadata.get("url") or "")))
         for pos in checked(sorted({h.start for h in page.hits} | {s for s, _ in page.links})):
             if pos < done:
                 continue
@@ -116,6 +118,8 @@ class AdSentenceDetector(Detector):
             score = self._score(page, ev, start, end)
             threshold = self.params.threshold
             if score >= threshold and end - start <= self.params.max_chars:
+                if own and regex.search(rf"\b{regex.escape(own)}\b", doc.text[start:end], regex.IGNORECASE):
+                    continue  # the page's own selling, naming its own site ("Risk-free shopping with <site>")
                 done = end  # confidence: 0.6 at the threshold, 1.0 at twice the evidence
                 yield self.span(doc, start, end, score=0.6 + 0.4 * min(1.0, (score - threshold) / threshold),
                                 detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
