@@ -23,7 +23,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import ahocorasick
 import regex
@@ -35,7 +34,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, parse_params, read_word_list
-from .common import Gloss, LinkFinder, load_lexicon
+from .common import Gloss, LinkFinder, load_lexicon, page_host
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
@@ -122,7 +121,7 @@ class AdSegmentDetector(Detector):
         found: list[tuple[int, int, float]] = []
         for line in lines:
             found.extend(self._line(ctx, candidates(text, script, [line])))
-        home = _host(str(doc.metadata.get("url") or ""))
+        home = page_host(str(doc.metadata.get("url") or ""))
         for start, end, prob in _merge(found):
             start, end = self._widen(text, start, end)
             if home and self._own_link(text, start, end, home, analysis):
@@ -133,7 +132,7 @@ class AdSegmentDetector(Detector):
         """Is ``[start, end)`` a link to the page's own site with a label of a few words (``Short link:
         <the page's site>/4856``, ``Permalink``)? The page's own link is not an injected ad."""
         links = LinkFinder.between(self._links.in_document(analysis, self.timeout), start, end)
-        if not links or not all(_same_site(_host(text[s:e]), home) for s, e in links):
+        if not links or not all(_same_site(page_host(text[s:e]), home) for s, e in links):
             return False
         rest = text[start:links[0][0]] + " " + text[links[-1][1]:end]
         return len(_LABEL_WORD.findall(rest)) <= 3
@@ -292,17 +291,6 @@ class AdSegmentDetector(Detector):
 
 
 _LABEL_WORD = regex.compile(r"\w+")
-
-
-def _host(url: str) -> str:
-    """The host of a URL or bare domain (``https://www.example.com/4856`` → ``example.com``), lower case."""
-    if not url:
-        return ""
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    except ValueError:  # a bracket that opens no IPv6 address
-        return ""
-    return host.removeprefix("www.")
 
 
 def _same_site(host: str, home: str) -> bool:
