@@ -157,3 +157,33 @@ def test_segment_units_are_the_words_and_bigrams_as_first_written(folded: str) -
     got_words, got_grams = adscore.units(folded)
     assert got_words == words
     assert set(got_grams) == set(grams)
+
+
+OWN_LINK = (
+    "I wrote this kata over a long weekend and learned more about string formatting than I expected. The first "
+    "version built every part of the label with a chain of small helper calls, each adding a comma or a space "
+    "where one was needed. It worked, but reading it a month later took me longer than writing it did. The "
+    "second version collects the parts in an array, drops the empty ones and joins what is left with a single "
+    "separator, which is shorter and easier to test. The third version goes further and describes each part "
+    "as a small record with its own rule for when it shows up. I am not sure that the third one is better; it "
+    "is tidier, but a reader has to hold more in their head before the first line makes sense. Tell me which "
+    "one you would keep, and why.\n\nThere is a fourth option that I tried briefly: a template string with "
+    "optional groups that vanish when their values are missing. Template engines have offered this for years, "
+    "and it reads nicely when the label has a fixed shape. Labels rarely keep a fixed shape for long, though; "
+    "someone always asks for the middle name, the suffix, the nickname in quotes, and each request bends the "
+    "template a little further until nobody wants to touch it. Plain code bends more gracefully, because each "
+    "branch stays visible, and a failing test points at exactly the branch that broke.\n\n"
+    "Want to reuse the code? It is under the MIT licence.\n\n{}\n\n"
+    "Thanks for reading, and see you next week with another kata about dates and time zones.")
+
+
+@pytest.mark.parametrize("url", ["https://www.quietloops.com/blog/7731-kata.htm", "http://blog.quietloops.com/7731"])
+def test_ad_segment_keeps_a_link_to_the_pages_own_site(pipeline: cleaner.Pipeline, url: str) -> None:
+    """A page's short link to itself is not an ad when the page's address is known (an HTML page's
+    canonical URL, a record's url field); the same line on a page of another site is judged as before."""
+    line = "Short link: https://quietloops.com/7731"
+    text = OWN_LINK.format(line)
+    assert pipeline.clean(cleaner.Document(text, id="p", metadata={"url": url})).text == text
+    for other in ({"url": "https://another.example.org/post"}, {}):
+        found = pipeline.clean(cleaner.Document(text, id="p", metadata=other)).spans
+        assert [s.text for s in found if s.rule == "spam.ad_segment"] == [line]

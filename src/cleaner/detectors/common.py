@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 import ahocorasick
 import regex
@@ -234,3 +235,27 @@ class LinkFinder:
             path = self.path.match(text, tld_end, end)
             out.append((host.start(), path.end() if path else tld_end))
         return out
+
+
+def page_host(url: str) -> str:
+    """The host of a URL or bare domain (``https://www.example.com/4856`` → ``example.com``), lower case."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # a bracket that opens no IPv6 address
+        return ""
+    return host.removeprefix("www.")
+
+
+_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv"))
+
+
+def site_name(host: str) -> str:
+    """The name a site goes by, from its host: the label before its suffix (``shop.thomann.co.uk`` →
+    ``thomann``, ``example.com`` → ``example``); empty when shorter than four letters."""
+    labels = host.split(".")[:-1]  # without the top-level domain
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:  # co.uk, com.au, ac.jp
+        labels.pop()
+    name = labels[-1] if labels else ""
+    return name if len(name) >= 4 else ""
