@@ -71,6 +71,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "short_story.html": (  # as short beside its teasers, but the page says it is an article (og:type, JSON-LD)
         ["close to traffic for three weeks", "set times posted at the harbour office"],
         ["Two sailings a day", "Astronomers will set up telescopes"]),
+    "builder_banners.html": (  # a page builder's sections, each in a "banner" (a furniture word) inside the
+        # container: the one that holds most of the prose, and those built like it, are the text
+        ["Boat hire for film shoots", "a director after a rowing skiff at dawn", "Flexible hire periods",
+         "a second boat standing by"], ["Keelwater Hire Ltd"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

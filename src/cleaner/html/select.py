@@ -143,8 +143,12 @@ def _paragraphs(el: Any, n: int) -> bool:
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
 
 
-def placement(node: Node, container: Node, memo: dict[int, int], comments: bool = True) -> int:
+def placement(node: Node, container: Node, memo: dict[int, int], comments: bool = True,
+              prose_boxes: frozenset[Any] | set[Any] = frozenset()) -> int:
     """``KEPT`` under the container, ``FURNITURE`` under furniture inside it, else ``OUTSIDE``.
+    An element in ``prose_boxes`` (by id, or by tag and class: :func:`_box`) holds most of the
+    container's prose, or is built like one that does: whatever its class says ("banner-layers",
+    "media-body"), it is the text and its sections, not a box beside them.
 
     Memoised per node: every block asks about its ancestors, and they are shared."""
     path: list[Node] = []
@@ -161,7 +165,8 @@ def placement(node: Node, container: Node, memo: dict[int, int], comments: bool 
         path.append(anc)
         anc = anc.parent
     for n in reversed(path):  # from the top down: furniture makes everything below it furniture
-        if state == KEPT and is_boiler(n, comments):
+        if state == KEPT and is_boiler(n, comments) and not (prose_boxes and (
+                id(n) in prose_boxes or _box(n.el) in prose_boxes)):
             state = FURNITURE
         memo[id(n)] = state
     return memo[id(node)] if path else state
@@ -283,14 +288,15 @@ def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
     return out
 
 
-def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bool]:
+def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bool, set[int]]:
     """The element whose blocks add up to the most prose net of furniture (the deepest on a tie),
     the indexes of the teaser cards' blocks, which neither vote nor belong to the article, and the
     share of the page's prose that the element holds. When that element holds under
     ``THREAD_SHARE`` of the page's prose (and under ``THREAD_MASS`` characters, and does not say it
     is an article) because the rest sits in reader comments, the page is a
     thread whose posts are its content: the vote is taken again with comments as content, and the
-    last value says so."""
+    fourth value says so. The last: the ids of the elements inside it that hold ``PROSE_BOX`` of
+    its prose or more (see :func:`placement`)."""
     memo: dict[int, bool] = {}
     weights = {b.index: block_weight(b, memo) for b in blocks}
     found = _vote(blocks, weights)
@@ -299,8 +305,8 @@ def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bo
         memo = {}
         weights = {b.index: block_weight(b, memo, comments=False) for b in blocks}
         found = _vote(blocks, weights)
-        return (*found[:3], True)
-    return (*found[:3], False)
+        return (*found[:3], True, found[4])
+    return (*found[:3], False, found[4])
 
 
 def _says_article(node: Node) -> bool:
@@ -309,8 +315,9 @@ def _says_article(node: Node) -> bool:
     return node.tag == "article" or name_facts(_names(node))[0]
 
 
-def _vote(blocks: Sequence[Block], weights: dict[int, float]) -> tuple[Node | None, set[int], float, float]:
-    """:func:`container` for given block weights, plus the winner's prose mass."""
+def _vote(blocks: Sequence[Block], weights: dict[int, float]
+          ) -> tuple[Node | None, set[int], float, float, set[int]]:
+    """:func:`container` for given block weights, plus the winner's prose mass and its prose boxes."""
     cards = teasers(blocks, {i for i, w in weights.items() if w > 0})
     mass: dict[int, float] = {}
     nodes: dict[int, Node] = {}
@@ -326,11 +333,28 @@ def _vote(blocks: Sequence[Block], weights: dict[int, float]) -> tuple[Node | No
             mass[key] = mass.get(key, 0.0) + w
             nodes[key] = anc
     if not mass:
-        return None, cards, 0.0, 0.0
+        return None, cards, 0.0, 0.0, set()
     best = max(mass, key=lambda k: (mass[k], nodes[k].depth))
     if mass[best] <= 0:
-        return None, cards, 0.0, 0.0
-    return nodes[best], cards, mass[best] / total if total else 0.0, mass[best]
+        return None, cards, 0.0, 0.0, set()
+    boxes: set[Any] = set()
+    for k, m in mass.items():
+        if m >= PROSE_BOX * mass[best] and nodes[k].depth > nodes[best].depth:
+            boxes.add(k)
+            if nodes[k].el.get("class"):
+                boxes.add(_box(nodes[k].el))
+    return nodes[best], cards, mass[best] / total if total else 0.0, mass[best], boxes
+
+
+def _box(el: Any) -> tuple[str, str]:
+    """Tag and class, numbers dropped: what the sections of a page builder's layout share."""
+    return el.tag, DIGITS.sub("", el.get("class") or "")
+
+
+# An element inside the container that holds this share of its prose is the text itself, not
+# furniture inside it, whatever its class says (a page builder's "banner-layers" around every
+# section of a service page). Chosen on the dev half of web-eval.
+PROSE_BOX = 0.5
 
 
 def link_dense(blocks: Sequence[Block]) -> set[int]:
@@ -421,10 +445,10 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     container rule keeps and the share of the page's prose the container holds."""
     from .features import table
 
-    top, cards, share, thread = container(blocks)
+    top, cards, share, thread, boxes = container(blocks)
     dense = link_dense(blocks)
     memo: dict[int, int] = {}
-    places = [placement(b.node, top, memo, not thread) if top is not None else OUTSIDE for b in blocks]
+    places = [placement(b.node, top, memo, not thread, boxes) if top is not None else OUTSIDE for b in blocks]
     if top is None:  # no prose anywhere: every block that is neither furniture nor a link list
         furniture_memo: dict[int, bool] = {}
         rule = {i for i, b in enumerate(blocks) if b.index not in dense and not furniture(b.node, furniture_memo)}
