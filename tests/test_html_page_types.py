@@ -75,6 +75,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # container: the one that holds most of the prose, and those built like it, are the text
         ["Boat hire for film shoots", "a director after a rowing skiff at dawn", "Flexible hire periods",
          "a second boat standing by"], ["Keelwater Hire Ltd"]),
+    "fade_in_sections.html": (  # a product page's section headings fade in with their paragraphs (opacity:0,
+        # a reveal class): hidden the same way as the prose beside them, they are content; a short
+        # text hidden another way next to them is not
+        ["Audio performance", "Clear at every volume.", "keep the bass tight", "Battery life",
+         "Eight hours from one charge"], ["cheap replica earbuds"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -147,3 +147,25 @@ def test_a_page_mostly_hidden_is_cleaned_not_rejected() -> None:
     result = Pipeline.default().clean(html_document(page, id="p", source="p.html"))
     assert [s.kind for s in result.spans] == ["hidden"]
     assert result.verdict == "cleaned" and "ferry route" in result.text and "Trending" not in result.text
+
+
+FADE = 'style="opacity:0; transform: translateY(20px)"'
+FADE_PROSE = ("<p>The new driver keeps the bass tight and voices clear, on a quiet train or a busy street at rush "
+              "hour.</p>")
+
+
+@pytest.mark.parametrize(("sibling", "hidden"), [
+    (f'<h2 {FADE}>Audio performance</h2>', False),  # hidden as its section's prose is: content
+    (f'<h2 {FADE}><a href="https://x.example/casino">best casino bonus</a></h2>', True),  # a link: still judged
+    ('<h2 style="display:none">cheap replica earbuds</h2>', True),  # hidden another way than the prose
+    ('<h2 style="opacity:0">cheap replica earbuds</h2>', True),  # another inline style
+])
+def test_html_hidden_short_text_hidden_like_its_prose_sibling(sibling: str, hidden: bool) -> None:
+    """A short heading that fades in with the paragraph beside it is the page's own content; a
+    short text hidden another way, or holding a link, beside that paragraph is still reported."""
+    page = (f"<html><body><article><p>Visible words about the earbuds come first, as a standfirst.</p>"
+            f"<section>{sibling}<div {FADE}>{FADE_PROSE}</div></section></article></body></html>")
+    result = clean_page(page)
+    found = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    assert ("casino" in found or "replica" in found or "Audio" in found) == hidden
+    assert "keeps the bass tight" in result.text

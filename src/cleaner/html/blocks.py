@@ -192,19 +192,26 @@ def _hiding(el: Any, tag: str, sheet: StyleSheet | None, parent: Node | None) ->
 
 
 class _ContentTest:
-    """Is a benignly hidden element the page's own content (prose, few links)? Each element's
-    text is read once; the total read is capped at a few times the page, so nested hidden
-    elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
+    """Is a benignly hidden element the page's own content? Either prose (80 characters or more,
+    a sentence, few links), or, shorter and without links, hidden the same way as a sibling that
+    is such prose (:meth:`kin`): a section's heading that fades in with its paragraph. Each
+    element's text is read once; the total read is capped at a few times the page, so nested
+    hidden elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
 
-    def __init__(self, budget: int, benign_is_content: bool = False) -> None:
+    def __init__(self, budget: int, sheet: StyleSheet | None, benign_is_content: bool = False) -> None:
         self.budget = budget
+        self.sheet = sheet
         self.benign_is_content = benign_is_content
+        self.kin_keys: dict[Any, set[tuple[str, str]]] = {}  # parent -> how its prose children hide
 
     def __call__(self, el: Any, technique: str) -> bool:
         if technique not in BENIGN or self.budget <= 0:
             return False
         if self.benign_is_content:
             return True
+        return self._prose(el) or self.kin(el, technique)
+
+    def _prose(self, el: Any) -> bool:
         text = "".join(el.itertext())
         self.budget -= len(text)
         words = " ".join(text.split())
@@ -212,6 +219,35 @@ class _ContentTest:
             return False
         links = sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
         return links <= CONTENT_MAX_LINKS * len(words)
+
+    def kin(self, el: Any, technique: str) -> bool:
+        """Is ``el`` (no links) hidden the same way as a sibling that is prose hidden benignly: the
+        same technique and the same inline style, or a class in common when the page's stylesheet
+        hides it? A page that fades a section in hides its heading with its paragraph; an
+        injection next to hidden content would have to copy how that content hides."""
+        parent = el.getparent()
+        if parent is None or next(el.iter("a"), None) is not None:
+            return False
+        keys = self.kin_keys.get(parent)
+        if keys is None:
+            keys = set()
+            for sib in parent:
+                tag = sib.tag
+                if sib is el or not isinstance(tag, str):
+                    continue
+                hiding, _bg = _hiding(sib, tag.lower(), self.sheet, None)
+                if hiding in BENIGN and self.budget > 0 and self._prose(sib):
+                    keys.update(_hide_keys(sib, hiding))
+            self.kin_keys[parent] = keys
+        return any(k in keys for k in _hide_keys(el, technique))
+
+
+def _hide_keys(el: Any, technique: str) -> list[tuple[str, str]]:
+    """How ``el`` hides: its technique with its inline style when it has one, else with each class."""
+    style = el.get("style")
+    if style:
+        return [(technique, "".join(style.split()).lower())]
+    return [(technique, "." + c) for c in (el.get("class") or "").split()]
 
 
 def _holds_prose(el: Any) -> bool:
@@ -228,7 +264,7 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
     b = _Builder()
     flush = b.flush
     rules = sheet if sheet else None  # asked once, not per element
-    content = _ContentTest(4 * page_chars, benign_is_content)
+    content = _ContentTest(4 * page_chars, rules, benign_is_content)
     stack: list[Node] = []
     hrefs: list[str] = []  # the open links' targets, innermost last
     link = ""  # the innermost open link's target ("" outside links)
