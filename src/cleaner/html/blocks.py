@@ -78,6 +78,7 @@ class Block:
     anchors: list[tuple[int, int, str]] = field(default_factory=list)  # visible link text: start, end, href
     hidden_anchors: list[tuple[int, int, str]] = field(default_factory=list)  # the same for hidden links
     _visible: str | None = field(default=None, repr=False)
+    prose: float = field(default=-1.0, repr=False)  # select.prose_value's, once known (-1: not yet)
 
     @property
     def visible(self) -> str:

@@ -167,6 +167,7 @@ class Locator:
 
     def __init__(self) -> None:
         self._positions: dict[Any, dict[Any, tuple[int, int]]] = {}
+        self._paths: dict[Any, str] = {}  # element -> its path (the parents of many located elements are shared)
 
     def _position(self, parent: Any, el: Any) -> tuple[int, int]:
         table = self._positions.get(parent)
@@ -182,11 +183,18 @@ class Locator:
 
     def __call__(self, el: Any) -> str:
         parts: list[str] = []
+        walked: list[Any] = []
+        prefix = ""
         while el is not None and isinstance(el.tag, str):
+            known = self._paths.get(el)
+            if known is not None:
+                prefix = known
+                break
             tag = el.tag.lower()
             el_id = el.get("id")
             if el_id and CSS_ID.fullmatch(el_id):
                 parts.append(f"{tag}#{el_id}")
+                walked.append(el)
                 break
             parent = el.getparent()
             if parent is not None:
@@ -194,8 +202,13 @@ class Locator:
                 if of > 1:
                     tag += f":nth-of-type({n})"
             parts.append(tag)
+            walked.append(el)
             el = parent
-        return " > ".join(reversed(parts))
+        path = prefix
+        for part, done in zip(reversed(parts), reversed(walked), strict=True):
+            path = f"{path} > {part}" if path else part
+            self._paths[done] = path
+        return path
 
 
 def css_path(el: Any) -> str:
@@ -392,7 +405,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
         pos += len(block.text)
         prev = block
     text = "".join(parts)
-    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away | injected)
+    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away or id(root) in injected)
                    for s, e, root, t in _edges(text, regions) if text[s:e].strip())
     return text, hidden, tuple(links)
 

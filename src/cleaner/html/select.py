@@ -15,7 +15,7 @@ Recall comes first: when in doubt, a block stays.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import regex
@@ -93,7 +93,14 @@ def name_facts(names: str) -> tuple[bool, bool, bool]:
 
 
 def prose_value(block: Block) -> float:
-    """How much a block reads like article prose (0: not at all)."""
+    """How much a block reads like article prose (0: not at all). Computed once per block."""
+    if block.prose >= 0:
+        return block.prose
+    block.prose = _prose_value(block)
+    return block.prose
+
+
+def _prose_value(block: Block) -> float:
     text = block.visible
     length = len(text)
     if CJK.search(text[:200]):
@@ -443,6 +450,15 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     """The feature rows of the blocks (:func:`.features.table`) against the page's prose container,
     each block's placement against that container, the positions (in ``blocks``) of the blocks the
     container rule keeps and the share of the page's prose the container holds."""
+    rows, places, rule, share = _context(blocks)
+    return [row for row in rows(None) if row is not None], places, rule, share
+
+
+def _context(blocks: Sequence[Block]) -> tuple[Callable[[set[int] | None], list[list[float] | None]], list[int],
+                                                 set[int], float]:
+    """:func:`context`, with the rows as a function of the positions whose rows are wanted (None:
+    all): on an article page the model need not score the blocks that the container rule keeps
+    anyway, nor those far from it (most of a long page)."""
     from .features import table
 
     top, cards, share, thread, boxes = container(blocks)
@@ -455,7 +471,11 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     else:  # the container's blocks that are neither furniture nor link lists nor teaser cards
         rule = {i for i, b in enumerate(blocks) if places[i] == KEPT and b.index not in dense | cards}
     card_at = {i for i, b in enumerate(blocks) if b.index in cards}
-    return table(blocks, top, card_at, places, share, rule), places, rule, share
+
+    def rows(only: set[int] | None) -> list[list[float] | None]:
+        return table(blocks, top, card_at, places, share, rule, only)
+
+    return rows, places, rule, share
 
 
 def select(blocks: Sequence[Block]) -> list[Block]:
@@ -477,19 +497,22 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     if not seen:
         return []
     model = shipped()
-    rows, places, rule, share = context(seen)
+    rows_of, places, rule, share = _context(seen)
     total = sum(len(b.visible) for b in seen)
     body = core(seen, rule) if _article_page(seen, rule, share) else set()
     if total < ARTICLE_CHARS:  # a snippet: the container and the model's choice
-        keep = [i in rule or model.content(row) for i, row in enumerate(rows)]
+        keep = [i in rule or model.content(row) for i, row in enumerate(rows_of(None)) if row is not None]
     elif body and (sum(len(seen[i].visible) for i in body) >= BODY_SHARE * total
                    or declares_article(seen[0].node.el.getroottree().getroot())):
-        # an article page: its body, plus what the model is sure of nearby
+        # an article page: its body, plus what the model is sure of nearby or certain of inside the
+        # container (only those blocks are scored)
         lo, hi = min(body) - NEAR, max(body) + NEAR
-        keep = [i in body or (lo <= i <= hi and p >= SURE) or (places[i] == KEPT and p >= CERTAIN)
-                for i, p in enumerate(model.probability(row) for row in rows)]
+        ask = {i for i in range(max(lo, 0), min(hi + 1, len(seen))) if i not in body}
+        ask.update(i for i, place in enumerate(places) if place == KEPT and i not in body)
+        keep = [i in body or (row is not None and _sure(model.probability(row), lo <= i <= hi, places[i]))
+                for i, row in enumerate(rows_of(ask))]
     else:
-        keep = [model.content(row) for row in rows]
+        keep = [model.content(row) for row in rows_of(None) if row is not None]
     keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
             for k, b in zip(keep, seen, strict=True)]
     for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
@@ -522,6 +545,11 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     chosen -= tail([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+def _sure(p: float, near: bool, place: int) -> bool:
+    """Does the model's probability ``p`` add a block to an article's body (near it, or inside the container)?"""
+    return (near and p >= SURE) or (place == KEPT and p >= CERTAIN)
 
 
 # The heading of a list of other stories under the article ("Related articles", "You might also like").
