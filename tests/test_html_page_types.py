@@ -80,6 +80,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # text hidden another way next to them is not
         ["Audio performance", "Clear at every volume.", "keep the bass tight", "Battery life",
          "Eight hours from one charge"], ["cheap replica earbuds"]),
+    "inline_items.html": (  # a chart's year, running time and rating: inline spans of one class with no space
+        # between them, which the page's CSS sets apart: their words are not run together
+        ["1987 1h 58m PG", "The Long Tide", "2020 2h 20m 12A"], ["1h 58mPG", "Reelmarks Ltd"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -251,6 +251,17 @@ def _hide_keys(el: Any, technique: str) -> list[tuple[str, str]]:
     return [(technique, "." + c) for c in (el.get("class") or "").split()]
 
 
+def _item_after_item(el: Any) -> bool:
+    """Does an inline element follow, with nothing between them, a sibling of the same tag and class?
+    Such runs are items that the page's CSS sets apart (a film's year, running time and rating;
+    a post's tags): a reader sees them apart, so their words are not run together."""
+    cls = el.get("class")
+    if not cls:
+        return False
+    prev = el.getprevious()
+    return prev is not None and not prev.tail and prev.tag == el.tag and prev.get("class") == cls
+
+
 def _holds_prose(el: Any) -> bool:
     """Does a ``<button>`` hold paragraphs? Only after the parser's repair of an unclosed button,
     which puts the rest of the page (the article too) inside it: then it is read like a ``<div>``."""
@@ -292,6 +303,8 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                     node.hidden = (node, technique)
             if tag in BLOCK:
                 flush(parent or node)
+            elif b.segs and _item_after_item(el) and not b.segs[-1][0][-1:].isspace():
+                b.segs.append((" ", node.hidden, link, False))
             stack.append(node)
             if tag == "a":
                 href = el.get("href")
