@@ -83,6 +83,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "inline_items.html": (  # a chart's year, running time and rating: inline spans of one class with no space
         # between them, which the page's CSS sets apart: their words are not run together
         ["1987 1h 58m PG", "The Long Tide", "2020 2h 20m 12A"], ["1h 58mPG", "Reelmarks Ltd"]),
+    "own_site_ticker.html": (  # a strip of quotes, each an absolute link to the site's own pages, above the
+        # story in the same container: no link farm to judge (the site's own links), so it is not kept for one
+        ["Shares in harbour operators rose on Monday", "publish the figures"], ["HRBR", "41.20", "+3.1%"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

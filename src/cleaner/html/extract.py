@@ -497,7 +497,7 @@ def extract(html: str) -> Extraction:
     blocks = read_blocks(root, stylesheet(root), len(html))
     meta = page_metadata(root)
     home = _host(meta.get("url") or "")
-    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), home)
+    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks, home)), home)
     text, hidden, links = assemble(chosen, meta.get("url"), outside)
     return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home))
 

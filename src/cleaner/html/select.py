@@ -478,7 +478,7 @@ def _context(blocks: Sequence[Block]) -> tuple[Callable[[set[int] | None], list[
     return rows, places, rule, share
 
 
-def select(blocks: Sequence[Block]) -> list[Block]:
+def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     """The blocks of the article, in page order: on an article page the prose container's, plus
     what the learned block model (:mod:`.model`) is sure of next to it or certain of inside it; on
     other pages those the model scores as content. Only blocks with visible text are judged, so hidden text cannot
@@ -486,7 +486,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     between the first and the last chosen block stay, so that the ``html_hidden`` rule reports and
     removes them in place. So do runs of link blocks inside the prose container that lead to other
     sites, so that the ``link_farm`` rule can judge them (an SEO link farm is spam, a list of related
-    stories is not) instead of them vanishing unreported. When nothing is chosen, the container
+    stories is not) instead of them vanishing unreported (``home``: the page's own host, whose
+    absolute links do not leave the site; "" when unknown). When nothing is chosen, the container
     rule's blocks are, else every block outside furniture (nav, footer, asides), else, on a page
     with ``MIN_PAGE_TEXT`` characters or more, every block: such a page never comes out empty (a
     page of a few navigation links is still a page without text)."""
@@ -522,7 +523,7 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     run: list[int] = []
 
     def close_run() -> None:
-        if sum(_offsite(seen[i]) for i in run) >= MIN_OFFSITE:
+        if sum(_offsite(seen[i], home) for i in run) >= MIN_OFFSITE:
             chosen.update(seen[i].index for i in run)
         run.clear()
 
@@ -622,8 +623,13 @@ def script_notice(text: str) -> bool:
 MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
 
 
-def _offsite(block: Block) -> int:
-    """Links of a block that leave the site. A run of link blocks inside the article holding at
-    least ``MIN_OFFSITE`` of them is kept, so that the ``link_farm`` rule can judge it (an SEO link
-    farm is spam, a list of related stories is not) instead of it vanishing unreported."""
-    return sum(1 for _s, _e, href in block.anchors if href.startswith(("http://", "https://", "//")))
+def _offsite(block: Block, home: str = "") -> int:
+    """Links of a block that leave the site (absolute, to a host other than ``home``). A run of
+    link blocks inside the article holding at least ``MIN_OFFSITE`` of them is kept, so that the
+    ``link_farm`` rule can judge it (an SEO link farm is spam, a list of related stories is not)
+    instead of it vanishing unreported. A site's absolute links to its own pages (a stock ticker,
+    a menu) do not count."""
+    from .extract import _external
+
+    return sum(1 for _s, _e, href in block.anchors
+               if href.startswith(("http://", "https://", "//")) and _external(href, home))
