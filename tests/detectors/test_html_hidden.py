@@ -169,3 +169,21 @@ def test_html_hidden_short_text_hidden_like_its_prose_sibling(sibling: str, hidd
     found = " ".join(s.text for s in result.spans if s.kind == "hidden")
     assert ("casino" in found or "replica" in found or "Audio" in found) == hidden
     assert "keeps the bass tight" in result.text
+
+
+def test_html_hidden_coloured_words_inside_text_coloured_like_the_page_show() -> None:
+    """A dark-themed code block (``color:white`` on what the reader takes for a white page, its
+    dark background set by a stylesheet it does not read) whose highlighted words set colours of
+    their own: those words show and stay; white text of the block's own, and injected white text
+    whose words keep the block's colour, are still hidden and reported."""
+    code = ('<pre style="color:white"><div><span class="n">1</span><span style="color:#FFA657">pip</span> '
+            '<span style="color:#A5D6FF">install harbour-tides</span></div>'
+            '<div><span class="n">2</span><span style="color:#C9D1D9">tides --port Leith</span></div></pre>')
+    spam = '<div style="color:#fff"><span style="color:#fefefe">cheap pills casino bonus</span></div>'
+    page = (f"<html><body><article><p>Install the package first, then ask it for a port's tide table.</p>{code}"
+            f"<p>The table lists high and low water for the next seven days.</p>{spam}</article></body></html>")
+    result = clean_page(page)
+    found = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    assert "install harbour-tides" in result.text and "tides --port Leith" in result.text
+    assert "cheap pills" in found and "cheap pills" not in result.text
+    assert "pip" not in found and "Leith" not in found

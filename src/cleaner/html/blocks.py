@@ -251,6 +251,14 @@ def _hide_keys(el: Any, technique: str) -> list[tuple[str, str]]:
     return [(technique, "." + c) for c in (el.get("class") or "").split()]
 
 
+def _own_colour(el: Any) -> bool:
+    """Does ``el`` set the colour of its text (inline)? Inside text coloured like its background,
+    such an element is judged again: a code block's white text is hidden on a page read as white,
+    the highlighted words in it are not (what injected text hides in keeps its colour)."""
+    style = el.get("style")
+    return bool(style) and "color" in style and parse_colour(parse_declarations(style).get("color")) is not None
+
+
 def _item_after_item(el: Any) -> bool:
     """Does an inline element follow, with nothing between them, a sibling of the same tag and class?
     Such runs are items that the page's CSS sets apart (a film's year, running time and rating;
@@ -295,9 +303,10 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                 stack.append(Node(el, tag, parent, len(stack)))
                 continue
             node = Node(el, tag, parent, len(stack))
-            if parent is not None and parent.hidden is not None:
+            if parent is not None and parent.hidden is not None and not (
+                    parent.hidden[1] == "same-colour" and _own_colour(el)):
                 node.hidden = parent.hidden  # inside hidden text, how it hides (its background) cannot matter
-            else:
+            else:  # (but text in a colour of its own inside text coloured like its background shows)
                 technique, node.background = _hiding(el, tag, rules, parent)
                 if technique is not None and not content(el, technique):
                     node.hidden = (node, technique)

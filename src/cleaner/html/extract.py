@@ -381,6 +381,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
     home = _host(page_url or "")
     locate = Locator()
     prev: Block | None = None
+    last_end = -1  # where the previous block's text ends (a region that ends there runs on into the next block)
     for block in blocks:
         if prev is not None:
             sep = _separator(prev, block)
@@ -391,8 +392,8 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
                 away.add(id(root))
             if technique in INJECTOR or any(s <= a < e and _external(h, home) for a, _b, h in block.hidden_anchors):
                 injected.add(id(root))
-            if regions and regions[-1][2] is root:
-                regions[-1] = (regions[-1][0], pos + e, root, technique)
+            if regions and regions[-1][2] is root and regions[-1][1] in (pos + s, last_end if s == 0 else -1):
+                regions[-1] = (regions[-1][0], pos + e, root, technique)  # hidden text that runs on
             else:
                 regions.append((pos + s, pos + e, root, technique))
         away_links: list[tuple[Any, ...]] = [(pos + s, pos + e, href) for s, e, href in block.anchors
@@ -403,6 +404,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
         links += away_links
         parts.append(block.text)
         pos += len(block.text)
+        last_end = pos
         prev = block
     text = "".join(parts)
     hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away or id(root) in injected)
