@@ -187,3 +187,18 @@ def test_html_hidden_coloured_words_inside_text_coloured_like_the_page_show() ->
     assert "install harbour-tides" in result.text and "tides --port Leith" in result.text
     assert "cheap pills" in found and "cheap pills" not in result.text
     assert "pip" not in found and "Leith" not in found
+
+
+@pytest.mark.parametrize(("panel", "hidden"), [
+    ('<div class="tab-panel" hidden><a href="https://nodejs.example/">Install Node.</a> Set up a tunnel.</div>', False),
+    ('<div class="tab-panel-x" hidden><a href="https://casino.example/">best casino bonus</a></div>', True),
+    ('<div hidden><a href="https://casino.example/">best casino bonus</a></div>', True),
+])
+def test_html_hidden_panel_built_like_the_visible_one(panel: str, hidden: bool) -> None:
+    """A closed tab's panel, built like the open one beside it (same tag and class), is content even
+    short and with links; a hidden link list built otherwise beside it is still reported."""
+    page = ('<html><body><article><p>Pick your language to see the steps for setting up the harbour tides client.</p>'
+            '<div class="tabs"><div class="tab-panel"><a href="https://python.example/">Install Python.</a> '
+            f'Set up a tunnel.</div>{panel}</div></article></body></html>')
+    found = " ".join(s.text for s in clean_page(page).spans if s.kind == "hidden")
+    assert bool(found.strip()) == hidden

@@ -45,6 +45,7 @@ BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:
 CONTENT_MIN_CHARS = 80  # text a benignly hidden element needs to count as content
 CONTENT_MAX_LINKS = 0.3  # ... with at most this share of it in links (a hidden link list is spam)
 SENTENCE = regex.compile(r"[.!?。！？]")
+DIGITS = regex.compile(r"\d+")
 WHITE = (255, 255, 255)
 Colour = tuple[int, int, int]
 HiddenSeg = tuple[int, int, "Node", str]  # start, end (in the block's text), hiding element, technique
@@ -203,7 +204,7 @@ class _ContentTest:
         self.budget = budget
         self.sheet = sheet
         self.benign_is_content = benign_is_content
-        self.kin_keys: dict[Any, set[tuple[str, str]]] = {}  # parent -> how its prose children hide
+        self.kin_keys: dict[Any, set[tuple[str, str]]] = {}  # parent -> its children's shapes and hiding
 
     def __call__(self, el: Any, technique: str) -> bool:
         if technique not in BENIGN or self.budget <= 0:
@@ -222,29 +223,44 @@ class _ContentTest:
         return links <= CONTENT_MAX_LINKS * len(words)
 
     def kin(self, el: Any, technique: str) -> bool:
-        """Is ``el`` (no links) hidden the same way as a sibling that is prose hidden benignly: the
-        same technique and the same inline style, or a class in common when the page's stylesheet
-        hides it? A page that fades a section in hides its heading with its paragraph; an
-        injection next to hidden content would have to copy how that content hides."""
+        """Is ``el`` hidden the way its page hides its own content beside it: built like a sibling
+        that shows (same tag and class: the other panels of a set of tabs), or, without links,
+        hidden the same way as a sibling that is prose hidden benignly (the same technique and
+        inline style, or a class in common when the page's stylesheet hides it: a heading that
+        fades in with its paragraph)? An injection would have to copy how the page's own
+        content is built or hidden, next to it."""
         parent = el.getparent()
-        if parent is None or next(el.iter("a"), None) is not None:
+        if parent is None:
             return False
-        keys = self.kin_keys.get(parent)
-        if keys is None:
-            keys = set()
+        known = self.kin_keys.get(parent)
+        if known is None:
+            keys: set[tuple[str, str]] = set()
             for sib in parent:
                 tag = sib.tag
                 if sib is el or not isinstance(tag, str):
                     continue
                 hiding, _bg = _hiding(sib, tag.lower(), self.sheet, None)
-                if hiding in BENIGN and self.budget > 0 and self._prose(sib):
+                if hiding is None:
+                    if sib.get("class") and (sib.text or len(sib)):
+                        keys.add(_shape(sib))
+                elif hiding in BENIGN and self.budget > 0 and self._prose(sib):
                     keys.update(_hide_keys(sib, hiding))
-            self.kin_keys[parent] = keys
-        return any(k in keys for k in _hide_keys(el, technique))
+            self.kin_keys[parent] = known = keys
+        if el.get("class") and _shape(el) in known:
+            return True
+        return next(el.iter("a"), None) is None and any(k in known for k in _hide_keys(el, technique))
+
+
+def _shape(el: Any) -> tuple[str, str]:
+    """Tag and class (numbers dropped) of an element that shows: what the panels of a set of tabs share."""
+    return "shape:" + str(el.tag), DIGITS.sub("", el.get("class") or "")
 
 
 def _hide_keys(el: Any, technique: str) -> list[tuple[str, str]]:
-    """How ``el`` hides: its technique with its inline style when it has one, else with each class."""
+    """How ``el`` hides: its technique with its inline style when it has one, else with each class;
+    the ``hidden`` attribute, with the tag (the other panels of a set of tabs)."""
+    if technique == "hidden-attribute":
+        return [(technique, "<" + el.tag)]
     style = el.get("style")
     if style:
         return [(technique, "".join(style.split()).lower())]
