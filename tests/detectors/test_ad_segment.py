@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.adscore import WEIGHTS_FORMAT, Model
@@ -139,3 +141,19 @@ def test_ad_segment_ships_enabled_and_enable_turns_on_a_disabled_rule(tmp_path: 
     assert "spam.ad_segment" not in capsys.readouterr().out
     assert cli.main(["explain", "--rules", str(rules), "--enable", "spam.ad_segment", str(doc)]) == 0
     assert "spam.ad_segment" in capsys.readouterr().out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["上海", "会所", "上海", "ab", "Word", "12345", "x9", "۳", "²", " ", "，", "カタ",
+                                 "한국", "ไทย", "_a"]), max_size=30).map("".join))
+def test_segment_units_are_the_words_and_bigrams_as_first_written(folded: str) -> None:
+    """adscore.units (no digit scan first, each dense run's bigrams once) against the plain statement:
+    the features are sets, so the same sets."""
+    from cleaner import adscore
+
+    text = adscore._DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded
+    words = adscore._WORD.findall(text)
+    grams = [run[i:i + 2] for run in adscore._DENSE.findall(folded) for i in range(len(run) - 1)]
+    got_words, got_grams = adscore.units(folded)
+    assert got_words == words
+    assert set(got_grams) == set(grams)

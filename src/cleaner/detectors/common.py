@@ -74,6 +74,26 @@ def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = 
     return out
 
 
+def counts_of(text: str, words: Iterable[str], search_budget: int | None = None) -> dict[str, int]:
+    """``{word: text.count(word)}`` (occurrences that do not overlap, counted from the left): a
+    ``str.count`` per word while that is cheap, else one pass for all words that counts as it goes
+    (the automaton reports a word's occurrences in order), with no list of every offset."""
+    words = set(words)
+    if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
+        return {w: text.count(w) for w in words}
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    count = dict.fromkeys(words, 0)
+    free = dict.fromkeys(words, 0)  # where the word's next counted occurrence may start
+    for last, w in checked(auto.iter(text), every=1024):
+        if last - len(w) + 1 >= free[w]:
+            count[w] += 1
+            free[w] = last + 1
+    return count
+
+
 def positions(text: str, needles: Iterable[str]) -> list[int]:
     """Where any of ``needles`` starts in ``text``, in order, each offset once."""
     return sorted({i for needle in set(needles) for i in occurrences(text, needle)})
