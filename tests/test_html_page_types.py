@@ -71,6 +71,21 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "short_story.html": (  # as short beside its teasers, but the page says it is an article (og:type, JSON-LD)
         ["close to traffic for three weeks", "set times posted at the harbour office"],
         ["Two sailings a day", "Astronomers will set up telescopes"]),
+    "builder_banners.html": (  # a page builder's sections, each in a "banner" (a furniture word) inside the
+        # container: the one that holds most of the prose, and those built like it, are the text
+        ["Boat hire for film shoots", "a director after a rowing skiff at dawn", "Flexible hire periods",
+         "a second boat standing by"], ["Keelwater Hire Ltd"]),
+    "fade_in_sections.html": (  # a product page's section headings fade in with their paragraphs (opacity:0,
+        # a reveal class): hidden the same way as the prose beside them, they are content; a short
+        # text hidden another way next to them is not
+        ["Audio performance", "Clear at every volume.", "keep the bass tight", "Battery life",
+         "Eight hours from one charge"], ["cheap replica earbuds"]),
+    "inline_items.html": (  # a chart's year, running time and rating: inline spans of one class with no space
+        # between them, which the page's CSS sets apart: their words are not run together
+        ["1987 1h 58m PG", "The Long Tide", "2020 2h 20m 12A"], ["1h 58mPG", "Reelmarks Ltd"]),
+    "own_site_ticker.html": (  # a strip of quotes, each an absolute link to the site's own pages, above the
+        # story in the same container: no link farm to judge (the site's own links), so it is not kept for one
+        ["Shares in harbour operators rose on Monday", "publish the figures"], ["HRBR", "41.20", "+3.1%"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -147,3 +147,58 @@ def test_a_page_mostly_hidden_is_cleaned_not_rejected() -> None:
     result = Pipeline.default().clean(html_document(page, id="p", source="p.html"))
     assert [s.kind for s in result.spans] == ["hidden"]
     assert result.verdict == "cleaned" and "ferry route" in result.text and "Trending" not in result.text
+
+
+FADE = 'style="opacity:0; transform: translateY(20px)"'
+FADE_PROSE = ("<p>The new driver keeps the bass tight and voices clear, on a quiet train or a busy street at rush "
+              "hour.</p>")
+
+
+@pytest.mark.parametrize(("sibling", "hidden"), [
+    (f'<h2 {FADE}>Audio performance</h2>', False),  # hidden as its section's prose is: content
+    (f'<h2 {FADE}><a href="https://x.example/casino">best casino bonus</a></h2>', True),  # a link: still judged
+    ('<h2 style="display:none">cheap replica earbuds</h2>', True),  # hidden another way than the prose
+    ('<h2 style="opacity:0">cheap replica earbuds</h2>', True),  # another inline style
+])
+def test_html_hidden_short_text_hidden_like_its_prose_sibling(sibling: str, hidden: bool) -> None:
+    """A short heading that fades in with the paragraph beside it is the page's own content; a
+    short text hidden another way, or holding a link, beside that paragraph is still reported."""
+    page = (f"<html><body><article><p>Visible words about the earbuds come first, as a standfirst.</p>"
+            f"<section>{sibling}<div {FADE}>{FADE_PROSE}</div></section></article></body></html>")
+    result = clean_page(page)
+    found = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    assert ("casino" in found or "replica" in found or "Audio" in found) == hidden
+    assert "keeps the bass tight" in result.text
+
+
+def test_html_hidden_coloured_words_inside_text_coloured_like_the_page_show() -> None:
+    """A dark-themed code block (``color:white`` on what the reader takes for a white page, its
+    dark background set by a stylesheet it does not read) whose highlighted words set colours of
+    their own: those words show and stay; white text of the block's own, and injected white text
+    whose words keep the block's colour, are still hidden and reported."""
+    code = ('<pre style="color:white"><div><span class="n">1</span><span style="color:#FFA657">pip</span> '
+            '<span style="color:#A5D6FF">install harbour-tides</span></div>'
+            '<div><span class="n">2</span><span style="color:#C9D1D9">tides --port Leith</span></div></pre>')
+    spam = '<div style="color:#fff"><span style="color:#fefefe">cheap pills casino bonus</span></div>'
+    page = (f"<html><body><article><p>Install the package first, then ask it for a port's tide table.</p>{code}"
+            f"<p>The table lists high and low water for the next seven days.</p>{spam}</article></body></html>")
+    result = clean_page(page)
+    found = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    assert "install harbour-tides" in result.text and "tides --port Leith" in result.text
+    assert "cheap pills" in found and "cheap pills" not in result.text
+    assert "pip" not in found and "Leith" not in found
+
+
+@pytest.mark.parametrize(("panel", "hidden"), [
+    ('<div class="tab-panel" hidden><a href="https://nodejs.example/">Install Node.</a> Set up a tunnel.</div>', False),
+    ('<div class="tab-panel-x" hidden><a href="https://casino.example/">best casino bonus</a></div>', True),
+    ('<div hidden><a href="https://casino.example/">best casino bonus</a></div>', True),
+])
+def test_html_hidden_panel_built_like_the_visible_one(panel: str, hidden: bool) -> None:
+    """A closed tab's panel, built like the open one beside it (same tag and class), is content even
+    short and with links; a hidden link list built otherwise beside it is still reported."""
+    page = ('<html><body><article><p>Pick your language to see the steps for setting up the harbour tides client.</p>'
+            '<div class="tabs"><div class="tab-panel"><a href="https://python.example/">Install Python.</a> '
+            f'Set up a tunnel.</div>{panel}</div></article></body></html>')
+    found = " ".join(s.text for s in clean_page(page).spans if s.kind == "hidden")
+    assert bool(found.strip()) == hidden

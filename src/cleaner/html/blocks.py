@@ -45,6 +45,7 @@ BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:
 CONTENT_MIN_CHARS = 80  # text a benignly hidden element needs to count as content
 CONTENT_MAX_LINKS = 0.3  # ... with at most this share of it in links (a hidden link list is spam)
 SENTENCE = regex.compile(r"[.!?。！？]")
+DIGITS = regex.compile(r"\d+")
 WHITE = (255, 255, 255)
 Colour = tuple[int, int, int]
 HiddenSeg = tuple[int, int, "Node", str]  # start, end (in the block's text), hiding element, technique
@@ -78,6 +79,7 @@ class Block:
     anchors: list[tuple[int, int, str]] = field(default_factory=list)  # visible link text: start, end, href
     hidden_anchors: list[tuple[int, int, str]] = field(default_factory=list)  # the same for hidden links
     _visible: str | None = field(default=None, repr=False)
+    prose: float = field(default=-1.0, repr=False)  # select.prose_value's, once known (-1: not yet)
 
     @property
     def visible(self) -> str:
@@ -192,19 +194,26 @@ def _hiding(el: Any, tag: str, sheet: StyleSheet | None, parent: Node | None) ->
 
 
 class _ContentTest:
-    """Is a benignly hidden element the page's own content (prose, few links)? Each element's
-    text is read once; the total read is capped at a few times the page, so nested hidden
-    elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
+    """Is a benignly hidden element the page's own content? Either prose (80 characters or more,
+    a sentence, few links), or, shorter and without links, hidden the same way as a sibling that
+    is such prose (:meth:`kin`): a section's heading that fades in with its paragraph. Each
+    element's text is read once; the total read is capped at a few times the page, so nested
+    hidden elements cannot make the walk quadratic (past the cap, hidden stays hidden)."""
 
-    def __init__(self, budget: int, benign_is_content: bool = False) -> None:
+    def __init__(self, budget: int, sheet: StyleSheet | None, benign_is_content: bool = False) -> None:
         self.budget = budget
+        self.sheet = sheet
         self.benign_is_content = benign_is_content
+        self.kin_keys: dict[Any, set[tuple[str, str]]] = {}  # parent -> its children's shapes and hiding
 
     def __call__(self, el: Any, technique: str) -> bool:
         if technique not in BENIGN or self.budget <= 0:
             return False
         if self.benign_is_content:
             return True
+        return self._prose(el) or self.kin(el, technique)
+
+    def _prose(self, el: Any) -> bool:
         text = "".join(el.itertext())
         self.budget -= len(text)
         words = " ".join(text.split())
@@ -212,6 +221,69 @@ class _ContentTest:
             return False
         links = sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
         return links <= CONTENT_MAX_LINKS * len(words)
+
+    def kin(self, el: Any, technique: str) -> bool:
+        """Is ``el`` hidden the way its page hides its own content beside it: built like a sibling
+        that shows (same tag and class: the other panels of a set of tabs), or, without links,
+        hidden the same way as a sibling that is prose hidden benignly (the same technique and
+        inline style, or a class in common when the page's stylesheet hides it: a heading that
+        fades in with its paragraph)? An injection would have to copy how the page's own
+        content is built or hidden, next to it."""
+        parent = el.getparent()
+        if parent is None:
+            return False
+        known = self.kin_keys.get(parent)
+        if known is None:
+            keys: set[tuple[str, str]] = set()
+            for sib in parent:
+                tag = sib.tag
+                if sib is el or not isinstance(tag, str):
+                    continue
+                hiding, _bg = _hiding(sib, tag.lower(), self.sheet, None)
+                if hiding is None:
+                    if sib.get("class") and (sib.text or len(sib)):
+                        keys.add(_shape(sib))
+                elif hiding in BENIGN and self.budget > 0 and self._prose(sib):
+                    keys.update(_hide_keys(sib, hiding))
+            self.kin_keys[parent] = known = keys
+        if el.get("class") and _shape(el) in known:
+            return True
+        return next(el.iter("a"), None) is None and any(k in known for k in _hide_keys(el, technique))
+
+
+def _shape(el: Any) -> tuple[str, str]:
+    """Tag and class (numbers dropped) of an element that shows: what the panels of a set of tabs share."""
+    return "shape:" + str(el.tag), DIGITS.sub("", el.get("class") or "")
+
+
+def _hide_keys(el: Any, technique: str) -> list[tuple[str, str]]:
+    """How ``el`` hides: its technique with its inline style when it has one, else with each class;
+    the ``hidden`` attribute, with the tag (the other panels of a set of tabs)."""
+    if technique == "hidden-attribute":
+        return [(technique, "<" + el.tag)]
+    style = el.get("style")
+    if style:
+        return [(technique, "".join(style.split()).lower())]
+    return [(technique, "." + c) for c in (el.get("class") or "").split()]
+
+
+def _own_colour(el: Any) -> bool:
+    """Does ``el`` set the colour of its text (inline)? Inside text coloured like its background,
+    such an element is judged again: a code block's white text is hidden on a page read as white,
+    the highlighted words in it are not (what injected text hides in keeps its colour)."""
+    style = el.get("style")
+    return bool(style) and "color" in style and parse_colour(parse_declarations(style).get("color")) is not None
+
+
+def _item_after_item(el: Any) -> bool:
+    """Does an inline element follow, with nothing between them, a sibling of the same tag and class?
+    Such runs are items that the page's CSS sets apart (a film's year, running time and rating;
+    a post's tags): a reader sees them apart, so their words are not run together."""
+    cls = el.get("class")
+    if not cls:
+        return False
+    prev = el.getprevious()
+    return prev is not None and not prev.tail and prev.tag == el.tag and prev.get("class") == cls
 
 
 def _holds_prose(el: Any) -> bool:
@@ -228,7 +300,7 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
     b = _Builder()
     flush = b.flush
     rules = sheet if sheet else None  # asked once, not per element
-    content = _ContentTest(4 * page_chars, benign_is_content)
+    content = _ContentTest(4 * page_chars, rules, benign_is_content)
     stack: list[Node] = []
     hrefs: list[str] = []  # the open links' targets, innermost last
     link = ""  # the innermost open link's target ("" outside links)
@@ -247,14 +319,17 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                 stack.append(Node(el, tag, parent, len(stack)))
                 continue
             node = Node(el, tag, parent, len(stack))
-            if parent is not None and parent.hidden is not None:
+            if parent is not None and parent.hidden is not None and not (
+                    parent.hidden[1] == "same-colour" and _own_colour(el)):
                 node.hidden = parent.hidden  # inside hidden text, how it hides (its background) cannot matter
-            else:
+            else:  # (but text in a colour of its own inside text coloured like its background shows)
                 technique, node.background = _hiding(el, tag, rules, parent)
                 if technique is not None and not content(el, technique):
                     node.hidden = (node, technique)
             if tag in BLOCK:
                 flush(parent or node)
+            elif b.segs and _item_after_item(el) and not b.segs[-1][0][-1:].isspace():
+                b.segs.append((" ", node.hidden, link, False))
             stack.append(node)
             if tag == "a":
                 href = el.get("href")

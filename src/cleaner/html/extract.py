@@ -167,6 +167,7 @@ class Locator:
 
     def __init__(self) -> None:
         self._positions: dict[Any, dict[Any, tuple[int, int]]] = {}
+        self._paths: dict[Any, str] = {}  # element -> its path (the parents of many located elements are shared)
 
     def _position(self, parent: Any, el: Any) -> tuple[int, int]:
         table = self._positions.get(parent)
@@ -182,11 +183,18 @@ class Locator:
 
     def __call__(self, el: Any) -> str:
         parts: list[str] = []
+        walked: list[Any] = []
+        prefix = ""
         while el is not None and isinstance(el.tag, str):
+            known = self._paths.get(el)
+            if known is not None:
+                prefix = known
+                break
             tag = el.tag.lower()
             el_id = el.get("id")
             if el_id and CSS_ID.fullmatch(el_id):
                 parts.append(f"{tag}#{el_id}")
+                walked.append(el)
                 break
             parent = el.getparent()
             if parent is not None:
@@ -194,8 +202,13 @@ class Locator:
                 if of > 1:
                     tag += f":nth-of-type({n})"
             parts.append(tag)
+            walked.append(el)
             el = parent
-        return " > ".join(reversed(parts))
+        path = prefix
+        for part, done in zip(reversed(parts), reversed(walked), strict=True):
+            path = f"{path} > {part}" if path else part
+            self._paths[done] = path
+        return path
 
 
 def css_path(el: Any) -> str:
@@ -368,6 +381,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
     home = _host(page_url or "")
     locate = Locator()
     prev: Block | None = None
+    last_end = -1  # where the previous block's text ends (a region that ends there runs on into the next block)
     for block in blocks:
         if prev is not None:
             sep = _separator(prev, block)
@@ -378,8 +392,8 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
                 away.add(id(root))
             if technique in INJECTOR or any(s <= a < e and _external(h, home) for a, _b, h in block.hidden_anchors):
                 injected.add(id(root))
-            if regions and regions[-1][2] is root:
-                regions[-1] = (regions[-1][0], pos + e, root, technique)
+            if regions and regions[-1][2] is root and regions[-1][1] in (pos + s, last_end if s == 0 else -1):
+                regions[-1] = (regions[-1][0], pos + e, root, technique)  # hidden text that runs on
             else:
                 regions.append((pos + s, pos + e, root, technique))
         away_links: list[tuple[Any, ...]] = [(pos + s, pos + e, href) for s, e, href in block.anchors
@@ -390,9 +404,10 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
         links += away_links
         parts.append(block.text)
         pos += len(block.text)
+        last_end = pos
         prev = block
     text = "".join(parts)
-    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away | injected)
+    hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away or id(root) in injected)
                    for s, e, root, t in _edges(text, regions) if text[s:e].strip())
     return text, hidden, tuple(links)
 
@@ -484,7 +499,7 @@ def extract(html: str) -> Extraction:
     blocks = read_blocks(root, stylesheet(root), len(html))
     meta = page_metadata(root)
     home = _host(meta.get("url") or "")
-    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks)), home)
+    chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks, home)), home)
     text, hidden, links = assemble(chosen, meta.get("url"), outside)
     return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home))
 

@@ -252,14 +252,17 @@ def _flag_features(flags: int) -> list[float]:
 
 
 def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements: Sequence[int],
-          container_share: float, rule: set[int]) -> list[list[float]]:
+          container_share: float, rule: set[int], only: set[int] | None = None) -> list[list[float] | None]:
     """One feature row per block (``FEATURES`` order). ``placements``: each block's place against
     the container (``select.KEPT`` / ``FURNITURE`` / ``OUTSIDE``); ``container_share``: the share of
-    the page's prose inside it; ``rule``: the blocks the container rule alone would keep."""
+    the page's prose inside it; ``rule``: the blocks the container rule alone would keep; ``only``:
+    the positions whose rows are wanted (None: all; the others' rows are None)."""
     from .select import FURNITURE, KEPT, LINK_DENSE, OUTSIDE, prose_value
 
-    flags = Flags()
     n = len(blocks)
+    if only is not None and not only:
+        return [None] * n
+    flags = Flags()
     visible = [b.visible for b in blocks]
     dense = [len(v) > 0 and b.link_chars > LINK_DENSE * len(v) for b, v in zip(blocks, visible, strict=True)]
     prose = [prose_value(b) > 0 for b in blocks]
@@ -271,9 +274,12 @@ def table(blocks: Sequence[Block], top: Node | None, cards: set[int], placements
     depth = top.depth if top is not None else 0
     body = structured_text(blocks[0].node.el.getroottree().getroot()) if blocks else ""
     repeat = _repeat_units(blocks, prose)
-    rows = []
+    rows: list[list[float] | None] = []
     page = [container_share, math.log1p(n)]
     for i, block in enumerate(blocks):
+        if only is not None and i not in only:
+            rows.append(None)
+            continue
         text = visible[i]
         lo, hi = max(0, i - 2), min(n, i + 3)
         near = [j for j in range(lo, hi) if j != i]

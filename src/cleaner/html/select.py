@@ -15,7 +15,7 @@ Recall comes first: when in doubt, a block stays.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import regex
@@ -93,7 +93,14 @@ def name_facts(names: str) -> tuple[bool, bool, bool]:
 
 
 def prose_value(block: Block) -> float:
-    """How much a block reads like article prose (0: not at all)."""
+    """How much a block reads like article prose (0: not at all). Computed once per block."""
+    if block.prose >= 0:
+        return block.prose
+    block.prose = _prose_value(block)
+    return block.prose
+
+
+def _prose_value(block: Block) -> float:
     text = block.visible
     length = len(text)
     if CJK.search(text[:200]):
@@ -143,8 +150,12 @@ def _paragraphs(el: Any, n: int) -> bool:
 OUTSIDE, FURNITURE, KEPT = 0, 1, 2
 
 
-def placement(node: Node, container: Node, memo: dict[int, int], comments: bool = True) -> int:
+def placement(node: Node, container: Node, memo: dict[int, int], comments: bool = True,
+              prose_boxes: frozenset[Any] | set[Any] = frozenset()) -> int:
     """``KEPT`` under the container, ``FURNITURE`` under furniture inside it, else ``OUTSIDE``.
+    An element in ``prose_boxes`` (by id, or by tag and class: :func:`_box`) holds most of the
+    container's prose, or is built like one that does: whatever its class says ("banner-layers",
+    "media-body"), it is the text and its sections, not a box beside them.
 
     Memoised per node: every block asks about its ancestors, and they are shared."""
     path: list[Node] = []
@@ -161,7 +172,8 @@ def placement(node: Node, container: Node, memo: dict[int, int], comments: bool 
         path.append(anc)
         anc = anc.parent
     for n in reversed(path):  # from the top down: furniture makes everything below it furniture
-        if state == KEPT and is_boiler(n, comments):
+        if state == KEPT and is_boiler(n, comments) and not (prose_boxes and (
+                id(n) in prose_boxes or _box(n.el) in prose_boxes)):
             state = FURNITURE
         memo[id(n)] = state
     return memo[id(node)] if path else state
@@ -283,14 +295,15 @@ def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
     return out
 
 
-def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bool]:
+def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bool, set[int]]:
     """The element whose blocks add up to the most prose net of furniture (the deepest on a tie),
     the indexes of the teaser cards' blocks, which neither vote nor belong to the article, and the
     share of the page's prose that the element holds. When that element holds under
     ``THREAD_SHARE`` of the page's prose (and under ``THREAD_MASS`` characters, and does not say it
     is an article) because the rest sits in reader comments, the page is a
     thread whose posts are its content: the vote is taken again with comments as content, and the
-    last value says so."""
+    fourth value says so. The last: the ids of the elements inside it that hold ``PROSE_BOX`` of
+    its prose or more (see :func:`placement`)."""
     memo: dict[int, bool] = {}
     weights = {b.index: block_weight(b, memo) for b in blocks}
     found = _vote(blocks, weights)
@@ -299,8 +312,8 @@ def container(blocks: Sequence[Block]) -> tuple[Node | None, set[int], float, bo
         memo = {}
         weights = {b.index: block_weight(b, memo, comments=False) for b in blocks}
         found = _vote(blocks, weights)
-        return (*found[:3], True)
-    return (*found[:3], False)
+        return (*found[:3], True, found[4])
+    return (*found[:3], False, found[4])
 
 
 def _says_article(node: Node) -> bool:
@@ -309,8 +322,9 @@ def _says_article(node: Node) -> bool:
     return node.tag == "article" or name_facts(_names(node))[0]
 
 
-def _vote(blocks: Sequence[Block], weights: dict[int, float]) -> tuple[Node | None, set[int], float, float]:
-    """:func:`container` for given block weights, plus the winner's prose mass."""
+def _vote(blocks: Sequence[Block], weights: dict[int, float]
+          ) -> tuple[Node | None, set[int], float, float, set[int]]:
+    """:func:`container` for given block weights, plus the winner's prose mass and its prose boxes."""
     cards = teasers(blocks, {i for i, w in weights.items() if w > 0})
     mass: dict[int, float] = {}
     nodes: dict[int, Node] = {}
@@ -326,11 +340,28 @@ def _vote(blocks: Sequence[Block], weights: dict[int, float]) -> tuple[Node | No
             mass[key] = mass.get(key, 0.0) + w
             nodes[key] = anc
     if not mass:
-        return None, cards, 0.0, 0.0
+        return None, cards, 0.0, 0.0, set()
     best = max(mass, key=lambda k: (mass[k], nodes[k].depth))
     if mass[best] <= 0:
-        return None, cards, 0.0, 0.0
-    return nodes[best], cards, mass[best] / total if total else 0.0, mass[best]
+        return None, cards, 0.0, 0.0, set()
+    boxes: set[Any] = set()
+    for k, m in mass.items():
+        if m >= PROSE_BOX * mass[best] and nodes[k].depth > nodes[best].depth:
+            boxes.add(k)
+            if nodes[k].el.get("class"):
+                boxes.add(_box(nodes[k].el))
+    return nodes[best], cards, mass[best] / total if total else 0.0, mass[best], boxes
+
+
+def _box(el: Any) -> tuple[str, str]:
+    """Tag and class, numbers dropped: what the sections of a page builder's layout share."""
+    return el.tag, DIGITS.sub("", el.get("class") or "")
+
+
+# An element inside the container that holds this share of its prose is the text itself, not
+# furniture inside it, whatever its class says (a page builder's "banner-layers" around every
+# section of a service page). Chosen on the dev half of web-eval.
+PROSE_BOX = 0.5
 
 
 def link_dense(blocks: Sequence[Block]) -> set[int]:
@@ -419,22 +450,35 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     """The feature rows of the blocks (:func:`.features.table`) against the page's prose container,
     each block's placement against that container, the positions (in ``blocks``) of the blocks the
     container rule keeps and the share of the page's prose the container holds."""
+    rows, places, rule, share = _context(blocks)
+    return [row for row in rows(None) if row is not None], places, rule, share
+
+
+def _context(blocks: Sequence[Block]) -> tuple[Callable[[set[int] | None], list[list[float] | None]], list[int],
+                                                 set[int], float]:
+    """:func:`context`, with the rows as a function of the positions whose rows are wanted (None:
+    all): on an article page the model need not score the blocks that the container rule keeps
+    anyway, nor those far from it (most of a long page)."""
     from .features import table
 
-    top, cards, share, thread = container(blocks)
+    top, cards, share, thread, boxes = container(blocks)
     dense = link_dense(blocks)
     memo: dict[int, int] = {}
-    places = [placement(b.node, top, memo, not thread) if top is not None else OUTSIDE for b in blocks]
+    places = [placement(b.node, top, memo, not thread, boxes) if top is not None else OUTSIDE for b in blocks]
     if top is None:  # no prose anywhere: every block that is neither furniture nor a link list
         furniture_memo: dict[int, bool] = {}
         rule = {i for i, b in enumerate(blocks) if b.index not in dense and not furniture(b.node, furniture_memo)}
     else:  # the container's blocks that are neither furniture nor link lists nor teaser cards
         rule = {i for i, b in enumerate(blocks) if places[i] == KEPT and b.index not in dense | cards}
     card_at = {i for i, b in enumerate(blocks) if b.index in cards}
-    return table(blocks, top, card_at, places, share, rule), places, rule, share
+
+    def rows(only: set[int] | None) -> list[list[float] | None]:
+        return table(blocks, top, card_at, places, share, rule, only)
+
+    return rows, places, rule, share
 
 
-def select(blocks: Sequence[Block]) -> list[Block]:
+def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     """The blocks of the article, in page order: on an article page the prose container's, plus
     what the learned block model (:mod:`.model`) is sure of next to it or certain of inside it; on
     other pages those the model scores as content. Only blocks with visible text are judged, so hidden text cannot
@@ -442,7 +486,8 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     between the first and the last chosen block stay, so that the ``html_hidden`` rule reports and
     removes them in place. So do runs of link blocks inside the prose container that lead to other
     sites, so that the ``link_farm`` rule can judge them (an SEO link farm is spam, a list of related
-    stories is not) instead of them vanishing unreported. When nothing is chosen, the container
+    stories is not) instead of them vanishing unreported (``home``: the page's own host, whose
+    absolute links do not leave the site; "" when unknown). When nothing is chosen, the container
     rule's blocks are, else every block outside furniture (nav, footer, asides), else, on a page
     with ``MIN_PAGE_TEXT`` characters or more, every block: such a page never comes out empty (a
     page of a few navigation links is still a page without text)."""
@@ -453,19 +498,22 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     if not seen:
         return []
     model = shipped()
-    rows, places, rule, share = context(seen)
+    rows_of, places, rule, share = _context(seen)
     total = sum(len(b.visible) for b in seen)
     body = core(seen, rule) if _article_page(seen, rule, share) else set()
     if total < ARTICLE_CHARS:  # a snippet: the container and the model's choice
-        keep = [i in rule or model.content(row) for i, row in enumerate(rows)]
+        keep = [i in rule or model.content(row) for i, row in enumerate(rows_of(None)) if row is not None]
     elif body and (sum(len(seen[i].visible) for i in body) >= BODY_SHARE * total
                    or declares_article(seen[0].node.el.getroottree().getroot())):
-        # an article page: its body, plus what the model is sure of nearby
+        # an article page: its body, plus what the model is sure of nearby or certain of inside the
+        # container (only those blocks are scored)
         lo, hi = min(body) - NEAR, max(body) + NEAR
-        keep = [i in body or (lo <= i <= hi and p >= SURE) or (places[i] == KEPT and p >= CERTAIN)
-                for i, p in enumerate(model.probability(row) for row in rows)]
+        ask = {i for i in range(max(lo, 0), min(hi + 1, len(seen))) if i not in body}
+        ask.update(i for i, place in enumerate(places) if place == KEPT and i not in body)
+        keep = [i in body or (row is not None and _sure(model.probability(row), lo <= i <= hi, places[i]))
+                for i, row in enumerate(rows_of(ask))]
     else:
-        keep = [model.content(row) for row in rows]
+        keep = [model.content(row) for row in rows_of(None) if row is not None]
     keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
             for k, b in zip(keep, seen, strict=True)]
     for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
@@ -475,7 +523,7 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     run: list[int] = []
 
     def close_run() -> None:
-        if sum(_offsite(seen[i]) for i in run) >= MIN_OFFSITE:
+        if sum(_offsite(seen[i], home) for i in run) >= MIN_OFFSITE:
             chosen.update(seen[i].index for i in run)
         run.clear()
 
@@ -498,6 +546,11 @@ def select(blocks: Sequence[Block]) -> list[Block]:
     chosen -= tail([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+def _sure(p: float, near: bool, place: int) -> bool:
+    """Does the model's probability ``p`` add a block to an article's body (near it, or inside the container)?"""
+    return (near and p >= SURE) or (place == KEPT and p >= CERTAIN)
 
 
 # The heading of a list of other stories under the article ("Related articles", "You might also like").
@@ -570,8 +623,13 @@ def script_notice(text: str) -> bool:
 MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
 
 
-def _offsite(block: Block) -> int:
-    """Links of a block that leave the site. A run of link blocks inside the article holding at
-    least ``MIN_OFFSITE`` of them is kept, so that the ``link_farm`` rule can judge it (an SEO link
-    farm is spam, a list of related stories is not) instead of it vanishing unreported."""
-    return sum(1 for _s, _e, href in block.anchors if href.startswith(("http://", "https://", "//")))
+def _offsite(block: Block, home: str = "") -> int:
+    """Links of a block that leave the site (absolute, to a host other than ``home``). A run of
+    link blocks inside the article holding at least ``MIN_OFFSITE`` of them is kept, so that the
+    ``link_farm`` rule can judge it (an SEO link farm is spam, a list of related stories is not)
+    instead of it vanishing unreported. A site's absolute links to its own pages (a stock ticker,
+    a menu) do not count."""
+    from .extract import _external
+
+    return sum(1 for _s, _e, href in block.anchors
+               if href.startswith(("http://", "https://", "//")) and _external(href, home))
