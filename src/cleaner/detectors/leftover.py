@@ -281,7 +281,9 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                 continue
             scored = ((bool(where) or (j <= head and ls in opened)
                        or _within(hits_at, s, e)) and not _inside(quotes, s)
-                      and not (j and text[s].islower()))  # a lower-case tail after a quotation reports it
+                      # a sentence opening in lower case is no sentence of the tool's: a tail after a
+                      # quotation (`"…?" she asked.`) or the rest of a line broken mid-sentence
+                      and not text[s].islower())
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
                 yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
                 continue
