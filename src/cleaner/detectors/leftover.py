@@ -107,6 +107,8 @@ def tokens(text: str) -> list[str]:
 
 OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
 INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's sentence anywhere in a line
+# and, inside a line, an acknowledgement with its exclamation (`… keys. Sure! Below is…`) or a
+# presentation ending on a colon (`…。以下是翻译后的文档：`): a reply glued to the end of the writer's line
 # a sentence is found on its own only when it speaks in the tool's voice: one of these cues (a topic
 # word such as `section` or `code` alone never takes a sentence; such a sentence only goes with one that is found)
 VOICE_CLASSES = frozenset({"ack", "present", "offer", "hope", "cutoff", "help", "did", "me", "you"})
@@ -124,6 +126,7 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     opens: set[str] = set()
     inside: set[str] = set()
+    acks: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
@@ -135,6 +138,8 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
                 opens.add(plain)
             if name in INSIDE_CLASSES:
                 inside.add(plain)
+            elif name == "ack":
+                acks.add(plain)
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
@@ -146,7 +151,8 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     if inside:
         # one character class first: `re` then jumps from one sentence mark to the next (a group of
         # alternatives there would make it try every position)
-        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + ")")
+        glued = f"|(?:{_trie(sorted(acks))})[ \t]*[!！]" if acks else ""
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
@@ -273,14 +279,18 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         line_cues: list[str] | None = None
         size = ("long",) if n >= 4 or le - ls > MAX_LINE else ()
         head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
+        glued = -1  # the sentence after an acknowledgement found inside the line (`… keys. Sure! Below is…`)
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
             if s == e:  # the marker of a long line's skipped prose: the writer's, never a stub
                 yield Unit(s, e, ls, le, [], False)
                 continue
-            scored = ((bool(where) or (j <= head and ls in opened)
-                       or _within(hits_at, s, e)) and not _inside(quotes, s)
+            hit = _within(hits_at, s, e)
+            if hit and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
+                glued = j + 1
+            scored = ((bool(where) or (j <= head and ls in opened) or hit or j == glued)
+                      and not _inside(quotes, s)
                       # a sentence opening in lower case is no sentence of the tool's: a tail after a
                       # quotation (`"…?" she asked.`) or the rest of a line broken mid-sentence
                       and not text[s].islower())
