@@ -48,6 +48,7 @@ _QUOTE_MARK = regex.compile(r'[“”"«»„「」『』]')
 _QUOTED = regex.compile(r'“[^”\n]*(?:”|$)|"[^"\n]*(?:"|$)|«[^»\n]*(?:»|$)'
                         r'|„[^“”\n]*(?:[“”]|$)|「[^」\n]*(?:」|$)|『[^』\n]*(?:』|$)',
                         regex.MULTILINE)
+_WORDY = regex.compile(r"[\p{L}\p{N}]")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
@@ -377,7 +378,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
     if s < end:
         out.append((s, end))
-    return [(a, b) for a, b in out if text[a:b].strip()]
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and not _WORDY.search(text, a, b):  # `🚀` or `(1)` is no sentence: it ends the previous one
+            merged[-1] = (merged[-1][0], b)
+        elif text[a:b].strip():
+            merged.append((a, b))
+    return merged
 
 
 def read_weights(lines: list[str]) -> tuple[dict[str, float], float, float]:
