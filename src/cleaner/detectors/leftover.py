@@ -98,8 +98,9 @@ class Cues:
         by_first = self.by_first
         for i, t in enumerate(toks):
             for phrase, name in by_first.get(t, ()):
-                if tuple(toks[i:i + len(phrase)]) == phrase:
-                    yield i, name
+                if tuple(toks[i:i + len(phrase)]) == phrase and not (
+                        name == "did" and toks[i + len(phrase):i + len(phrase) + 1] == ["my"]):
+                    yield i, name  # (`I've updated my router`: the writer's report on their own things)
 
 
 def tokens(text: str) -> list[str]:
@@ -144,8 +145,9 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
+    # (a cue followed by `my` is the writer's own report: `I've updated my router`, `Here is my take`)
     line_opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
-                              + _phrases(opens) + ")")
+                              + _phrases(opens) + r")(?!\s+my\b)")
     # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
     # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
     anywhere = None
