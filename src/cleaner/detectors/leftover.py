@@ -217,6 +217,7 @@ def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None,
         shape += ["c:" + name for name in found]
         shape += ["c0:" + name for i, name in hits if i == 0]
         shape += ["cc:" + a + "&" + b for k, a in enumerate(found) for b in found[k + 1:]]  # speech acts together
+
     feats += ["s:" + x for x in shape]
     feats += ["p:" + p for p in position]
     feats += ["x:" + p + "&" + x for p in position for x in shape]
@@ -283,11 +284,14 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         size = ("long",) if n >= 4 or le - ls > MAX_LINE else ()
         head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
         glued = -1  # the sentence after an acknowledgement found inside the line (`… keys. Sure! Below is…`)
+        # the line's sentences, yielded only when one is scored: a line of the writer's alone costs nothing more
+        pending: list[tuple[int, int, list[str] | None]] = []
+        scored_any = False
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
             if s == e:  # the marker of a long line's skipped prose: the writer's, never a stub
-                yield Unit(s, e, ls, le, [], False)
+                pending.append((s, e, []))
                 continue
             hit = _within(hits_at, s, e)
             if hit and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
@@ -298,7 +302,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                       # quotation (`"…?" she asked.`) or the rest of a line broken mid-sentence
                       and not text[s].islower())
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
-                yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
+                pending.append((s, e, None))
                 continue
             if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
                 head += 1
@@ -307,7 +311,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
             if "reported" in names or not (names or where):  # reported speech; prose without a cue
-                yield Unit(s, e, ls, le, [], len(toks) < 4)
+                pending.append((s, e, None))
                 continue
             if line_cues is None:
                 line_cues = []
@@ -316,10 +320,16 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                     line_toks = tokens(_masked(text, body, le, quotes))
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(line_toks)})
                 if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
+                    scored_any = False
                     break
             position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
                                               ("tail",) if j == n - 1 else ())
-            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues, len(toks) < 4)
+            pending.append((s, e, features(sentence, position, cues, toks, hits) + line_cues))
+            scored_any = True
+        if scored_any:
+            for s, e, feats in pending:
+                stub = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
+                yield Unit(s, e, ls, le, feats or [], stub)
 
 
 def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
