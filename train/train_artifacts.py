@@ -73,9 +73,9 @@ SENTENCE_CATEGORIES = frozenset({
     "knowledge-cutoff", "reasoning-leak", "outline-leftover"})
 MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
-MAX_OOF_FP = int(os.environ.get("LO_FP", "2"))
+MAX_OOF_FP = int(os.environ.get("LO_FP", "5"))
 HARD = float(os.environ.get("LO_HARD", "20"))  # weight of a real sentence the previous fit scored too high
-MARGIN = float(os.environ.get("LO_MARGIN", "1.0"))  # how far below the threshold a real sentence counts as hard
+MARGIN = float(os.environ.get("LO_MARGIN", "0.5"))  # how far below the threshold a real sentence counts as hard
 MINING_ROUNDS = int(os.environ.get("LO_ROUNDS", "3"))  # negatives' sentences the threshold may lose out of fold
 C = float(os.environ.get("LO_C", "0.1"))
 FOLDS = 5
