@@ -97,7 +97,9 @@ class Cues:
         """``(token index, class)`` of every cue in ``toks``."""
         by_first = self.by_first
         for i, t in enumerate(toks):
-            for phrase, name in by_first.get(t, ()):
+            if t not in by_first:
+                continue
+            for phrase, name in by_first[t]:
                 if tuple(toks[i:i + len(phrase)]) == phrase and not (
                         name == "did" and toks[i + len(phrase):i + len(phrase) + 1] == ["my"]):
                     yield i, name  # (`I've updated my router`: the writer's report on their own things)
@@ -287,6 +289,13 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         # the line's sentences, yielded only when one is scored: a line of the writer's alone costs nothing more
         pending: list[tuple[int, int, list[str] | None]] = []
         scored_any = False
+        stubs: dict[int, bool] = {}  # sentence start -> whether it is a stub, each sentence tokenised once
+
+        def stub(s: int, e: int) -> bool:
+            if s not in stubs:
+                stubs[s] = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
+            return stubs[s]
+
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
@@ -294,7 +303,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                 pending.append((s, e, []))
                 continue
             hit = _within(hits_at, s, e)
-            if hit and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
+            if hit and stub(s, e):
                 glued = j + 1
             scored = ((bool(where) or (j <= head and ls in opened) or hit or j == glued)
                       and not _inside(quotes, s)
@@ -304,10 +313,12 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
                 pending.append((s, e, None))
                 continue
-            if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
-                head += 1
             sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
+            if s not in stubs:
+                stubs[s] = e - s < 40 and len(toks) < 4
+            if j == head and stubs[s]:
+                head += 1
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
             if "reported" in names or not (names or where):  # reported speech; prose without a cue
@@ -328,8 +339,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             scored_any = True
         if scored_any:
             for s, e, feats in pending:
-                stub = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
-                yield Unit(s, e, ls, le, feats or [], stub)
+                yield Unit(s, e, ls, le, feats or [], stub(s, e))
 
 
 def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
@@ -448,8 +458,7 @@ class LeftoverDetector(Detector):
         self.cues = compile_cues(self.params.cues)
 
     def score(self, feats: list[str]) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in feats)
+        return self.bias + sum(map(self.weights.get, feats, itertools.repeat(0.0)))
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         line: list[tuple[Unit, float]] = []
