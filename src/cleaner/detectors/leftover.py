@@ -106,7 +106,7 @@ class Cues:
 
 
 def tokens(text: str) -> list[str]:
-    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+    return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
 OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
@@ -118,10 +118,13 @@ INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's se
 VOICE_CLASSES = frozenset({"ack", "present", "offer", "hope", "cutoff", "help", "did", "me", "you"})
 
 
+_VOICE_FEATURES = frozenset("s:c:" + name for name in VOICE_CLASSES)
+
+
 def can_fire(feats: Sequence[str]) -> bool:
     """Whether a sentence with these features may be found on its own: not a stub (`Absolutely!`),
     and with a cue of the tool's voice."""
-    return "len:1" not in feats and any(f[:4] == "s:c:" and f[4:] in VOICE_CLASSES for f in feats)
+    return "len:1" not in feats and not _VOICE_FEATURES.isdisjoint(feats)
 
 
 def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPENING_CLASSES) -> Cues | None:
@@ -475,8 +478,11 @@ class LeftoverDetector(Detector):
         # a stub or a topic alone is no evidence
         if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):
             return
-        found = [(u, s) for u, s in line if u.feats and (s >= self.params.join or _closing(u.feats))]
-        if all(u.stub for u, s in line if not (u.feats and (s >= self.params.join or _closing(u.feats)))):
+        join = self.params.join
+        found, rest = [], []
+        for u, s in line:
+            (found if u.feats and (s >= join or _closing(u.feats)) else rest).append((u, s))
+        if all(u.stub for u, _ in rest):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
@@ -487,7 +493,10 @@ class LeftoverDetector(Detector):
 def _closing(feats: Sequence[str]) -> bool:
     """An offer, a hope or a help formula in the tool's voice: it goes with a found sentence of its line
     (`I hope this helps! Let me know if you need any changes.`) whatever its own score."""
-    return can_fire(feats) and any(f in ("s:c:offer", "s:c:hope", "s:c:help") for f in feats)
+    return not _CLOSING_FEATURES.isdisjoint(feats) and can_fire(feats)
+
+
+_CLOSING_FEATURES = frozenset({"s:c:offer", "s:c:hope", "s:c:help"})
 
 
 def _prob(logit: float) -> float:
