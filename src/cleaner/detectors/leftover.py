@@ -96,13 +96,19 @@ class Cues:
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
         by_first = self.by_first
+        own: bool | None = None  # the sentence speaks of the writer's own things (`my`, `myself`)
         for i, t in enumerate(toks):
             if t not in by_first:
                 continue
             for phrase, name in by_first[t]:
-                if tuple(toks[i:i + len(phrase)]) == phrase and not (
-                        name == "did" and toks[i + len(phrase):i + len(phrase) + 1] == ["my"]):
-                    yield i, name  # (`I've updated my router`: the writer's report on their own things)
+                if tuple(toks[i:i + len(phrase)]) != phrase:
+                    continue
+                if name == "did":  # an agent reports on the requester's text, a writer on their own things
+                    if own is None:  # (`I've updated my router`, `I removed the wallpaper myself`)
+                        own = "my" in toks or "myself" in toks
+                    if own:
+                        continue
+                yield i, name
 
 
 def tokens(text: str) -> list[str]:
