@@ -105,3 +105,11 @@ def test_find_in_a_part_equals_the_hits_of_the_whole_inside_it(text, a, b):
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     whole = [h for h in LEX.find(text) if start <= h.start and h.end <= end]
     assert list(LEX.find(text, None, start, end)) == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["casino", "CASINO", "ＫＴＶ", "上门服务", "上 门 服 务", "會所", "İ", "bet", "better",
+                                 "abet", "bet2", "_bet", " ", "\n", "x", "·", "é"]), max_size=30).map("".join))
+def test_categories_are_those_of_the_hits(text):
+    """categories() skips the boundary test of a category already found: the same set as the hits'."""
+    assert LEX.categories(text) == {h.category for h in LEX.find(text)}

@@ -280,3 +280,19 @@ def test_group_keys_are_spelled_as_the_training_scripts_read_them():
     stems = {p.stem for p in (SHARED / "corpus" / "articles").glob("*.txt")}
     keys = {c.key for c in pools.load_carriers(SHARED)}
     assert {"doc:" + s for s in stems} <= keys
+
+
+def test_a_web_pages_address_goes_with_its_text():
+    """A web-eval carrier keeps its page's url and the harness gives it to the cleaned document, as the
+    HTML reader does (rules spare links to the page's own site); corpus articles have none."""
+    page = Carrier("doc:test/page", "Some text of a page.", meta={"source": "web-eval", "url": "https://a.example.com/x"})
+    case = harness.Case("c", "untouched", page.text, 0, page)
+    assert harness._url(case) == {"url": "https://a.example.com/x"}
+    assert harness._url(harness.Case("c", "untouched", EN.text, 0, EN)) == {}
+
+
+@needs_pools
+def test_web_eval_carriers_carry_their_url():
+    web = [c for c in pools.load_carriers(SHARED) if c.meta.get("source") == "web-eval"]
+    with_url = [c for c in web if c.meta.get("url", "").startswith("http")]
+    assert web and len(with_url) > 0.9 * len(web)  # a few truth files give none or a relative path

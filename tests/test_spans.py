@@ -98,3 +98,21 @@ def test_a_copy_with_changes_equals_the_dataclass_replace_of_it(changes):
     span = Span("spam", "spam.x", 2, 3, 9, "abcdef", "remove", "", ("s",), 0.7, "m", 1, 11, "p", {"k": 1})
     assert span.with_(**changes) == replace(span, **changes)
     assert span.with_(**changes).edit_start == replace(span, **changes).edit_start >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 6)), max_size=12), st.integers(0, 70), st.integers(0, 8))
+def test_taken_ranges_answer_as_a_scan_of_them_does(pieces, start, length):
+    """resolve's look-ups of what it kept (bisection) against a scan of every kept range."""
+    from cleaner.spans import _Taken
+
+    ranges: list[tuple[int, int]] = []
+    for b, n in pieces:  # disjoint ranges, an empty one at most touching another (as resolve keeps them)
+        e = b + n
+        if not any((b < e2 and b2 < e) or b2 < b < e2 or b < b2 < e for b2, e2 in ranges):
+            ranges.append((b, e))
+    taken = _Taken(ranges)
+    end = start + length
+    assert taken.overlaps(start, end) == any(start < e and b < end for b, e in ranges)
+    assert taken.holds(start) == any(b <= start < e for b, e in ranges)
+    assert taken.covers(start, end) == any(b <= start and end <= e and start < e for b, e in ranges)

@@ -85,7 +85,8 @@ def clean(cases: list[Case], k: int, trainer: Trainer | None, jobs: int) -> tupl
     for f, todo in plans:
         pipeline = trainer.pipeline(f, holdout_of(f, cases)) if trainer else Pipeline.from_rules(**NO_BUDGET)
         first = first or pipeline
-        docs = [Document(c.text, id=c.name, source=c.name) for c in todo]
+        # a web page's address goes with its text, as the HTML reader gives it (rules spare the page's own site)
+        docs = [Document(c.text, id=c.name, source=c.name, metadata=_url(c)) for c in todo]
         for r in pipeline.clean_many(docs, jobs=jobs, chunksize=8):
             d = r.to_dict()
             preds[r.document.id] = {
@@ -96,6 +97,11 @@ def clean(cases: list[Case], k: int, trainer: Trainer | None, jobs: int) -> tupl
             }
     assert first is not None
     return preds, first
+
+
+def _url(c: Case) -> dict[str, str]:
+    url = c.carrier.meta.get("url")
+    return {"url": url} if url else {}
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -157,7 +157,8 @@ def load_carriers(shared: Path, *, max_chars: int | None = None, min_chars: int 
         d = json.loads(p.read_text(encoding="utf-8"))
         t = (d.get("main_content") or "").strip("\n")
         if min_chars <= len(t) <= max_chars:
-            out.append(Carrier(f"doc:{p.stem}", t, meta={"source": "web-eval", "type": d.get("type")}))
+            meta = {"source": "web-eval", "type": d.get("type"), "url": d.get("url")}
+            out.append(Carrier(f"doc:{p.stem}", t, meta={k: v for k, v in meta.items() if v}))
     gold = shared / "dev-eval" / "gold.jsonl"
     if gold.is_file():
         for g in _read_jsonl(gold):

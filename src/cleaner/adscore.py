@@ -97,7 +97,9 @@ def letters_script(text: str) -> str:
     """The script most letters of ``text`` are written in (``None`` without letters)."""
     if text.isascii():
         return "Latin" if any(c.isalpha() for c in text) else "None"
-    counts = Counter(map(char_script, text))
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():  # each distinct character's script once (a long line has few)
+        counts[char_script(ch)] += n
     counts.pop("None", None)
     return max(sorted(counts), key=counts.__getitem__) if counts else "None"
 
@@ -272,9 +274,10 @@ class DocContext:
 
 
 def units(folded: str) -> tuple[list[str], list[str]]:
-    """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment."""
-    words = _WORD.findall(_DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded)
-    grams = [run[i:i + 2] for run in _DENSE.findall(folded) for i in range(len(run) - 1)]
+    """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment (the
+    bigrams of a run that recurs once: the features are a set)."""
+    words = _WORD.findall(_DIGITS.sub("0", folded))  # no Python scan for a digit first: a long line paid per character
+    grams = [run[i:i + 2] for run in dict.fromkeys(_DENSE.findall(folded)) for i in range(len(run) - 1)]
     return words, grams
 
 
@@ -306,7 +309,7 @@ def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[f
     foreign = seg_script not in home and seg_script != "None"
     if res.lexicon is not None:  # ad words weigh differently in a foreign run and in the article's script
         where = "@foreign" if foreign else "@home"
-        out.update(f"lex:{h.category}{where}" for h in res.lexicon.find(seg))
+        out.update(f"lex:{c}{where}" for c in res.lexicon.categories(seg))
     if _CJK_DIGITS.search(folded):
         out.add("sh:script_digits")
     out.update(f"w:{w}" for w in words)
@@ -374,7 +377,10 @@ def _names_seen(ctx: DocContext, seg: str) -> bool:
             return True
     labels = [m.group(1).replace("-", "") for m in _DOMAIN_LABEL.finditer(low)] if "." in low else []
     if labels:
-        own = _counts(_SQUASH.sub("", low), labels)
+        squashed = _SQUASH.sub("", low)
+        if squashed == ctx.squashed:  # the segment is the page (a page that is one line): no label is seen elsewhere
+            return False
+        own = _counts(squashed, labels)
         doc = ctx.label_counts(labels)
         return any(doc[x] > own[x] for x in labels)
     return False
@@ -383,23 +389,16 @@ def _names_seen(ctx: DocContext, seg: str) -> bool:
 def _counts(text: str, words: Iterable[str]) -> dict[str, int]:
     """``{word: text.count(word)}`` (occurrences that do not overlap, counted from the left as
     ``str.count`` counts them), from one pass over the text when the words are many."""
-    from .detectors.common import occurrences_of  # not at the top: the detectors import this module
+    from .detectors.common import counts_of  # not at the top: the detectors import this module
 
-    out = {}
-    for word, offsets in occurrences_of(text, words).items():
-        n = free = 0
-        for at in offsets:
-            if at >= free:
-                n, free = n + 1, at + len(word)
-        out[word] = n
-    return out
+    return counts_of(text, words)
 
 
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
     """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
     script, folded on both sides; words of others, lower-cased on both sides)."""
     if ctx.dense:
-        own = Counter(c for c in folded if c.isalpha())
+        own = Counter({c: n for c, n in Counter(folded).items() if c.isalpha()})  # counted in C, then filtered
         seen = [c for c in own if ctx.chars[c] > own[c]]
     else:
         own = Counter(_DOC_WORD.findall(seg.lower()))

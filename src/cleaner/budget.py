@@ -67,6 +67,7 @@ class Budget:
         self.rule_seconds = (rule_seconds or INF) * max(1.0, size / 1e6)
         self.rule_deadline = INF
         self.regex_seconds: float | None = None
+        self.threads = threading.active_count()  # for regex_seconds: read once per document, not per rule
 
     def _cpu_at_most(self) -> float:
         """An upper bound of the thread's CPU clock now, without the system call."""
@@ -87,11 +88,13 @@ class Budget:
         that much less than its budget, whatever the load); later it is read from the CPU clock.
         Raises :class:`DocumentTimeoutError` if the document is past its deadline."""
         self.rule_deadline = INF
-        self.check()
-        now = self.started if self.wall() - self.wall_started <= self.SETTLE else self.clock()
+        elapsed = self.wall() - self.wall_started  # read once: check() and "now" below in one
+        if self.started + elapsed > self.doc_deadline and self.clock() > self.doc_deadline:
+            raise DocumentTimeoutError
+        now = self.started if elapsed <= self.SETTLE else self.clock()
         self.rule_deadline = min(now + self.rule_seconds, self.doc_deadline)
         left = self.rule_deadline - now
-        self.regex_seconds = None if left == INF else max(left, 0.001) * threading.active_count()
+        self.regex_seconds = None if left == INF else max(left, 0.001) * self.threads
 
     def left(self) -> float:
         """Seconds left before the earlier of the two deadlines."""

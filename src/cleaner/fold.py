@@ -184,5 +184,11 @@ def _digits(m: regex.Match[str]) -> str:
 
 
 def _translate(text: str) -> str:
-    table = {ord(c): "" if DECORATION.match(c) else fold_char(c) for c in set(text) if not c.isascii()}
+    table = {ord(c): _translated(c) for c in set(text) if not c.isascii()}
     return text.translate(table).lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def _translated(c: str) -> str:
+    """What :func:`_translate` maps one character to, kept (a segment asked a regex per character)."""
+    return "" if DECORATION.match(c) else fold_char(c)

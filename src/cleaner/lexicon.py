@@ -207,7 +207,20 @@ class Lexicon:
                 yield hit
 
     def categories(self, text: str) -> set[str]:
-        return {h.category for h in self.find(text)}
+        """``{h.category for h in self.find(text)}``, with a hit of a category already found skipped
+        before its word-boundary test: a segment that repeats ad terms (tens of thousands of hits on
+        a long line) costs the automaton's pass, not a check and a :class:`Hit` per hit."""
+        if self._empty:
+            return set()
+        ftext = fold(text, separators=self._cjk)[0]
+        out: set[str] = set()
+        for last, (term, category, latin) in self._auto.iter(ftext):
+            if category in out:
+                continue
+            first = last - len(term) + 1
+            if not latin or _bounded(ftext, first, last + 1):
+                out.add(category)
+        return out
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

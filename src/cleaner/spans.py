@@ -178,12 +178,24 @@ class _Taken:
                 return
             yield b, e
 
+    def _first_ending_after(self, pos: int) -> tuple[int, int] | None:
+        """The kept ``(e, b)`` with the least ``e > pos`` (a bisection and an index: no iterator)."""
+        ranges = self.ranges
+        i = ranges.bisect_left((pos + 1, -1))
+        return ranges[i] if i < len(ranges) else None
+
     def overlaps(self, start: int, end: int) -> bool:
-        return next(self.touching(start, end), None) is not None
+        first = self._first_ending_after(start)
+        return first is not None and first[1] < end
+
+    def covers(self, start: int, end: int) -> bool:
+        """Does one kept range hold all of ``start``–``end``?"""
+        first = self._first_ending_after(start)
+        return first is not None and first[1] <= start and end <= first[0]
 
     def holds(self, pos: int) -> bool:
         """Does a kept range ``(b, e)`` hold ``pos`` (``b <= pos < e``)?"""
-        first = next(self.ranges.irange((pos + 1, -1)), None)
+        first = self._first_ending_after(pos)
         return first is not None and first[1] <= pos
 
 
@@ -198,7 +210,9 @@ def _keep(group: list[tuple[int, Span]], kept: list[tuple[int, Span]], dropped: 
     taken = _Taken()
     for i, s in sorted(group, key=lambda x: _priority(x[1]), reverse=True):
         if taken.overlaps(s.start, s.end) or (edits and s.start == s.end and taken.holds(s.start)):
-            rest = _outside(s, list(taken.touching(s.start, s.end))) if edits and s.action == "remove" else None
+            rest = None  # a losing removal inside one kept range (thousands in one ad) has no part outside
+            if edits and s.action == "remove" and not taken.covers(s.start, s.end):
+                rest = _outside(s, list(taken.touching(s.start, s.end)))
             dropped.append((i, s))
             if rest is None:
                 continue

@@ -292,19 +292,25 @@ def suggest(word: str, lex: Lexicon, prev: str | None = None, nxt: str | None = 
     the common case cheap and stops a merge from out-ranking a plain slip. Context (bigram lookups)
     is weighed for the best few by frequency and error model only: it re-ranks close candidates,
     it does not lift a far one."""
+    ranked = [Candidate(text, how, score + _context(lex, text.split(" "), prev, nxt), score - cost, cost)
+              for score, text, how, cost in _by_form(word, lex)]
+    ranked.sort(key=lambda c: (-c.score, c.text))
+    return ranked[:limit]
+
+
+@functools.lru_cache(maxsize=4096)
+def _by_form(word: str, lex: Lexicon) -> tuple[tuple[float, str, str, float], ...]:
+    """The best :data:`CONTEXT_TOP` corrections of ``word`` by frequency and error model alone, as
+    ``(score, text, how, cost)``: the search, which costs most of a suggestion (~1 ms) and depends
+    on the word alone, is kept for the words met again (names, terms and misspellings recur from
+    document to document); the neighbours are weighed per occurrence by :func:`suggest`."""
     found: dict[str, tuple[str, float]] = {}
     for gen in (_edits, _anagrams, _splits):
         _collect(found, gen(word, lex))
     if len(word) >= 4 and not any(how in ("edit1", "split") for how, _ in found.values()):
         _collect(found, _merges(word, lex))
     base = sorted(((_freq(text, lex) + cost, text) for text, (_, cost) in found.items()), reverse=True)
-    ranked = []
-    for score, text in base[:CONTEXT_TOP]:
-        how, cost = found[text]
-        context = _context(lex, text.split(" "), prev, nxt)
-        ranked.append(Candidate(text, how, score + context, score - cost, cost))
-    ranked.sort(key=lambda c: (-c.score, c.text))
-    return ranked[:limit]
+    return tuple((score, text, *found[text]) for score, text in base[:CONTEXT_TOP])
 
 
 def _collect(found: dict[str, tuple[str, float]], cands: Iterator[tuple[str, str, float]]) -> None:

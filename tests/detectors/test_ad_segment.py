@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.adscore import WEIGHTS_FORMAT, Model
@@ -139,3 +141,49 @@ def test_ad_segment_ships_enabled_and_enable_turns_on_a_disabled_rule(tmp_path: 
     assert "spam.ad_segment" not in capsys.readouterr().out
     assert cli.main(["explain", "--rules", str(rules), "--enable", "spam.ad_segment", str(doc)]) == 0
     assert "spam.ad_segment" in capsys.readouterr().out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["上海", "会所", "上海", "ab", "Word", "12345", "x9", "۳", "²", " ", "，", "カタ",
+                                 "한국", "ไทย", "_a"]), max_size=30).map("".join))
+def test_segment_units_are_the_words_and_bigrams_as_first_written(folded: str) -> None:
+    """adscore.units (no digit scan first, each dense run's bigrams once) against the plain statement:
+    the features are sets, so the same sets."""
+    from cleaner import adscore
+
+    text = adscore._DIGITS.sub("0", folded) if any(c.isdigit() for c in folded) else folded
+    words = adscore._WORD.findall(text)
+    grams = [run[i:i + 2] for run in adscore._DENSE.findall(folded) for i in range(len(run) - 1)]
+    got_words, got_grams = adscore.units(folded)
+    assert got_words == words
+    assert set(got_grams) == set(grams)
+
+
+OWN_LINK = (
+    "I wrote this kata over a long weekend and learned more about string formatting than I expected. The first "
+    "version built every part of the label with a chain of small helper calls, each adding a comma or a space "
+    "where one was needed. It worked, but reading it a month later took me longer than writing it did. The "
+    "second version collects the parts in an array, drops the empty ones and joins what is left with a single "
+    "separator, which is shorter and easier to test. The third version goes further and describes each part "
+    "as a small record with its own rule for when it shows up. I am not sure that the third one is better; it "
+    "is tidier, but a reader has to hold more in their head before the first line makes sense. Tell me which "
+    "one you would keep, and why.\n\nThere is a fourth option that I tried briefly: a template string with "
+    "optional groups that vanish when their values are missing. Template engines have offered this for years, "
+    "and it reads nicely when the label has a fixed shape. Labels rarely keep a fixed shape for long, though; "
+    "someone always asks for the middle name, the suffix, the nickname in quotes, and each request bends the "
+    "template a little further until nobody wants to touch it. Plain code bends more gracefully, because each "
+    "branch stays visible, and a failing test points at exactly the branch that broke.\n\n"
+    "Want to reuse the code? It is under the MIT licence.\n\n{}\n\n"
+    "Thanks for reading, and see you next week with another kata about dates and time zones.")
+
+
+@pytest.mark.parametrize("url", ["https://www.quietloops.com/blog/7731-kata.htm", "http://blog.quietloops.com/7731"])
+def test_ad_segment_keeps_a_link_to_the_pages_own_site(pipeline: cleaner.Pipeline, url: str) -> None:
+    """A page's short link to itself is not an ad when the page's address is known (an HTML page's
+    canonical URL, a record's url field); the same line on a page of another site is judged as before."""
+    line = "Short link: https://quietloops.com/7731"
+    text = OWN_LINK.format(line)
+    assert pipeline.clean(cleaner.Document(text, id="p", metadata={"url": url})).text == text
+    for other in ({"url": "https://another.example.org/post"}, {}):
+        found = pipeline.clean(cleaner.Document(text, id="p", metadata=other)).spans
+        assert [s.text for s in found if s.rule == "spam.ad_segment"] == [line]

@@ -122,3 +122,17 @@ def test_time_grows_with_the_text_on_a_line_full_of_links_and_ad_terms():
 
     for name in ("many_links", "ad_terms_one_line", "prose_one_line"):
         assert growth(run, BY_NAME[name].make, 8_000) < 24, name
+
+
+SHOP = ("Condenser microphones catch more detail than dynamic ones, which is why studios like them for vocals.\n\n"
+        "Risk-free shopping with Quillmart's service package! Our 30-day money-back guarantee lets you test at "
+        "home, and you can always count on us.\n\nLarge-diaphragm models suit voices; small ones suit instruments.")
+
+
+def test_a_pages_own_selling_that_names_its_site_stays() -> None:
+    """A shop page's own promise names the shop, whose site the page is (its url known): not an injection.
+    The same sentence on another site's page is an injected ad."""
+    own = cleaner.clean(Document(SHOP, id="p", metadata={"url": "https://www.quillmart.co.uk/microphones.html"}))
+    assert [s.text for s in own.spans if s.kind == "spam"] == []
+    other = cleaner.clean(Document(SHOP, id="p", metadata={"url": "https://news.example.org/mics"}))
+    assert [s.rule for s in other.spans if s.kind == "spam"] == ["spam.en_ad_sentence"]

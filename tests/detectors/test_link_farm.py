@@ -47,3 +47,30 @@ def test_links_within_the_site_are_not_recorded():
     doc = html_document(PAGE.format(farm='<p><a href="https://news.example.com/x">More</a> and '
                                             '<a href="/y">others</a> on our site.</p>'), id="p", source="p.html")
     assert "links" not in doc.metadata
+
+
+COURSES = """<p>Free courses from an ad platform's academy:</p>
+<ul>
+<li><a href="https://academy.example.net/c/budget">Budget Planning Basics</a> via Academy</li>
+<li><a href="https://academy.example.net/c/video">Video Campaign Setup</a> via Academy</li>
+<li><a href="https://academy.example.net/c/traffic">More Website Traffic with Search Ads</a> via Academy</li>
+</ul>"""
+
+GUIDES = """<h3>1. <a href="https://guides.example.org/l">A Beginner's Handbook to Link Building</a> by Ann Lee</h3>
+<p>A long and patient guide to earning links from other sites, with worked examples from small shops.</p>
+<h3>2. <a href="https://tips.example.net/audit">Link Building for a Local Bakery</a> (free)</h3>
+<p>How one shop asked its suppliers and its town's paper for links, step by step, over a whole year.</p>"""
+
+
+def test_a_list_of_courses_with_one_ad_word_is_not_a_farm():
+    """One anchor holding ad vocabulary ("website traffic") among three is not link-farm evidence."""
+    r = cleaner.clean(html_document(PAGE.format(farm=COURSES), id="p", source="p.html"))
+    assert [s for s in r.spans if s.kind == "spam"] == []
+    assert "More Website Traffic with Search Ads" in r.text
+
+
+def test_headings_that_link_one_guide_each_are_not_a_farm():
+    """A sentence of link spam holds two ad links at least; a heading links one guide."""
+    r = cleaner.clean(html_document(PAGE.format(farm=GUIDES), id="p", source="p.html"))
+    assert [s for s in r.spans if s.kind == "spam"] == []
+    assert "Link Building for a Local Bakery" in r.text

@@ -4,6 +4,8 @@ placement scraped spam takes, plus legitimate foreign-script quotations that mus
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 
@@ -181,3 +183,17 @@ def test_a_domain_glued_to_the_next_sentence_is_still_a_domain():
     a, b, _ = HOST
     text = f"{a}\n\nBest odds at luckyspin-casino.toThe match starts at nine.\n\n{b}"
     assert "luckyspin-casino.to" not in cleaner.clean(text).text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["copy", "Copy", "†", "コピー", "注", "İ", "i\u0307", "\u212a", "k", "SS", "ß", "ẞ",
+                                 "note", " ", "\n", "x"]), max_size=12).map("".join))
+def test_required_words_are_found_as_a_search_of_the_lower_case_text_finds_them(text):
+    """The pattern rules' `requires_words` prefilter skips a word whose caseless character (†, 注, コ)
+    the text lacks: it answers as a search of every word in the lower-case text does."""
+    from cleaner.analysis import Analysis
+    from cleaner.detectors.pattern import holds_any, required
+
+    analysis = Analysis(cleaner.Document(text))
+    for words in (("†",), ("コピー", "注"), ("copy", "注意"), ("ß", "k"), ("\u0307",), ("i",)):
+        assert holds_any(analysis, required(words)) == any(w in analysis.lower for w in words)

@@ -4,7 +4,8 @@ Every line, sentence, CJK clause and run of a foreign script is a candidate; a l
 model fitted on real spam by ``train/train_spam.py`` scores its features (script switch, folded
 n-grams, phone/handle/domain/price shapes, decoration, topic distance, position, gluing). A candidate
 above ``threshold`` is removed whole, with the decoration, brackets and contact codes glued to it
-(``【薇3681〓7028】``, ``WX:( RYG622)``); the article's words around it stay.
+(``【薇3681〓7028】``, ``WX:( RYG622)``); the article's words around it stay. A link to the page's own
+site with a short label (``Short link: <the page's site>/4856``, when the record's ``url`` is known) stays.
 
 Only lines that show some evidence are scored (a foreign script, a contact shape, decoration, or
 words the model weighs strongly), and a line only as far as one of its pieces could reach the threshold;
@@ -33,7 +34,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, parse_params, read_word_list
-from .common import Gloss, LinkFinder, load_lexicon
+from .common import Gloss, LinkFinder, load_lexicon, page_host
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
@@ -120,9 +121,21 @@ class AdSegmentDetector(Detector):
         found: list[tuple[int, int, float]] = []
         for line in lines:
             found.extend(self._line(ctx, candidates(text, script, [line])))
+        home = page_host(str(doc.metadata.get("url") or ""))
         for start, end, prob in _merge(found):
             start, end = self._widen(text, start, end)
+            if home and self._own_link(text, start, end, home, analysis):
+                continue
             yield self.span(doc, start, end, score=round(prob, 3))
+
+    def _own_link(self, text: str, start: int, end: int, home: str, analysis: Analysis) -> bool:
+        """Is ``[start, end)`` a link to the page's own site with a label of a few words (``Short link:
+        <the page's site>/4856``, ``Permalink``)? The page's own link is not an injected ad."""
+        links = LinkFinder.between(self._links.in_document(analysis, self.timeout), start, end)
+        if not links or not all(_same_site(page_host(text[s:e]), home) for s, e in links):
+            return False
+        rest = text[start:links[0][0]] + " " + text[links[-1][1]:end]
+        return len(_LABEL_WORD.findall(rest)) <= 3
 
     def _line(self, ctx: DocContext, cands: Iterator[Candidate]) -> list[tuple[int, int, float]]:
         """The accepted candidates of one line, less those that hold a rejected piece of prose: a line
@@ -275,6 +288,13 @@ class AdSegmentDetector(Detector):
             if digits and digits.end() == start and (digits.start() == 0 or not text[digits.start() - 1].isalnum()):
                 start = digits.start()
         return start, end
+
+
+_LABEL_WORD = regex.compile(r"\w+")
+
+
+def _same_site(host: str, home: str) -> bool:
+    return bool(host) and (host == home or host.endswith("." + home) or home.endswith("." + host))
 
 
 def _link_points(text: str, start: int, end: int) -> int:

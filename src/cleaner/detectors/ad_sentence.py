@@ -10,8 +10,11 @@ channel, an exclamation, second-person address. A unit at the threshold is remov
 
 Off-topic is the strongest tell of an injection: an ad term the article also uses outside the
 unit (a casino story that says "casino" ten times) counts for little. A news sentence *about* a
-casino or a drug carries one term and no selling, so it stays below the threshold; deal posts
-(prices, "shop now") are the likeliest false positives.
+casino or a drug carries one term and no selling, so it stays below the threshold; a long one that
+names the site it reports on (``its tie to Stake.com, an online casino, …``) sells nothing either (no
+price, call to action, urgency, contact, ``you`` or ``!``), and counts half. Deal posts (prices, "shop
+now") are the likeliest false positives; a unit that names the page's own site (its ``url`` known) is the
+page's own selling, not an injection.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder, load_lexicon, nearest_nonspace
+from .common import LinkFinder, load_lexicon, nearest_nonspace, page_host, site_name
 
 # a sentence ends at .!? (and closing quotes) before white space or glued to a capitalised word
 # ("…growing.Buy cheap…"), at a colon before a capital, or at a CJK full stop
@@ -42,6 +45,7 @@ _PRICE = regex.compile(r"[$€£]\s?\d|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
 _NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
+_SELLING = frozenset(("price", "cta", "urgency", "contact", "exclaim", "you"))  # what ad copy does to a reader
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class AdSentenceParams:
     threshold: float = 0.8
     max_chars: int = 400  # a unit longer than this is prose, not ad copy
     max_neighbour_chars: int = 160  # a longer neighbouring sentence is prose and never joins a unit
+    # a unit of this many words that sells nothing (no price, call to action, urgency, contact, "you" or
+    # "!") reports on its terms and names: "its tie to Stake.com (an online casino) keeps sponsors away"
+    report_words: int = 20
+    report_factor: float = 0.5  # factor for such a unit's score
 
     def check(self) -> tuple[str, str] | None:
         missing = {"term", "more_terms", *_FEATURES} - set(self.weights)
@@ -102,6 +110,7 @@ class AdSentenceDetector(Detector):
         if page is None:
             return
         done = -1
+        own = site_name(page_host(str(doc.metadata.get("url") or "")))
         for pos in checked(sorted({h.start for h in page.hits} | {s for s, _ in page.links})):
             if pos < done:
                 continue
@@ -109,6 +118,8 @@ class AdSentenceDetector(Detector):
             score = self._score(page, ev, start, end)
             threshold = self.params.threshold
             if score >= threshold and end - start <= self.params.max_chars:
+                if own and regex.search(rf"\b{regex.escape(own)}\b", doc.text[start:end], regex.IGNORECASE):
+                    continue  # the page's own selling, naming its own site ("Risk-free shopping with <site>")
                 done = end  # confidence: 0.6 at the threshold, 1.0 at twice the evidence
                 yield self.span(doc, start, end, score=0.6 + 0.4 * min(1.0, (score - threshold) / threshold),
                                 detail={"terms": sorted(ev.terms), "features": sorted(ev.features)})
@@ -259,7 +270,10 @@ class AdSentenceDetector(Detector):
         values = sorted((p.on_topic if self._on_topic(page, t, start, end) else 1.0) for t in ev.terms)[::-1]
         score = w["term"] * values[0] if values else 0.0
         score += w["more_terms"] * sum(values[1:1 + p.max_more_terms])
-        return score + sum(w[f] for f in ev.features)
+        score += sum(w[f] for f in ev.features)
+        if ev.features.isdisjoint(_SELLING) and len(page.text[start:end].split()) >= p.report_words:
+            score *= p.report_factor
+        return score
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 import ahocorasick
 import regex
@@ -72,6 +73,26 @@ def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = 
     for last, w in checked(auto.iter(text), every=1024):
         out[w].append(last - len(w) + 1)
     return out
+
+
+def counts_of(text: str, words: Iterable[str], search_budget: int | None = None) -> dict[str, int]:
+    """``{word: text.count(word)}`` (occurrences that do not overlap, counted from the left): a
+    ``str.count`` per word while that is cheap, else one pass for all words that counts as it goes
+    (the automaton reports a word's occurrences in order), with no list of every offset."""
+    words = set(words)
+    if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
+        return {w: text.count(w) for w in words}
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    count = dict.fromkeys(words, 0)
+    free = dict.fromkeys(words, 0)  # where the word's next counted occurrence may start
+    for last, w in checked(auto.iter(text), every=1024):
+        if last - len(w) + 1 >= free[w]:
+            count[w] += 1
+            free[w] = last + 1
+    return count
 
 
 def positions(text: str, needles: Iterable[str]) -> list[int]:
@@ -214,3 +235,27 @@ class LinkFinder:
             path = self.path.match(text, tld_end, end)
             out.append((host.start(), path.end() if path else tld_end))
         return out
+
+
+def page_host(url: str) -> str:
+    """The host of a URL or bare domain (``https://www.example.com/4856`` → ``example.com``), lower case."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # a bracket that opens no IPv6 address
+        return ""
+    return host.removeprefix("www.")
+
+
+_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv"))
+
+
+def site_name(host: str) -> str:
+    """The name a site goes by, from its host: the label before its suffix (``shop.thomann.co.uk`` →
+    ``thomann``, ``example.com`` → ``example``); empty when shorter than four letters."""
+    labels = host.split(".")[:-1]  # without the top-level domain
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:  # co.uk, com.au, ac.jp
+        labels.pop()
+    name = labels[-1] if labels else ""
+    return name if len(name) >= 4 else ""

@@ -3,10 +3,12 @@
 SEO link farms pasted into pages are blocks whose text is mostly anchors pointing away from the
 site, the anchors reading like ads (``cheap viagra``, ``best casino bonus``, ``replica watches``). The
 HTML reader records where the text of each off-site link lies (``metadata["links"]``); a paragraph
-of the article whose characters are mostly such anchors, with enough of them carrying ad vocabulary,
-is spam. A "Related coverage" list of links to news sites is dominated by links too, but its anchors
-are headlines, not ads, so it stays. Inside a prose paragraph, a sentence made mostly of off-site
-links whose anchors are all ads is link spam too, and only that sentence goes.
+of the article whose characters are mostly such anchors, with enough of them carrying ad vocabulary
+(two at least: a list of three courses, one of them on "website traffic", is no farm), is spam. A
+"Related coverage" list of links to news sites is dominated by links too, but its anchors are
+headlines, not ads, so it stays. Inside a prose paragraph, a sentence made mostly of off-site links
+whose anchors are all ads (two or more) is link spam too, and only that sentence goes; a heading that
+links one guide on "link building" is not.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class LinkFarmParams:
     min_links: int = 3  # off-site links in the block
     min_link_share: float = 0.5  # share of the block's non-space characters inside those links
     min_ad_share: float = 0.3  # share of those links whose anchor text holds ad vocabulary
+    min_ad_links: int = 2  # and at least this many of them: one course named "Website Traffic" is no farm
     # a sentence of a prose paragraph made of off-site ad links ("Buy cheap viagra online and best
     # casino bonus."): at least this share of its non-space characters in links, all of them ads
     sentence_link_share: float = 0.5
@@ -85,7 +88,7 @@ class LinkFarmDetector(Detector):
         if linked < p.min_link_share * _chars(doc.text[start:end]):
             return None
         ads = self._ads(doc, inside)
-        if ads < max(1, p.min_ad_share * len(inside)):
+        if ads < max(p.min_ad_links, p.min_ad_share * len(inside)):
             return None
         return self.span(doc, start, end, score=min(1.0, 0.6 + 0.4 * ads / len(inside)),
                          detail={"links": len(inside), "ad_links": ads})
@@ -102,8 +105,8 @@ class LinkFarmDetector(Detector):
             while k < len(inside) and inside[k]["end"] <= e:
                 got.append(inside[k])
                 k += 1
-            if not got or (len(got) == len(inside) and s == start and e == end):
-                continue  # no link, or the sentence is the paragraph (the farm test judged it)
+            if len(got) < p.min_ad_links or (len(got) == len(inside) and s == start and e == end):
+                continue  # too few links (a heading that links one guide), or the paragraph (the farm test judged it)
             linked = sum(_chars(doc.text[x["start"]:x["end"]]) for x in got)
             if linked >= p.sentence_link_share * _chars(doc.text[s:e]) and self._ads(doc, got) == len(got):
                 yield self.span(doc, s, e, score=0.8, detail={"links": len(got), "ad_links": len(got)})

@@ -77,12 +77,13 @@ class PatternDetector(Detector):
         self.stretch = regex.compile(
             rf"(?:{self.regex.pattern})(?:(?P<gap_>[A-Za-z0-9]{{1,{p.merge_gap}}})(?:{self.regex.pattern}))"
             rf"{{0,{MERGED_MATCHES - 1}}}", flags) if p.merge_gap and p.replacement is None else None
+        self._required = required(p.requires_words)
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
         if p.requires and not analysis.has_any(p.requires):
             return
-        if p.requires_words and not any(w in analysis.lower for w in p.requires_words):
+        if p.requires_words and not holds_any(analysis, self._required):
             return
         if p.languages and analysis.lang not in p.languages:
             return
@@ -210,6 +211,19 @@ class PatternDetector(Detector):
                     continue
                 done = pos = m.end()
                 yield self._match(doc, m)
+
+
+def required(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each required word with a character of it that has no case and is not printable ASCII (``†``,
+    ``注``, ``コ``), or ``""``: such a word is looked for only if the text holds that character."""
+    return tuple((w, next((c for c in w if c > "~" and c.lower() == c == c.upper()), "")) for w in words)
+
+
+def holds_any(analysis: Analysis, words: tuple[tuple[str, str], ...]) -> bool:
+    """Does the lower-case text hold any of the :func:`required` words? A word whose caseless character
+    the text lacks (Analysis.chars: a set lookup) is not searched for (no other character lowers to
+    one, and Analysis.lower folds İ to i)."""
+    return any((not c or c in analysis.chars) and w in analysis.lower for w, c in words)
 
 
 def _mergeable(text: str, start: int, end: int) -> bool:
