@@ -255,3 +255,29 @@ def test_ligature_rule_takes_apart_exactly_ftfys_ligatures():
 
     rule = next(r for r in load_rules() if r.id == "encoding.ligature")
     assert sorted(rule.params["characters"]) == sorted(map(chr, LIGATURES))
+
+
+LIGATURE_ONLY = Pipeline([r for r in load_rules() if r.id == "encoding.ligature"])
+_PLAIN_WORD = st.text(alphabet="abcdeghkmnoprstuvwxyz", min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PLAIN_WORD, st.sampled_from("ﬀﬁﬂﬃﬄ"), _PLAIN_WORD, _PLAIN_WORD)
+def test_a_ligature_in_inline_code_stays_and_one_in_prose_goes(head, lig, tail, other):
+    word = head + lig + tail
+    code = f"Call `fold(\"{word}\")` here.\nThe {other}{lig}{tail} rose."
+    out = LIGATURE_ONLY.clean(code).text
+    assert out.split("\n")[0] == code.split("\n")[0]  # the literal in the code is the program's
+    assert out.split("\n")[1] == f"The {other}{fix_lig(lig)}{tail} rose."  # the prose line is fixed
+
+
+def fix_lig(ch: str) -> str:
+    from ftfy.fixes import fix_latin_ligatures
+
+    return fix_latin_ligatures(ch)
+
+
+def test_a_line_about_the_ligature_keeps_all_of_its_examples():
+    text = "Case folding: eﬃcient == EFFICIENT # the ﬃ glyph folds into three letters\nThe oﬃce opened."
+    out = LIGATURE_ONLY.clean(text).text
+    assert out == "Case folding: eﬃcient == EFFICIENT # the ﬃ glyph folds into three letters\nThe office opened."

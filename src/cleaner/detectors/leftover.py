@@ -48,6 +48,7 @@ _QUOTE_MARK = regex.compile(r'[“”"«»„「」『』]')
 _QUOTED = regex.compile(r'“[^”\n]*(?:”|$)|"[^"\n]*(?:"|$)|«[^»\n]*(?:»|$)'
                         r'|„[^“”\n]*(?:[“”]|$)|「[^」\n]*(?:」|$)|『[^』\n]*(?:』|$)',
                         regex.MULTILINE)
+_WORDY = regex.compile(r"[\p{L}\p{N}]")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
@@ -95,27 +96,41 @@ class Cues:
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
         by_first = self.by_first
+        own: bool | None = None  # the sentence speaks of the writer's own things (`my`, `myself`)
         for i, t in enumerate(toks):
-            for phrase, name in by_first.get(t, ()):
-                if tuple(toks[i:i + len(phrase)]) == phrase:
-                    yield i, name
+            if t not in by_first:
+                continue
+            for phrase, name in by_first[t]:
+                if tuple(toks[i:i + len(phrase)]) != phrase:
+                    continue
+                if name == "did":  # an agent reports on the requester's text, a writer on their own things
+                    if own is None:  # (`I've updated my router`, `I removed the wallpaper myself`)
+                        own = "my" in toks or "myself" in toks
+                    if own:
+                        continue
+                yield i, name
 
 
 def tokens(text: str) -> list[str]:
-    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+    return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
 OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
 INSIDE_CLASSES = ("offer", "hope", "cutoff", "help")  # what marks the tool's sentence anywhere in a line
+# and, inside a line, an acknowledgement with its exclamation (`… keys. Sure! Below is…`) or a
+# presentation ending on a colon (`…。以下是翻译后的文档：`): a reply glued to the end of the writer's line
 # a sentence is found on its own only when it speaks in the tool's voice: one of these cues (a topic
 # word such as `section` or `code` alone never takes a sentence; such a sentence only goes with one that is found)
 VOICE_CLASSES = frozenset({"ack", "present", "offer", "hope", "cutoff", "help", "did", "me", "you"})
 
 
+_VOICE_FEATURES = frozenset("s:c:" + name for name in VOICE_CLASSES)
+
+
 def can_fire(feats: Sequence[str]) -> bool:
     """Whether a sentence with these features may be found on its own: not a stub (`Absolutely!`),
     and with a cue of the tool's voice."""
-    return "len:1" not in feats and any(f[:4] == "s:c:" and f[4:] in VOICE_CLASSES for f in feats)
+    return "len:1" not in feats and not _VOICE_FEATURES.isdisjoint(feats)
 
 
 def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPENING_CLASSES) -> Cues | None:
@@ -124,6 +139,7 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     opens: set[str] = set()
     inside: set[str] = set()
+    acks: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
@@ -135,18 +151,22 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
                 opens.add(plain)
             if name in INSIDE_CLASSES:
                 inside.add(plain)
+            elif name == "ack":
+                acks.add(plain)
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
+    # (a cue followed by `my` is the writer's own report: `I've updated my router`, `Here is my take`)
     line_opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
-                              + _phrases(opens) + ")")
+                              + _phrases(opens) + r")(?!\s+my\b)")
     # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
     # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
     anywhere = None
     if inside:
         # one character class first: `re` then jumps from one sentence mark to the next (a group of
         # alternatives there would make it try every position)
-        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + ")")
+        glued = f"|(?:{_trie(sorted(acks))})[ \t]*[!！]" if acks else ""
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
@@ -208,6 +228,7 @@ def features(sentence: str, position: tuple[str, ...], cues: Cues | None = None,
         shape += ["c:" + name for name in found]
         shape += ["c0:" + name for i, name in hits if i == 0]
         shape += ["cc:" + a + "&" + b for k, a in enumerate(found) for b in found[k + 1:]]  # speech acts together
+
     feats += ["s:" + x for x in shape]
     feats += ["p:" + p for p in position]
     feats += ["x:" + p + "&" + x for p in position for x in shape]
@@ -273,26 +294,44 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         line_cues: list[str] | None = None
         size = ("long",) if n >= 4 or le - ls > MAX_LINE else ()
         head = 0  # the line's head: its first sentence, and the next after a stub (`Sure! Here is…`)
+        glued = -1  # the sentence after an acknowledgement found inside the line (`… keys. Sure! Below is…`)
+        # the line's sentences, yielded only when one is scored: a line of the writer's alone costs nothing more
+        pending: list[tuple[int, int, list[str] | None]] = []
+        scored_any = False
+        stubs: dict[int, bool] = {}  # sentence start -> whether it is a stub, each sentence tokenised once
+
+        def stub(s: int, e: int) -> bool:
+            if s not in stubs:
+                stubs[s] = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
+            return stubs[s]
+
         for j, (s, e) in enumerate(bounds):
             # scored: every sentence of an edge line (of a long one its first and last), the head of a
             # line that opens with a cue, a sentence with an offer, a hope, a help or cutoff phrase
             if s == e:  # the marker of a long line's skipped prose: the writer's, never a stub
-                yield Unit(s, e, ls, le, [], False)
+                pending.append((s, e, []))
                 continue
-            scored = ((bool(where) or (j <= head and ls in opened)
-                       or _within(hits_at, s, e)) and not _inside(quotes, s)
-                      and not (j and text[s].islower()))  # a lower-case tail after a quotation reports it
+            hit = _within(hits_at, s, e)
+            if hit and stub(s, e):
+                glued = j + 1
+            scored = ((bool(where) or (j <= head and ls in opened) or hit or j == glued)
+                      and not _inside(quotes, s)
+                      # a sentence opening in lower case is no sentence of the tool's: a tail after a
+                      # quotation (`"…?" she asked.`) or the rest of a line broken mid-sentence
+                      and not text[s].islower())
             if not scored:  # a sentence of the writer's: only whether it is a stub (`Sure!`) matters
-                yield Unit(s, e, ls, le, [], e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4)
+                pending.append((s, e, None))
                 continue
-            if j == head and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4:
-                head += 1
             sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
+            if s not in stubs:
+                stubs[s] = e - s < 40 and len(toks) < 4
+            if j == head and stubs[s]:
+                head += 1
             hits = list(cues.find(toks)) if cues is not None else []
             names = {name for _, name in hits}
             if "reported" in names or not (names or where):  # reported speech; prose without a cue
-                yield Unit(s, e, ls, le, [], len(toks) < 4)
+                pending.append((s, e, None))
                 continue
             if line_cues is None:
                 line_cues = []
@@ -301,10 +340,15 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                     line_toks = tokens(_masked(text, body, le, quotes))
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(line_toks)})
                 if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
+                    scored_any = False
                     break
             position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
                                               ("tail",) if j == n - 1 else ())
-            yield Unit(s, e, ls, le, features(sentence, position, cues, toks, hits) + line_cues, len(toks) < 4)
+            pending.append((s, e, features(sentence, position, cues, toks, hits) + line_cues))
+            scored_any = True
+        if scored_any:
+            for s, e, feats in pending:
+                yield Unit(s, e, ls, le, feats or [], stub(s, e))
 
 
 def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
@@ -365,7 +409,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             s += 1
     if s < end:
         out.append((s, end))
-    return [(a, b) for a, b in out if text[a:b].strip()]
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and not _WORDY.search(text, a, b):  # `🚀` or `(1)` is no sentence: it ends the previous one
+            merged[-1] = (merged[-1][0], b)
+        elif text[a:b].strip():
+            merged.append((a, b))
+    return merged
 
 
 def read_weights(lines: list[str]) -> tuple[dict[str, float], float, float]:
@@ -417,8 +467,7 @@ class LeftoverDetector(Detector):
         self.cues = compile_cues(self.params.cues)
 
     def score(self, feats: list[str]) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in feats)
+        return self.bias + sum(map(self.weights.get, feats, itertools.repeat(0.0)))
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         line: list[tuple[Unit, float]] = []
@@ -435,8 +484,11 @@ class LeftoverDetector(Detector):
         # a stub or a topic alone is no evidence
         if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):
             return
-        found = [(u, s) for u, s in line if u.feats and (s >= self.params.join or _closing(u.feats))]
-        if all(u.stub for u, s in line if not (u.feats and (s >= self.params.join or _closing(u.feats)))):
+        join = self.params.join
+        found, rest = [], []
+        for u, s in line:
+            (found if u.feats and (s >= join or _closing(u.feats)) else rest).append((u, s))
+        if all(u.stub for u, _ in rest):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
@@ -447,7 +499,10 @@ class LeftoverDetector(Detector):
 def _closing(feats: Sequence[str]) -> bool:
     """An offer, a hope or a help formula in the tool's voice: it goes with a found sentence of its line
     (`I hope this helps! Let me know if you need any changes.`) whatever its own score."""
-    return can_fire(feats) and any(f in ("s:c:offer", "s:c:hope", "s:c:help") for f in feats)
+    return not _CLOSING_FEATURES.isdisjoint(feats) and can_fire(feats)
+
+
+_CLOSING_FEATURES = frozenset({"s:c:offer", "s:c:hope", "s:c:help"})
 
 
 def _prob(logit: float) -> float:
