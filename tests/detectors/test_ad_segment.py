@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
+from conftest import SHARED, need
 from cleaner.adscore import WEIGHTS_FORMAT, Model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +96,19 @@ def test_train_spam_is_reproducible(tmp_path: Path) -> None:
     assert first == _train(tmp_path, "b.tsv")
     expected = (DATA / "expected.sha256").read_text(encoding="utf-8").split()[0]
     assert hashlib.sha256(first).hexdigest() == expected
+
+
+def test_the_shipped_weights_are_what_training_writes(tmp_path: Path) -> None:
+    """The shipped rules/spam/ad_segment.weights.tsv is train/train_spam.py's output on ../shared, byte
+    for byte: a change of features, data or fitting without a retrain fails here (the fixed-sample test
+    above cannot see that; the shipped file was once stale for a whole session)."""
+    need(SHARED / "real-world" / "spam.jsonl")
+    out = tmp_path / "full.tsv"
+    done = subprocess.run([sys.executable, str(ROOT / "train" / "train_spam.py"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shipped = ROOT / "rules" / "spam" / "ad_segment.weights.tsv"
+    assert out.read_bytes() == shipped.read_bytes(), "retrain: make train"
 
 
 def test_train_spam_holdout_changes_what_is_learned(tmp_path: Path) -> None:
