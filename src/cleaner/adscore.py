@@ -236,7 +236,8 @@ class DocContext:
     @functools.cached_property
     def squashed(self) -> str:
         """The lower-cased text without spaces and punctuation (``World Future Awards`` → ``worldfutureawards``)."""
-        return _SQUASH.sub("", self.text.lower())
+        squashed: str = _SQUASH.sub("", self.text.lower())
+        return squashed
 
     @functools.cached_property
     def lines(self) -> tuple[list[int], list[int], list[int]]:

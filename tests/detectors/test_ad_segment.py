@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from conftest import SHARED, need
 from cleaner.adscore import WEIGHTS_FORMAT, Model
+from conftest import SHARED, need
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "ad_segment"

@@ -112,7 +112,8 @@ class Cues:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    found: list[str] = _TOKEN.findall(text.lower().replace("’", "'"))
+    return found
 
 
 OPENING_CLASSES = ("ack", "present", "offer", "hope", "cutoff", "help", "did")  # what the tool's lines open with
@@ -300,7 +301,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         scored_any = False
         stubs: dict[int, bool] = {}  # sentence start -> whether it is a stub, each sentence tokenised once
 
-        def stub(s: int, e: int) -> bool:
+        def stub(s: int, e: int, stubs: dict[int, bool] = stubs) -> bool:
             if s not in stubs:
                 stubs[s] = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
             return stubs[s]
@@ -485,7 +486,8 @@ class LeftoverDetector(Detector):
         if not any(s >= self.threshold and can_fire(u.feats) for u, s in line):
             return
         join = self.params.join
-        found, rest = [], []
+        found: list[tuple[Unit, float]] = []
+        rest: list[tuple[Unit, float]] = []
         for u, s in line:
             (found if u.feats and (s >= join or _closing(u.feats)) else rest).append((u, s))
         if all(u.stub for u, _ in rest):

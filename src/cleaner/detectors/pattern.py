@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import takewhile
 
 import regex
@@ -123,7 +124,7 @@ class PatternDetector(Detector):
                 yield self.span(doc, a, b, action="replace", replacement="".join(gaps),
                                 detail={"merged": len(gaps) + 1})
             else:
-                inside = takewhile(lambda x, end=b: x.start() < end, self.regex.finditer(text, a, timeout=self.timeout))
+                inside = takewhile(partial(_before, b), self.regex.finditer(text, a, timeout=self.timeout))
                 yield from self._merged(doc, (x for x in inside if x.end() > x.start()))
 
     def _merged(self, doc: Document, matches: Iterator[regex.Match[str]]) -> Iterator[Span]:
@@ -224,6 +225,12 @@ def holds_any(analysis: Analysis, words: tuple[tuple[str, str], ...]) -> bool:
     the text lacks (Analysis.chars: a set lookup) is not searched for (no other character lowers to
     one, and Analysis.lower folds İ to i)."""
     return any((not c or c in analysis.chars) and w in analysis.lower for w, c in words)
+
+
+def _before(end: int, match: regex.Match[str]) -> bool:
+    """Whether ``match`` starts before ``end`` (the merged run's matches, taken while they do)."""
+    start: int = match.start()
+    return start < end
 
 
 def _mergeable(text: str, start: int, end: int) -> bool:
