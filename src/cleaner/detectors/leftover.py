@@ -103,12 +103,16 @@ class Cues:
             for phrase, name in by_first[t]:
                 if tuple(toks[i:i + len(phrase)]) != phrase:
                     continue
-                if name == "did":  # an agent reports on the requester's text, a writer on their own things
-                    if own is None:  # (`I've updated my router`, `I removed the wallpaper myself`)
+                if name in _OWN_GATED:  # an agent reports on and offers the requester's text, a writer their own
+                    if own is None:  # things (`I've updated my router`, `If you'd like to see my sketches…`)
                         own = "my" in toks or "myself" in toks
                     if own:
                         continue
                 yield i, name
+
+
+# cue classes that are the writer's, not the tool's, in a sentence about the writer's own things
+_OWN_GATED = frozenset({"did", "offer", "help"})
 
 
 def tokens(text: str) -> list[str]:
