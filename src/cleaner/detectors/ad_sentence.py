@@ -42,7 +42,8 @@ from .common import LinkFinder, load_lexicon, nearest_nonspace, page_host, site_
 _END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|[A-Z][a-z])|:(?=[ \t]+[A-Z])|[。！？]+[”」]?")
 # a price, not a reported sum: `£105m`, `$2 billion` are what news reports (a jackpot, a budget), ads sell at `£9.99`
 _PRICE = regex.compile(r"[$€£]\s?\d(?![\d,.]*\s?(?:m|bn|million|billion|trillion)\b)"
-                       r"|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b", regex.IGNORECASE)
+                       r"|\d+\s?(?:%|percent)\s?off\b|\bonly\s[$€£]|\d+(?:\.\d+)?\s?(?:usd|dollars)\b",
+                       regex.IGNORECASE)
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
 _NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
