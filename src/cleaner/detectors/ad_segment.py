@@ -33,6 +33,7 @@ from ..document import Document
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
+from ..urls import same_site
 from .base import Detector, parse_params, read_word_list
 from .common import Gloss, LinkFinder, load_lexicon, page_host
 
@@ -132,7 +133,7 @@ class AdSegmentDetector(Detector):
         """Is ``[start, end)`` a link to the page's own site with a label of a few words (``Short link:
         <the page's site>/4856``, ``Permalink``)? The page's own link is not an injected ad."""
         links = LinkFinder.between(self._links.in_document(analysis, self.timeout), start, end)
-        if not links or not all(_same_site(page_host(text[s:e]), home) for s, e in links):
+        if not links or not all(same_site(page_host(text[s:e]), home) for s, e in links):
             return False
         rest = text[start:links[0][0]] + " " + text[links[-1][1]:end]
         return len(_LABEL_WORD.findall(rest)) <= 3
@@ -291,10 +292,6 @@ class AdSegmentDetector(Detector):
 
 
 _LABEL_WORD = regex.compile(r"\w+")
-
-
-def _same_site(host: str, home: str) -> bool:
-    return bool(host) and (host == home or host.endswith("." + home) or home.endswith("." + host))
 
 
 def _link_points(text: str, start: int, end: int) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 import ahocorasick
 import regex
 
+from .. import urls
 from ..budget import checked
 from ..lexicon import Lexicon
 from ..rules import Rule
@@ -239,13 +239,7 @@ class LinkFinder:
 
 def page_host(url: str) -> str:
     """The host of a URL or bare domain (``https://www.example.com/4856`` → ``example.com``), lower case."""
-    if not url:
-        return ""
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    except ValueError:  # a bracket that opens no IPv6 address
-        return ""
-    return host.removeprefix("www.")
+    return urls.host(url if "//" in url else "//" + url) if url else ""
 
 
 _SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv"))

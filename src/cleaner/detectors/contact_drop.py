@@ -24,13 +24,12 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder, char_after, char_before
+from .common import LinkFinder, char_after, char_before, page_host
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
 _THROWAWAY = regex.compile(r"(?:^|[/.])(?:www\.)?[a-z]{2,}[0-9]{2,}[a-z0-9]*\.", regex.IGNORECASE)
 _TLD = regex.compile(r"\.([a-z]+)(?:/|$)")
-_HOST = regex.compile(r"(?:[a-z][a-z0-9+.-]*://)?([^/?#\s]*)", regex.IGNORECASE)  # a link's host (and port)
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
 
@@ -119,7 +118,7 @@ class ContactDropDetector(Detector):
         if _standalone(text, line, start, end):
             evidence.append("standalone")
         if what == "link":  # a throwaway name is the host's: a path's `/ab12345.jpg` is a file's name
-            host = _HOST.match(text, start, end).group(1).lower()
+            host = page_host(text[start:end])
             if _THROWAWAY.search(host):
                 evidence.append("throwaway")
                 if _in_cjk_prose(text, start, end):

@@ -16,11 +16,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import regex
 from lxml import etree
 
+from ..urls import host, same_site
 from .blocks import Block, Node, ancestors, read_blocks
 from .select import select
 from .style import StyleSheet, parse_stylesheet
@@ -378,7 +378,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
     away: set[int] = set()  # ids of the hiding elements of blocks outside the article
     injected: set[int] = set()  # ids of the hiding elements that hide the injector's way or hide off-site links
     links: list[tuple[Any, ...]] = []
-    home = _host(page_url or "")
+    home = host(page_url or "")
     locate = Locator()
     prev: Block | None = None
     last_end = -1  # where the previous block's text ends (a region that ends there runs on into the next block)
@@ -443,21 +443,10 @@ def _edges(text: str, regions: list[tuple[int, int, Node, str]]) -> list[tuple[i
     return out
 
 
-def _host(url: str) -> str:
-    """The lower-case host of an http(s) or scheme-relative URL, without ``www.``; "" otherwise."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # "http://[" and the like
-        return ""
-    if parts.scheme.lower() not in ("http", "https", "") or not parts.netloc:
-        return ""
-    return (parts.hostname or "").removeprefix("www.")
-
-
 def _external(href: str, home: str) -> bool:
     """An absolute link to another host (relative links and the page's own site are not)."""
-    host = _host(href)
-    return bool(host) and host != home and not host.endswith("." + home) and not home.endswith("." + host)
+    link = host(href)
+    return bool(link) and not same_site(link, home)
 
 
 def page_metadata(root: Any) -> dict[str, Any]:
@@ -498,7 +487,7 @@ def extract(html: str) -> Extraction:
     root = parse(html)
     blocks = read_blocks(root, stylesheet(root), len(html))
     meta = page_metadata(root)
-    home = _host(meta.get("url") or "")
+    home = host(meta.get("url") or "")
     chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks, home)), home)
     text, hidden, links = assemble(chosen, meta.get("url"), outside)
     return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home))
