@@ -47,7 +47,7 @@ _PRICE = regex.compile(r"[$€£]\s?\d(?![\d,.]*\s?(?:m|bn|million|billion|trill
 _YOU = regex.compile(r"\byou(?:r|'ll|’ll)?\b", regex.IGNORECASE)
 _FEATURES = ("link", "price", "cta", "urgency", "contact", "exclaim", "you")
 _NEIGHBOURLY = ("link", "cta", "contact")  # evidence that lets a neighbour sentence join a unit
-_SELLING = frozenset(("price", "cta", "urgency", "contact", "exclaim", "you"))  # what ad copy does to a reader
+_SELLING = frozenset(_FEATURES) - {"link"}  # what ad copy does to a reader (a link is named, not sold)
 
 
 @dataclass(frozen=True)
