@@ -202,3 +202,28 @@ def test_html_hidden_panel_built_like_the_visible_one(panel: str, hidden: bool) 
             f'Set up a tunnel.</div>{panel}</div></article></body></html>')
     found = " ".join(s.text for s in clean_page(page).spans if s.kind == "hidden")
     assert bool(found.strip()) == hidden
+
+
+@pytest.mark.parametrize(("section", "hidden"), [
+    ("background: url('hills.jpg') no-repeat; background-position: center; background-size: cover", False),
+    ("background: #123 url(&quot;hills.jpg&quot;) center/cover", False),
+    ("background-image: linear-gradient(rgba(0,0,0,.6), rgba(0,0,0,.6)), url(hills.jpg)", False),
+    ("background-color: rgba(20, 40, 60, 0.85)", False),  # a see-through tint over whatever is behind
+    ("background-color: #ffffff", True),
+    ("padding: 2em", True),  # no background of its own: the white page
+])
+def test_html_hidden_white_text_over_a_background_picture_shows(section: str, hidden: bool) -> None:
+    """White words in a section painted with a photograph (often under a dark overlay) show: the
+    background's colour is unknown, so there is no same-colour verdict. White on white is still
+    hidden and reported, and so is white text in a white box inside the pictured section."""
+    items = ('<ul><li><span style="color: #ffffff;">Tide tables for every harbour on the coast</span></li>'
+             '<li><span style="color: #fff;">Warnings sent before the spring tides arrive</span></li></ul>')
+    page = (f'<html><body><article><p>We publish the tides for sailors and anglers along the whole coast.</p>'
+            f'<section style="{section}"><div class="overlay"></div><div class="inner">{items}'
+            f'<div style="background:#fff"><span style="color:white">cheap pills casino bonus</span></div>'
+            f'</div></section></article></body></html>')
+    result = clean_page(page)
+    found = " ".join(s.text for s in result.spans if s.kind == "hidden")
+    assert ("Tide tables" in found) == hidden and ("spring tides" in found) == hidden
+    assert ("Tide tables for every harbour" in result.text) != hidden
+    assert "cheap pills" in found and "cheap pills" not in result.text

@@ -84,12 +84,27 @@ def parse_colour(value: str | None) -> Colour | None:
     return None
 
 
+UNKNOWN: Colour = (-1, -1, -1)  # a background no colour describes: an image, a gradient, a see-through tint
+PAINTED = regex.compile(r"url\(|gradient\(|image-set\(|rgba?\([^)]*[,/]\s*0?\.\d|hsla\(")
+
+
 def background(decls: Mapping[str, str]) -> Colour | None:
-    return parse_colour(decls.get("background-color") or decls.get("background"))
+    """The colour an element paints behind its text, :data:`UNKNOWN` when it paints a picture or a
+    see-through tint (white text over a photo shows), None when it paints nothing of its own.
+
+    >>> background(parse_declarations("background: url('sky.jpg') center/cover; color: #fff")) is UNKNOWN
+    True
+    >>> background(parse_declarations("background-color: #fff"))
+    (255, 255, 255)
+    """
+    value = decls.get("background-color") or decls.get("background")
+    if PAINTED.search(decls.get("background-image", "")) or (value and PAINTED.search(value)):
+        return UNKNOWN
+    return parse_colour(value)
 
 
 def same_colour(a: Colour | None, b: Colour | None) -> bool:
-    if a is None or b is None:
+    if a is None or b is None or a is UNKNOWN or b is UNKNOWN:
         return False
     return sum(abs(x - y) for x, y in zip(a, b, strict=True)) <= COLOUR_TOLERANCE
 
