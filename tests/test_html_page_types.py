@@ -86,6 +86,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "own_site_ticker.html": (  # a strip of quotes, each an absolute link to the site's own pages, above the
         # story in the same container: no link farm to judge (the site's own links), so it is not kept for one
         ["Shares in harbour operators rose on Monday", "publish the figures"], ["HRBR", "41.20", "+3.1%"]),
+    "inline_headlines.html": (  # a box of other stories' linked headlines between two of the story's paragraphs:
+        # no headline is kept as the title of the next one, nor the last as the title of the paragraph after
+        ["stop running its last evening crossing", "ask the operator to keep the crossing on Fridays",
+         "publish the full winter timetable"],
+        ["More from the coast", "Lifeboat crew rescues", "harbour wall finished", "crab catch", "storm repairs"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -501,12 +501,14 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     rows_of, places, rule, share = _context(seen)
     total = sum(len(b.visible) for b in seen)
     body = core(seen, rule) if _article_page(seen, rule, share) else set()
+    article = False
     if total < ARTICLE_CHARS:  # a snippet: the container and the model's choice
         keep = [i in rule or model.content(row) for i, row in enumerate(rows_of(None)) if row is not None]
     elif body and (sum(len(seen[i].visible) for i in body) >= BODY_SHARE * total
                    or declares_article(seen[0].node.el.getroottree().getroot())):
         # an article page: its body, plus what the model is sure of nearby or certain of inside the
         # container (only those blocks are scored)
+        article = True
         lo, hi = min(body) - NEAR, max(body) + NEAR
         ask = {i for i in range(max(lo, 0), min(hi + 1, len(seen))) if i not in body}
         ask.update(i for i, place in enumerate(places) if place == KEPT and i not in body)
@@ -517,8 +519,14 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
             for k, b in zip(keep, seen, strict=True)]
     for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
-        if not keep[i] and keep[i + 1] and seen[i].node.tag in HEADINGS and places[i] != FURNITURE:
+        if not keep[i] and keep[i + 1] and seen[i].node.tag in HEADINGS and places[i] != FURNITURE \
+                and (not article or _heads(seen[i], seen[i + 1])):
             keep[i] = True
+    for i in range(len(seen) - 1 if article else 0):  # ... and on an article page, the title of a list of
+        # links that is not kept (other stories' headlines between two paragraphs) goes with it
+        if keep[i] and seen[i].node.tag in HEADINGS and not _linky(seen[i]) and _dropped_list(seen, keep, i + 1) \
+                and not MORE_STORIES.fullmatch(" ".join(seen[i].visible.split())):  # (that one ends the text: tail)
+            keep[i] = False
     chosen = {seen[i].index for i, k in enumerate(keep) if k}
     run: list[int] = []
 
@@ -546,6 +554,41 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     chosen -= tail([b for b in seen if b.index in chosen])
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
+
+
+CARD_LEVELS = 2  # how far above a linked heading the card it titles may start
+
+
+def _linky(block: Block) -> bool:
+    return block.link_chars > LINK_DENSE * len(block.visible)
+
+
+LIST_LINKS = 3  # links that make a list of other pages (a box of other stories' headlines)
+
+
+def _dropped_list(seen: Sequence[Block], keep: list[bool], start: int) -> bool:
+    """Do the blocks from ``start`` on begin with a list of ``LIST_LINKS`` or more links, none kept?"""
+    links = 0
+    for b, k in zip(seen[start:], keep[start:], strict=False):
+        if k or not _linky(b):
+            break
+        links += b.links
+    return links >= LIST_LINKS
+
+
+def _heads(heading: Block, under: Block) -> bool:
+    """Does ``heading`` title the block right under it, on an article page? A heading that is a link
+    (another story's headline) titles only text inside its own card (a few levels up): a list of
+    linked headlines between two paragraphs of an article ("More from UK") heads nothing, and each of
+    its headlines must not be kept for the next one, nor the last for the paragraph after the list.
+    (Elsewhere a linked heading heads what follows it: a forum post's author, a docs index's tiles.)"""
+    if not _linky(heading):
+        return True
+    card = heading.node.el
+    for _ in range(CARD_LEVELS):
+        card = card.getparent() if card.getparent() is not None else card
+    el = under.node.el
+    return any(a is card for a in el.iterancestors()) and under.node.tag not in HEADINGS
 
 
 def _sure(p: float, near: bool, place: int) -> bool:
