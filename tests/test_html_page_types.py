@@ -91,6 +91,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["stop running its last evening crossing", "ask the operator to keep the crossing on Fridays",
          "publish the full winter timetable"],
         ["More from the coast", "Lifeboat crew rescues", "harbour wall finished", "crab catch", "storm repairs"]),
+    "headline_tail.html": (  # a news story (og:type article) ends with its own list of steps, then a list of other
+        # stories' headlines, each partly a link, under a short title: the headlines and their title go
+        ["amber warning for gales", "Tie down bins and garden furniture", "Check the flood alerts for your street",
+         "Keep a torch and a charged phone to hand"],
+        ["More great Coastline stories", "last lighthouse keeper", "pier repairs", "Seal pups", "darkest nights"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -552,6 +552,8 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
             return []
     chosen -= repeats([b for b in seen if b.index in chosen])
     chosen -= tail([b for b in seen if b.index in chosen])
+    if article and declares_article(seen[0].node.el.getroottree().getroot()):  # a news story's page
+        chosen -= headline_list(seen, chosen)
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
 
@@ -616,6 +618,50 @@ def tail(blocks: Sequence[Block]) -> set[int]:
         if before > TAIL_SHARE * total and MORE_STORIES.fullmatch(" ".join(b.visible.split())):
             return {c.index for c in blocks[n:] if not c.hidden}
         before += len(b.visible)
+    return set()
+
+
+HEADLINE_CHARS = 200  # a headline is shorter than this, has HEADLINE_WORDS words or more, ...
+HEADLINE_WORDS = 4
+HEADLINE_LINK = 0.25  # ... at least this share of it a link, and it does not end a sentence
+TITLE_CHARS = 60  # the title of a list of headlines ("More from the coast") is shorter than this
+END = regex.compile(r"[.:;!]\W*$")
+
+
+def _headline_item(b: Block) -> bool:
+    text = b.visible.strip()
+    return (b.node.tag in ("li", "p", "div", "h2", "h3", "h4", "h5", "h6") and bool(b.anchors)
+            and len(text) <= HEADLINE_CHARS and len(text.split()) >= HEADLINE_WORDS
+            and b.link_chars >= HEADLINE_LINK * len(text) and not END.search(text))
+
+
+def headline_list(blocks: Sequence[Block], chosen: set[int]) -> set[int]:
+    """The indices of a list of other stories' headlines after an article's last paragraph (of the
+    ``chosen`` blocks): three or more linked lines, none a sentence, one after the other (kept or
+    not), with the short title right above them ("More great stories"). They are what a news site
+    puts under every story; an article's own list items are sentences or hold little link text.
+    Nothing before the last paragraph is touched."""
+    last = max((n for n, b in enumerate(blocks)
+                if b.index in chosen and b.node.tag == "p" and not _linky(b) and prose_value(b)), default=None)
+    if last is None:
+        return set()
+    run: list[int] = []
+    for n in range(last + 1, len(blocks) + 1):
+        if n < len(blocks) and _headline_item(blocks[n]) and not blocks[n].hidden:
+            run.append(n)
+            continue
+        if len(run) >= LIST_LINKS:
+            while n < len(blocks) and blocks[n].anchors and blocks[n].node.tag == blocks[run[-1]].node.tag \
+                    and len(blocks[n].visible.strip()) <= HEADLINE_CHARS:  # its last item may be a sentence
+                run.append(n)
+                n += 1
+            first = run[0]
+            title = blocks[first - 1]
+            if first - 1 > last and not title.anchors and len(title.visible.strip()) <= TITLE_CHARS \
+                    and not END.search(title.visible.strip()):
+                run.insert(0, first - 1)
+            return {blocks[i].index for i in run}
+        run = []
     return set()
 
 
