@@ -270,3 +270,24 @@ def test_html_page_says_it_is_an_article(head: str, says: bool) -> None:
     from cleaner.html.features import declares_article
 
     assert declares_article(parse(f"<html><head>{head}</head><body><p>Text.</p></body></html>")) is says
+
+
+def test_html_thread_posts_built_like_a_kept_post_are_kept_with_it() -> None:
+    """Off article pages the block model decides, post by post; a thread's posts (or a list's items)
+    are built alike, so one the model keeps brings the container's other prose blocks of its tag and
+    class along: here the model is made to keep the first post only. The author boxes (no class, no
+    prose) are not brought along."""
+    from cleaner.html.blocks import read_blocks
+    from cleaner.html.extract import parse, stylesheet
+    from cleaner.html.select import _kin, context
+
+    page = (CLASSES / "thread_posts.html").read_text(encoding="utf-8")
+    root = parse(page)
+    seen = [b for b in read_blocks(root, stylesheet(root), len(page)) if b.visible]
+    _rows, _places, rule, _share = context(seen)
+    posts = [i for i, b in enumerate(seen) if b.node.el.get("class") == "post-text"]
+    assert len(posts) == 4 and set(posts) <= rule
+    keep = [i == posts[0] for i in range(len(seen))]
+    kept = _kin(seen, keep, rule)
+    assert [i for i, k in enumerate(kept) if k] == posts
+    assert _kin(seen, [False] * len(seen), rule) == [False] * len(seen)

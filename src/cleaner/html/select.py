@@ -516,6 +516,7 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
                 for i, row in enumerate(rows_of(ask))]
     else:
         keep = [model.content(row) for row in rows_of(None) if row is not None]
+        keep = _kin(seen, keep, rule)
     keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
             for k, b in zip(keep, seen, strict=True)]
     for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
@@ -591,6 +592,16 @@ def _heads(heading: Block, under: Block) -> bool:
         card = card.getparent() if card.getparent() is not None else card
     el = under.node.el
     return any(a is card for a in el.iterancestors()) and under.node.tag not in HEADINGS
+
+
+def _kin(seen: Sequence[Block], keep: list[bool], rule: set[int]) -> list[bool]:
+    """The model's choice, plus the prose blocks of the container built like one it keeps (same tag
+    and class): a thread's posts, the items of a list are alike, and a reader takes all or none."""
+    kept = {_box(seen[i].node.el) for i in rule if keep[i] and seen[i].node.el.get("class") and prose_value(seen[i])}
+    if not kept:
+        return keep
+    return [k or (i in rule and _box(seen[i].node.el) in kept and bool(prose_value(seen[i])))
+            for i, k in enumerate(keep)]
 
 
 def _sure(p: float, near: bool, place: int) -> bool:
