@@ -291,3 +291,21 @@ def test_html_thread_posts_built_like_a_kept_post_are_kept_with_it() -> None:
     kept = _kin(seen, keep, rule)
     assert [i for i, k in enumerate(kept) if k] == posts
     assert _kin(seen, [False] * len(seen), rule) == [False] * len(seen)
+
+
+def test_html_paragraph_full_of_links_is_not_a_link_list() -> None:
+    """A paragraph whose links outweigh its words (a politician's name with a card of their latest
+    stories inside, at each mention) neither votes for nor against the element it sits in; a list
+    of links still counts against it, so that it cannot be taken for the article's container."""
+    from cleaner.html.blocks import read_blocks
+    from cleaner.html.extract import parse, stylesheet
+    from cleaner.html.select import block_weight
+
+    card = " | ".join(f'<a href="/story/{i}">Councillor backs harbour levy, part {i}</a>' for i in range(4))
+    page = (f"<html><body><div><p>The vote was threatened, said councillor <a href='/people/ana'>Ana Kowal</a> "
+            f"<span>{card}</span>, on Monday.</p><ul><li>{card}</li></ul></div></body></html>")
+    root = parse(page)
+    para, items = [b for b in read_blocks(root, stylesheet(root), len(page)) if b.visible]
+    assert para.node.tag == "p" and para.link_chars > len(para.visible) / 2
+    assert block_weight(para, {}) == 0.0
+    assert block_weight(items, {}) < 0
