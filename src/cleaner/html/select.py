@@ -193,11 +193,11 @@ def block_weight(block: Block, memo: dict[int, bool], comments: bool = True) -> 
     n = len(block.visible)
     if not n or script_notice(block.visible):
         return 0.0
-    if furniture(block.node, memo, comments):
-        return -FURNITURE_PENALTY * n
     if block.link_chars > LINK_DENSE * n:  # a link list; but a paragraph full of links (a politician's
         # name with a link card in it, at every mention) is not one, and counts for neither side
-        return 0.0 if block.node.tag == "p" else -FURNITURE_PENALTY * n
+        return -FURNITURE_PENALTY * n if block.node.tag != "p" or furniture(block.node, memo, comments) else 0.0
+    if furniture(block.node, memo, comments):
+        return -FURNITURE_PENALTY * n
     if not prose_value(block):
         return 0.0
     return n * (LIST_PROSE if block.node.tag in ("li", "td", "th", "dd", "dt") else 1.0)

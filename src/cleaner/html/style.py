@@ -98,7 +98,8 @@ def background(decls: Mapping[str, str]) -> Colour | None:
     (255, 255, 255)
     """
     value = decls.get("background-color") or decls.get("background")
-    if PAINTED.search(decls.get("background-image", "")) or (value and PAINTED.search(value)):
+    image = decls.get("background-image")
+    if (image and PAINTED.search(image)) or (value and PAINTED.search(value)):
         return UNKNOWN
     return parse_colour(value)
 
