@@ -505,10 +505,16 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     total = sum(len(b.visible) for b in seen)
     body = core(seen, rule) if _article_page(seen, rule, share) else set()
     article = False
+    says: list[bool] = []
+
+    def declared() -> bool:  # does the page say it is an article? (read once, only when asked)
+        if not says:
+            says.append(declares_article(seen[0].node.el.getroottree().getroot()))
+        return says[0]
+
     if total < ARTICLE_CHARS:  # a snippet: the container and the model's choice
         keep = [i in rule or model.content(row) for i, row in enumerate(rows_of(None)) if row is not None]
-    elif body and (sum(len(seen[i].visible) for i in body) >= BODY_SHARE * total
-                   or declares_article(seen[0].node.el.getroottree().getroot())):
+    elif body and (sum(len(seen[i].visible) for i in body) >= BODY_SHARE * total or declared()):
         # an article page: its body, plus what the model is sure of nearby or certain of inside the
         # container (only those blocks are scored)
         article = True
@@ -556,7 +562,7 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
             return []
     chosen -= repeats([b for b in seen if b.index in chosen])
     chosen -= tail([b for b in seen if b.index in chosen])
-    if article and declares_article(seen[0].node.el.getroottree().getroot()):  # a news story's page
+    if article and declared():  # a news story's page
         chosen -= headline_list(seen, chosen)
     first, last = min(chosen), max(chosen)
     return [b for b in blocks if b.index in chosen or (first < b.index < last and b.hidden and not b.visible)]
