@@ -53,8 +53,11 @@ _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
 
+_TRAILING = regex.compile(r"[\s*_`\p{Extended_Pictographic}\p{So}\p{Sk}\uFE0F\u200D]+$")
+
+
 def _shape(sentence: str) -> list[str]:
-    s = sentence.rstrip(" *_`")
+    s = _TRAILING.sub("", sentence)  # the punctuation before a closing emoji (`Happy coding! 🚀`) ends it
     last = s[-1:] if s else ""
     end = {":": "colon", "：": "colon", "!": "excl", "！": "excl", "?": "q", "？": "q", ".": "stop",
            "。": "stop"}.get(last, "none")
@@ -291,6 +294,8 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             bounds = _long_line(text, body, le, hits_at)
         else:
             bounds = _sentences(text, body, le)
+            if hits_at:  # a phrase found after a mark with no space (`…en pratique ?Bien sûr !`) opens a sentence
+                bounds = _split_at(text, bounds, hits_at)
         if not bounds:
             continue
         n = len(bounds)
@@ -307,7 +312,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
 
         def stub(s: int, e: int, stubs: dict[int, bool] = stubs) -> bool:
             if s not in stubs:
-                stubs[s] = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
+                stubs[s] = s < e and _stub(text, s, e, _TOKEN.findall(text, s, e))
             return stubs[s]
 
         for j, (s, e) in enumerate(bounds):
@@ -330,7 +335,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
             if s not in stubs:
-                stubs[s] = e - s < 40 and len(toks) < 4
+                stubs[s] = _stub(text, s, e, toks)
             if j == head and stubs[s]:
                 head += 1
             hits = list(cues.find(toks)) if cues is not None else []
@@ -344,9 +349,14 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                     # what the whole line does (an acknowledgement, then "here is…") counts for each sentence
                     line_toks = tokens(_masked(text, body, le, quotes))
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(line_toks)})
-                if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
-                    scored_any = False
-                    break
+                    if "s:L:reported" in line_cues:
+                        line_cues.remove("s:L:reported")
+                        # a line that reports this speech is the writer's: the report follows the words, or
+                        # introduces them with a colon (`The bot replied: …`); a report before, ended, is done
+                        at = bounds[j - 1][0] if j and text[bounds[j - 1][0]:bounds[j - 1][1]].rstrip(" *_")[-1:] in ":：," else s
+                        if any(name == "reported" for _, name in cues.find(tokens(_masked(text, at, le, quotes)))):
+                            scored_any = False
+                            break
             position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
                                               ("tail",) if j == n - 1 else ())
             pending.append((s, e, features(sentence, position, cues, toks, hits) + line_cues))
@@ -354,6 +364,37 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         if scored_any:
             for s, e, feats in pending:
                 yield Unit(s, e, ls, le, feats or [], stub(s, e))
+
+
+def _split_at(text: str, bounds: list[tuple[int, int]], hits: list[int]) -> list[tuple[int, int]]:
+    """The sentences, each also cut where a phrase of the tool's voice was found inside it (with the
+    opening punctuation before the phrase: `¡`, `**`)."""
+    out: list[tuple[int, int]] = []
+    for a, b in bounds:
+        i = bisect.bisect_right(hits, a)
+        while i < len(hits) and hits[i] < b:
+            h = hits[i]
+            while h > a and text[h - 1] in _OPENERS:
+                h -= 1
+            if h > a and text[a:h].strip():
+                out.append((a, h))
+                a = h
+            i += 1
+        out.append((a, b))
+    return out
+
+
+_OPENERS = frozenset('*_"“«¡¿([')
+
+
+def _stub(text: str, s: int, e: int, toks: list[str]) -> bool:
+    """A sentence of one to three words (``Sure!``), or in a script written without spaces a short
+    exclamation (``もちろんです！``, ``好的！``): an acknowledgement, no evidence of its own."""
+    if e - s >= 40:
+        return False
+    if len(toks) < 4:
+        return True
+    return (len(toks) <= 7 and text[e - 1] in "!！" and all(len(t) == 1 and _CJK_CHAR.match(t) for t in toks))
 
 
 def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
