@@ -91,10 +91,21 @@ class Cues:
         line, seen = start, start  # the current line's start, and how far the text was searched for it
         for m in self.inside.finditer(lower, start, end):
             a = m.start(1)
+            if m.start("present") >= 0 and not self._edited_intro(lower, a, end):
+                continue  # a presentation inside a line counts only when it introduces a text the tool made
             line = max(line, lower.rfind("\n", seen, a) + 1)  # each character looked at once: linear
             seen = a
             out.setdefault(line, []).append(a)
         return out
+
+    def _edited_intro(self, lower: str, at: int, end: int) -> bool:
+        """Whether the sentence from ``at`` ends on a colon and talks of a text made over (``the updated
+        README``, ``翻译后的文档``): the tool presenting its work, not a writer announcing a list."""
+        le = lower.find("\n", at, end)
+        stop = _END.search(lower, at, end if le < 0 else le + 1)  # the line's end, with the white space a colon needs
+        if stop is None or stop.group()[-1:] not in ":：":
+            return False
+        return any(name == "edited" for _, name in self.find(tokens(lower[at:stop.end()])))
 
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
@@ -148,6 +159,7 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     opens: set[str] = set()
     inside: set[str] = set()
     acks: set[str] = set()
+    presents: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
@@ -161,6 +173,8 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
                 inside.add(plain)
             elif name == "ack":
                 acks.add(plain)
+            elif name == "present":
+                presents.add(plain)
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
@@ -174,7 +188,10 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
         # one character class first: `re` then jumps from one sentence mark to the next (a group of
         # alternatives there would make it try every position)
         glued = f"|(?:{_trie(sorted(acks))})[ \t]*[!！]" if acks else ""
-        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + ")")
+        # and a presentation ending on a colon (`… soft. Here's the updated README:`; checked by `_edited_intro`)
+        shown = f"|(?P<present>{_phrases(presents)})" if presents else "|(?P<present>(?!))"
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + shown
+                              + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
