@@ -84,6 +84,22 @@ def test_the_end_of_a_sentence_is_read_before_a_closing_emoji():
     assert "s:end:stop" in features("That covers the timetable. 😊", ("last",))
 
 
+def test_a_run_opening_in_lower_case_after_a_stop_continues_the_sentence():
+    offer = "Let me know if you want a route map (ferry, bus, etc.) too!"
+    assert offer in scored(f"{BODY}\n\n{offer}")
+
+
+def test_a_preamble_line_ending_on_a_colon_goes_whole():
+    text = ("港のお知らせ\n\nもちろんです！以下は、ご依頼の改訂版の時刻表です。上記の時刻を使って表を作りました：\n\n"
+            "フェリーは正午に出発します。")
+    assert cleaner.clean(text).text == "港のお知らせ\n\nフェリーは正午に出発します。"
+
+
+def test_a_help_offer_opening_a_sentence_inside_a_chinese_line_is_scored():
+    text = "渡轮中午从港口出发。\n\n希望这篇介绍对你有帮助。如果你有任何疑问，欢迎随时留言！渡轮中午从港口出发，票价五欧元。\n\n更多内容。"
+    assert "如果你有任何疑问，欢迎随时留言！" in scored(text)
+
+
 def test_a_line_opening_in_the_first_person_is_a_candidate():
     text = f"{BODY}\n\nI've rewritten the section on tickets to match your notes.\n\nMore below."
     assert scored(text) == ["I've rewritten the section on tickets to match your notes."]

@@ -474,7 +474,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((s, end))
     merged: list[tuple[int, int]] = []
     for a, b in out:
-        if merged and not _WORDY.search(text, a, b):  # `🚀` or `(1)` is no sentence: it ends the previous one
+        # `🚀` or `(1)` is no sentence: it ends the previous one; nor is a run opening in lower case
+        # after an abbreviation's stop (`… (build passing, etc.) too!`)
+        if merged and (not _WORDY.search(text, a, b) or text[a].islower()):
             merged[-1] = (merged[-1][0], b)
         elif text[a:b].strip():
             merged.append((a, b))
@@ -552,12 +554,22 @@ class LeftoverDetector(Detector):
         rest: list[tuple[Unit, float]] = []
         for u, s in line:
             (found if u.feats and (s >= join or _closing(u.feats)) else rest).append((u, s))
-        if all(u.stub for u, _ in rest):
+        if all(u.stub for u, _ in rest) or _presents(doc.text, line, found):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
         for u, s in found:
             yield self.span(doc, u.start, u.end, score=_prob(s))
+
+
+def _presents(text: str, line: list[tuple[Unit, float]], found: list[tuple[Unit, float]]) -> bool:
+    """Whether the line is a preamble: its head sentence (after any stub) is found and the line ends on
+    a colon before the content (`もちろんです！以下は…の例です。…を生成します：`): it goes whole."""
+    head = next((u for u, _ in line if not u.stub), None)
+    if head is None or not any(u is head for u, _ in found):
+        return False
+    end = line[-1][0].end
+    return text[line[-1][0].start:end].rstrip(" *_`")[-1:] in (":", "：")
 
 
 def _closing(feats: Sequence[str]) -> bool:
