@@ -96,7 +96,8 @@ def test_a_preamble_line_ending_on_a_colon_goes_whole():
 
 
 def test_a_help_offer_opening_a_sentence_inside_a_chinese_line_is_scored():
-    text = "渡轮中午从港口出发。\n\n希望这篇介绍对你有帮助。如果你有任何疑问，欢迎随时留言！渡轮中午从港口出发，票价五欧元。\n\n更多内容。"
+    text = ("渡轮中午从港口出发。\n\n希望这篇介绍对你有帮助。如果你有任何疑问，欢迎随时留言！"
+            "渡轮中午从港口出发，票价五欧元。\n\n更多内容。")
     assert "如果你有任何疑问，欢迎随时留言！" in scored(text)
 
 

@@ -370,7 +370,8 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                         line_cues.remove("s:L:reported")
                         # a line that reports this speech is the writer's: the report follows the words, or
                         # introduces them with a colon (`The bot replied: …`); a report before, ended, is done
-                        at = bounds[j - 1][0] if j and text[bounds[j - 1][0]:bounds[j - 1][1]].rstrip(" *_")[-1:] in ":：," else s
+                        before = bounds[j - 1] if j else (s, s)
+                        at = before[0] if text[before[0]:before[1]].rstrip(" *_")[-1:] in ":：," else s
                         if any(name == "reported" for _, name in cues.find(tokens(_masked(text, at, le, quotes)))):
                             scored_any = False
                             break
