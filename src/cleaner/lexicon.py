@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.metadata
+import operator
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ _WORDCHAR = regex.compile(r"[\p{L}\p{N}]")
 CJK = regex.compile(rf"[{CJK_LETTERS}]")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_BY_END = operator.itemgetter(2, 1)  # an automaton's (term, start, end): by end, then the longest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +196,7 @@ class Lexicon:
         except UnicodeEncodeError:  # a lone surrogate
             found = self._auto.find_matches_as_indexes(_SURROGATE.sub(self._filler, text), overlapping=True)
         values = self._values
-        for i, _first, end in sorted(found, key=_by_end):
+        for i, _first, end in sorted(found, key=_BY_END):
             yield end - 1, values[i]
 
     @classmethod
@@ -239,10 +241,6 @@ class Lexicon:
             if not latin or _bounded(ftext, first, last + 1):
                 out.add(category)
         return out
-
-
-def _by_end(match: tuple[int, int, int]) -> tuple[int, int]:
-    return match[2], match[1]
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
