@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import takewhile
 
-import ahocorasick_rs
 import regex
 
 from ..analysis import Analysis
 from ..budget import checked
 from ..document import Document
+from ..lexicon import Terms
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
@@ -218,34 +218,27 @@ class PatternDetector(Detector):
 
 class RequiredWords:
     """Every pattern rule's ``requires_words``, found in a document's lower case by one pass of one
-    automaton (ahocorasick_rs) that all the rules share: a substring search per word and rule cost
-    ~25 ms/MB on the corpus (chat_ui alone has 26 words). A rule adds its words when it is built;
-    each document is scanned once per set of words (:meth:`Analysis.memo`)."""
+    automaton (:class:`~cleaner.lexicon.Terms`) that all the rules share: a substring search per word
+    and rule cost ~25 ms/MB on the corpus (chat_ui alone has 26 words). A rule adds its words when it
+    is built; each document is scanned once per set of words (:meth:`Analysis.memo`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._state: tuple[int, ahocorasick_rs.AhoCorasick | None, tuple[str, ...], str] = (0, None, (), "")
+        self._state: tuple[int, Terms] = (0, Terms(()))
 
     def add(self, words: Iterable[str]) -> None:
         with self._lock:
-            version, _auto, known, _filler = self._state
-            new = sorted({w for w in words if w} - set(known))
+            version, terms = self._state
+            new = sorted({w for w in words if w} - set(terms.words))
             if new:
-                known = (*known, *new)
-                auto = ahocorasick_rs.AhoCorasick(known, matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
-                                                  implementation=ahocorasick_rs.Implementation.DFA)
-                # what stands for a lone surrogate (UTF-8 cannot carry one, no word holds one): a
-                # character of no word, so that the offsets and the matches stay the text's
-                held = set().union(*known)
-                filler = next(c for c in "\uffff\ufffd" + "".join(map(chr, range(32))) if c not in held)
-                self._state = (version + 1, auto, known, filler)
+                self._state = (version + 1, Terms((*terms.words, *new)))
 
     def found(self, analysis: Analysis) -> dict[str, list[int]]:
         """``{word: every offset where it starts in analysis.lower}`` (overlapping ones too) for the
         words that occur."""
-        version, auto, known, filler = self._state
+        version, terms = self._state
         found: dict[str, list[int]] = analysis.memo(("pattern.requires_words", version),
-                                                    partial(_scan, auto, known, filler, analysis.lower))
+                                                    partial(_scan, terms, analysis.lower))
         return found
 
     def holds_any(self, analysis: Analysis, words: tuple[str, ...]) -> bool:
@@ -261,22 +254,14 @@ class RequiredWords:
         return sorted({i for w in set(words) for i in found.get(w, ())})
 
 
-def _scan(auto: ahocorasick_rs.AhoCorasick | None, known: tuple[str, ...], filler: str,
-          text: str) -> dict[str, list[int]]:
-    if auto is None:
-        return {}
-    try:
-        matches = auto.find_matches_as_indexes(text, overlapping=True)
-    except UnicodeEncodeError:  # a lone surrogate
-        matches = auto.find_matches_as_indexes(_SURROGATE.sub(filler, text), overlapping=True)
+def _scan(terms: Terms, text: str) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for i, start, _end in matches:
-        out.setdefault(known[i], []).append(start)
+    for i, start, _end in terms.matches(text):
+        out.setdefault(terms.words[i], []).append(start)
     return out
 
 
 REQUIRED_WORDS = RequiredWords()
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 def _before(end: int, match: regex.Match[str]) -> bool:
