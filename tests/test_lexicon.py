@@ -129,3 +129,11 @@ def test_the_scan_gives_every_occurrence_by_end_then_longest_first(text):
     plain = [(end - 1, term) for end in range(len(text) + 1)
              for term in sorted(terms, key=len, reverse=True) if text.endswith(term, 0, end)]
     assert [(last, value[0]) for last, value in NESTED._scan(text)] == plain
+
+
+def test_a_lexicon_pickles_and_finds_the_same():
+    import pickle
+
+    text = "Best CASINO… 上.門.服.務 and ＫＴＶ會所, no better"
+    again = pickle.loads(pickle.dumps(LEX))
+    assert list(again.find(text)) == list(LEX.find(text)) and len(list(LEX.find(text))) == 4

@@ -185,6 +185,9 @@ class Terms:
         held = set().union(*self.words)
         self._filler = next(c for c in "\x00\ufffd\uffff" + "".join(map(chr, range(1, 32))) if c not in held)
 
+    def __reduce__(self) -> tuple[type[Terms], tuple[tuple[str, ...]]]:
+        return Terms, (self.words,)  # the compiled automaton does not pickle: built again from the words
+
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """``(index of the word, start, end)`` of every occurrence in ``text``, in order of the end
         and at one end the longest first (as a trie's output links give them)."""
