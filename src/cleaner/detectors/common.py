@@ -16,6 +16,7 @@ from .base import read_word_list
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from ..document import Document
 
 # A contact handle, number or domain right after an ad string, glued or after one space or colon,
 # optionally behind a messenger marker: "夜场abcd99.site", "金沙 js8866.app", "Q号：8812345",
@@ -110,6 +111,26 @@ def char_after(text: str, pos: int, line_end: int) -> str:
     """The first character of ``text[pos:line_end].lstrip()`` (``""`` if none)."""
     m = _NONSPACE.search(text, pos, line_end)
     return "" if m is None else str(m.group())
+
+
+class CodeRegions:
+    """The text of a page's code elements (``<code>``, ``<pre>``…), as the HTML reader lists it in
+    ``metadata["code"]``: rules about prose (ligatures, typos) leave a program's text alone."""
+
+    def __init__(self, doc: Document) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(doc.metadata.get("code") or ()):
+            self.starts.append(s)
+            self.ends.append(e)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def inside(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a code element's text."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
 
 
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:
