@@ -6,12 +6,11 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
-import ahocorasick
 import regex
 
 from .. import urls
 from ..budget import checked
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, Terms
 from ..rules import Rule
 from .base import read_word_list
 
@@ -66,13 +65,10 @@ def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = 
     words = set(words)
     if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
         return {w: list(occurrences(text, w)) for w in words}
-    auto = ahocorasick.Automaton()
-    for w in words:
-        auto.add_word(w, w)
-    auto.make_automaton()
+    terms = Terms(words)
     out: dict[str, list[int]] = {w: [] for w in words}
-    for last, w in checked(auto.iter(text), every=1024):
-        out[w].append(last - len(w) + 1)
+    for i, first, _end in checked(terms.matches(text), every=1024):
+        out[terms.words[i]].append(first)
     return out
 
 
@@ -83,16 +79,14 @@ def counts_of(text: str, words: Iterable[str], search_budget: int | None = None)
     words = set(words)
     if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
         return {w: text.count(w) for w in words}
-    auto = ahocorasick.Automaton()
-    for w in words:
-        auto.add_word(w, w)
-    auto.make_automaton()
+    terms = Terms(words)
     count = dict.fromkeys(words, 0)
     free = dict.fromkeys(words, 0)  # where the word's next counted occurrence may start
-    for last, w in checked(auto.iter(text), every=1024):
-        if last - len(w) + 1 >= free[w]:
+    for i, first, end in checked(terms.matches(text), every=1024):
+        w = terms.words[i]
+        if first >= free[w]:
             count[w] += 1
-            free[w] = last + 1
+            free[w] = end
     return count
 
 
