@@ -349,9 +349,11 @@ def _mask_url_ids(folded: str) -> str:
         else:  # the number is the link's whole path: what is before it in the link holds no other "/"
             link = folded[folded.rfind(" ", 0, m.start()) + 1:m.start()]
             phone = "/" not in link.partition("://")[2 if "://" in link else 0].rstrip("/")
-        return m.group() if phone else "#" * (m.end() - m.start())
+        whole: str = m.group()
+        return whole if phone else "#" * len(whole)
 
-    return _URL_NUMBER.sub(blank, folded)
+    masked: str = _URL_NUMBER.sub(blank, folded)
+    return masked
 
 
 def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:
