@@ -227,3 +227,16 @@ def test_a_phone_in_a_messenger_link_is_still_a_phone(pipeline: cleaner.Pipeline
     """The number that is a link's whole path (``wa.me/<phone>``) or a ``phone=`` value stays a phone."""
     text = EN.format(ad)
     assert [s.text for s in pipeline.clean(text).spans if s.rule == "spam.ad_segment"] == [ad]
+
+
+LISTING = ("Harbour Lane Removals packed a three-bedroom house in a day and kept every box labelled, though one "
+           "customer said the final bill was higher than the quote.\n\nCompany Info\n\n{}\n\nYears in Business: 9\n\n"
+           "Customers praise the crews for arriving on time and for wrapping furniture with care.")
+
+
+@pytest.mark.parametrize("field", ["DOT #:\u00a05188204", "Licence #: 40211873"])
+def test_a_number_written_as_a_number_is_not_a_phone(pipeline: cleaner.Pipeline, field: str) -> None:
+    """``DOT #: 3066988`` on a movers' listing page was removed at 0.901 (a seven-digit number took the
+    phone shape): a number after ``#`` is a record's id."""
+    text = LISTING.format(field)
+    assert pipeline.clean(text).text == text
