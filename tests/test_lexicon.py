@@ -113,3 +113,27 @@ def test_find_in_a_part_equals_the_hits_of_the_whole_inside_it(text, a, b):
 def test_categories_are_those_of_the_hits(text):
     """categories() skips the boundary test of a category already found: the same set as the hits'."""
     assert LEX.categories(text) == {h.category for h in LEX.find(text)}
+
+
+NESTED = Lexicon({"sex": "adult", "sexy": "adult", "exy": "other", "xy": "other", "y": "other", "会所": "venue",
+                  "所": "venue", "\x00z": "other"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["sexy", "sex", "xy", "y", "会所", "所", "é", " ", "\x00", "z", "\ud800", "\udcff",
+                                 "\ufffd"]), max_size=30).map("".join))
+def test_the_scan_gives_every_occurrence_by_end_then_longest_first(text):
+    """The automaton's matches (overlapping, lone surrogates in the text) equal a search of every term
+    ending at every offset, in the order a trie's output links give them."""
+    terms = [value[0] for value in NESTED._values]
+    plain = [(end - 1, term) for end in range(len(text) + 1)
+             for term in sorted(terms, key=len, reverse=True) if text.endswith(term, 0, end)]
+    assert [(last, value[0]) for last, value in NESTED._scan(text)] == plain
+
+
+def test_a_lexicon_pickles_and_finds_the_same():
+    import pickle
+
+    text = "Best CASINO… 上.門.服.務 and ＫＴＶ會所, no better"
+    again = pickle.loads(pickle.dumps(LEX))
+    assert list(again.find(text)) == list(LEX.find(text)) and len(list(LEX.find(text))) == 4

@@ -112,8 +112,9 @@ class Result:
         }
         if self.page_findings:
             record["page_findings"] = list(self.page_findings)
-        if doc.metadata:  # the reader's candidates for page findings are judged, not kept
-            record["metadata"] = {k: v for k, v in doc.metadata.items() if k != "page_links"}
+        if doc.metadata:  # the reader's candidates for page findings are judged, and its code regions
+            # used by the rules, not kept
+            record["metadata"] = {k: v for k, v in doc.metadata.items() if k not in READER_HINTS}
         if self.errors:
             record["errors"] = list(self.errors)
         return record
@@ -338,6 +339,9 @@ def _timeout_error(code: str, rule: str, detail: str) -> dict[str, str]:
 
 def _seconds(value: float) -> str:
     return f"{value:g} s"
+
+
+READER_HINTS = frozenset({"page_links", "code"})  # reader metadata for the rules, not for the record
 
 
 def error_record(rid: str, error: CleanerError, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -193,7 +193,9 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
     first link the CSS ``locator`` of its element) for the ``link_farm`` detector, and the
     ``page_links`` (visible runs of off-site links outside the article, each with its CSS
     ``locator``, ``text`` and ``links``) that the pipeline judges into the record's
-    ``page_findings`` and drops from its metadata. Pages over ``limit`` characters are an error:
+    ``page_findings`` and drops from its metadata, and the ``code`` regions (``[start, end]`` of the
+    text of ``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``) that rules about prose leave alone, also
+    dropped from the record. Pages over ``limit`` characters are an error:
     memory stays bounded."""
     if len(page) > limit:
         raise InputError(source, "C116", str(limit), line=line)
@@ -214,6 +216,8 @@ def html_document(page: str, *, id: str, source: str, metadata: dict[str, Any] |
                          for x in got.links]
     if got.page_links:
         meta["page_links"] = list(got.page_links)
+    if got.code:
+        meta["code"] = [list(c) for c in got.code]
     return Document(got.text, id=id, source=source, format="html", metadata=MappingProxyType(meta))
 
 

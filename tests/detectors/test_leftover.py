@@ -51,6 +51,56 @@ def test_a_line_that_reports_speech_is_not_scored():
     assert scored(text) == []
 
 
+def test_a_report_before_the_offer_is_done_one_after_it_or_introducing_it_is_not():
+    """A reporting verb counts against a sentence only when it follows it, or introduces it with a colon."""
+    offer = "If you'd like, I can add the winter hours too."
+    assert offer in scored(f"{BODY}\n\nThe kiosk reopened on Monday, the clerk said. {offer}\n\nMore below.")
+    assert scored(f"{BODY}\n\n{offer} That is what the clerk told us.\n\nMore below.") == []
+    assert scored(f"{BODY}\n\nThe kiosk screen said: {offer}\n\nMore below.") == []
+
+
+def test_a_presentation_inside_a_line_is_scored_only_when_it_introduces_a_text_made_over():
+    made_over = "Here's the revised timetable without the winter section:"
+    assert made_over in scored(f"{BODY}\n\nThe kiosk opens at eight. {made_over}\n\nMore below.")
+    for writers in ("Here is the full list of stops:", "Here's the revised timetable, finally.",
+                    "Here's what the captain found:"):
+        assert scored(f"{BODY}\n\nThe kiosk opens at eight. {writers}\n\nMore below.") == []
+
+
+def test_a_phrase_glued_to_the_mark_before_it_opens_a_sentence():
+    got = scored(f"{BODY}\n\nEt le dimanche ?Bien sûr ! Voici la version corrigée des horaires :\n\nMore below.")
+    assert got[:2] == ["Bien sûr !", "Voici la version corrigée des horaires :"]
+
+
+def test_a_short_cjk_acknowledgement_is_a_stub_and_the_presentation_after_it_is_scored():
+    got = scored("港のお知らせ\n\nもちろんです！以下は、ご依頼の改訂版の時刻表です：\n\nフェリーは正午に出発します。")
+    assert got[:2] == ["もちろんです！", "以下は、ご依頼の改訂版の時刻表です："]
+
+
+def test_the_end_of_a_sentence_is_read_before_a_closing_emoji():
+    from cleaner.detectors.leftover import features
+
+    assert "s:end:excl" in features("Happy sailing! ⛵🚀", ("last",))
+    assert "s:end:stop" in features("That covers the timetable. 😊", ("last",))
+
+
+def test_a_run_opening_in_lower_case_after_a_stop_continues_the_sentence():
+    offer = "Let me know if you want a route map (ferry, bus, etc.) too!"
+    assert offer in scored(f"{BODY}\n\n{offer}")
+
+
+def test_a_preamble_line_ending_on_a_colon_goes_whole():
+    text = ("港のお知らせ\n\nもちろんです！以下は、ご依頼の改訂版の時刻表です。上記の時刻を使って表を作りました：\n\n"
+            "フェリーは正午に出発します。")
+    assert cleaner.clean(text).text == "港のお知らせ\n\nフェリーは正午に出発します。"
+
+
+def test_a_help_offer_opening_a_sentence_inside_a_chinese_line_is_scored():
+    text = ("渡轮中午从港口出发。\n\n希望这篇介绍对你有帮助。如果你有任何疑问，欢迎随时留言！"
+            "渡轮中午从港口出发，票价五欧元。\n\n更多内容。")
+    assert "如果你有任何疑问，欢迎随时留言！" in scored(text)
+
+
 def test_a_line_opening_in_the_first_person_is_a_candidate():
     text = f"{BODY}\n\nI've rewritten the section on tickets to match your notes.\n\nMore below."
     assert scored(text) == ["I've rewritten the section on tickets to match your notes."]

@@ -281,3 +281,23 @@ def test_a_line_about_the_ligature_keeps_all_of_its_examples():
     text = "Case folding: eﬃcient == EFFICIENT # the ﬃ glyph folds into three letters\nThe oﬃce opened."
     out = LIGATURE_ONLY.clean(text).text
     assert out == "Case folding: eﬃcient == EFFICIENT # the ﬃ glyph folds into three letters\nThe office opened."
+
+
+def test_a_ligature_in_an_html_code_element_stays_and_one_in_prose_goes():
+    """The HTML reader lists the text of ``<pre>``/``<code>`` in ``metadata["code"]``: the rule leaves a
+    program's literals alone there as it does between backticks (old code: the comment in the code
+    block and the identifier in the inline code were rewritten)."""
+    from cleaner.readers import html_document
+
+    page = ("<html><body><article><h1>Copying code from a PDF</h1>"
+            "<p>The oﬃce printer mangled every listing, and nobody noticed for weeks.</p>"
+            "<pre><code>def reﬂow(buﬀer):  # the ﬁrst pass\n    return buﬀer</code></pre>"
+            "<p>Then call <code>reﬂow</code> on the whole manuscript once.</p></article></body></html>")
+    doc = html_document(page, id="page", source="page")
+    result = LIGATURE_ONLY.clean(doc)
+    assert "def reﬂow(buﬀer):  # the ﬁrst pass\n    return buﬀer" in result.text
+    assert "Then call reﬂow on the whole" in result.text
+    assert "The office printer" in result.text  # prose is still taken apart
+    regions = [doc.text[s:e] for s, e in doc.metadata["code"]]
+    assert regions == ["def reﬂow(buﬀer):  # the ﬁrst pass\n    return buﬀer", "reﬂow"]
+    assert "code" not in result.to_dict().get("metadata", {})  # a hint for the rules, not a record field

@@ -190,13 +190,18 @@ def test_a_domain_glued_to_the_next_sentence_is_still_a_domain():
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["copy", "Copy", "†", "コピー", "注", "İ", "i\u0307", "\u212a", "k", "SS", "ß", "ẞ",
-                                 "note", " ", "\n", "x"]), max_size=12).map("".join))
+                                 "note", "notes", " ", "\n", "x", "\ud800", "\udcff", "\uffff"]),
+                max_size=12).map("".join))
 def test_required_words_are_found_as_a_search_of_the_lower_case_text_finds_them(text):
-    """The pattern rules' `requires_words` prefilter skips a word whose caseless character (†, 注, コ)
-    the text lacks: it answers as a search of every word in the lower-case text does."""
+    """The pattern rules' `requires_words`, found by one automaton for all rules: the same answer and
+    the same offsets (overlapping ones too) as a substring search of each word in the lower-case text."""
     from cleaner.analysis import Analysis
-    from cleaner.detectors.pattern import holds_any, required
+    from cleaner.detectors.common import positions
+    from cleaner.detectors.pattern import REQUIRED_WORDS
 
     analysis = Analysis(cleaner.Document(text))
-    for words in (("†",), ("コピー", "注"), ("copy", "注意"), ("ß", "k"), ("\u0307",), ("i",)):
-        assert holds_any(analysis, required(words)) == any(w in analysis.lower for w in words)
+    for words in (("†",), ("コピー", "注"), ("copy", "注意"), ("ß", "k"), ("\u0307",), ("i",), ("note", "notes", "es"),
+                  ("ss", "s"), ("x\uffff",)):
+        REQUIRED_WORDS.add(words)
+        assert REQUIRED_WORDS.holds_any(analysis, words) == any(w in analysis.lower for w in words)
+        assert REQUIRED_WORDS.positions(analysis, words) == positions(analysis.lower, words)

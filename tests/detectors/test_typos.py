@@ -370,3 +370,19 @@ def test_typo_edit_kinds():
              ("perfomance", "performance", "missing"), ("whith", "with", "extra"), ("whitr", "white", "near"),
              ("boops", "books", "other"), ("palinha", "galinha", "other")]
     assert [edit_kind(t, w) for t, w, _ in pairs] == [k for _, _, k in pairs]
+
+
+def test_typo_a_word_in_an_html_code_element_is_a_programs_name():
+    """A misspelling-like name inside ``<code>`` (which the HTML reader lists in ``metadata["code"]``)
+    is left alone; the same slip in the page's prose is still flagged (old code: both flagged)."""
+    from cleaner.document import Document
+    from cleaner.readers import html_document
+
+    def page(word_in_code: str, word_in_prose: str) -> Document:
+        html = ("<html><body><article><h1>Configuring the importer</h1>"
+                f"<p>Before the first run, set <code>{word_in_code}</code> in the configuration file and "
+                f"restart the service so that the {word_in_prose} settings take effect.</p></article></body></html>")
+        return html_document(html, id="p", source="p", metadata={"lang": "en"})
+
+    assert typos(TYPO.clean(page("enviroment", "network"), lang="en")) == []
+    assert [t for t, _ in typos(TYPO.clean(page("timeout", "enviroment"), lang="en"))] == ["enviroment"]

@@ -24,12 +24,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import ahocorasick
 import regex
 
 from ..adscore import FOREIGN, SCRIPT_RE, Candidate, DocContext, Model, Resources, candidates, features, topic_feature
 from ..analysis import Analysis
 from ..document import Document
+from ..lexicon import Terms
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
@@ -103,12 +103,7 @@ class AdSegmentDetector(Detector):
         # made every line naming a site hot
         words = sorted(f[2:] for f, w in self.model.weights.items()
                        if w >= p.trigger and f.startswith(("w:", "b:")) and f[2:] not in _TLDS)
-        self._triggers: ahocorasick.Automaton | None = None
-        if words:
-            self._triggers = ahocorasick.Automaton()
-            for word in words:
-                self._triggers.add_word(word, word)
-            self._triggers.make_automaton()
+        self._triggers = Terms(words)
         self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
         # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)
         self._cased = {v: w for w in words if ord(w[0]) < 0x2E80 for v in (w, w.title(), w.upper())}
@@ -262,11 +257,12 @@ class AdSegmentDetector(Detector):
     def _trigger_hits(self, low: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
         """Where a word the model weighs strongly starts in ``low[start:end]`` (a whole word), and the word:
         one C pass."""
-        if self._triggers is None:
-            return
         n = len(low)
-        for last, word in self._triggers.iter(low, start, n if end is None else end):
-            first = last - len(word) + 1
+        stop = n if end is None else min(end, n)
+        triggers = self._triggers
+        for i, first, last in triggers.matches(low if start == 0 and stop == n else low[start:stop]):
+            word = triggers.words[i]
+            first, last = first + start, last + start - 1
             if ord(low[first]) > 0x2E80 or (  # dense-script bigrams have no word boundaries
                     (first == 0 or not low[first - 1].isalnum()) and (last + 1 == n or not low[last + 1].isalnum())):
                 yield first, word

@@ -6,17 +6,17 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
-import ahocorasick
 import regex
 
 from .. import urls
 from ..budget import checked
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, Terms
 from ..rules import Rule
 from .base import read_word_list
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from ..document import Document
 
 # A contact handle, number or domain right after an ad string, glued or after one space or colon,
 # optionally behind a messenger marker: "夜场abcd99.site", "金沙 js8866.app", "Q号：8812345",
@@ -65,13 +65,10 @@ def occurrences_of(text: str, words: Iterable[str], search_budget: int | None = 
     words = set(words)
     if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
         return {w: list(occurrences(text, w)) for w in words}
-    auto = ahocorasick.Automaton()
-    for w in words:
-        auto.add_word(w, w)
-    auto.make_automaton()
+    terms = Terms(words)
     out: dict[str, list[int]] = {w: [] for w in words}
-    for last, w in checked(auto.iter(text), every=1024):
-        out[w].append(last - len(w) + 1)
+    for i, first, _end in checked(terms.matches(text), every=1024):
+        out[terms.words[i]].append(first)
     return out
 
 
@@ -82,16 +79,14 @@ def counts_of(text: str, words: Iterable[str], search_budget: int | None = None)
     words = set(words)
     if len(words) * len(text) <= (SEARCH_BUDGET if search_budget is None else search_budget):
         return {w: text.count(w) for w in words}
-    auto = ahocorasick.Automaton()
-    for w in words:
-        auto.add_word(w, w)
-    auto.make_automaton()
+    terms = Terms(words)
     count = dict.fromkeys(words, 0)
     free = dict.fromkeys(words, 0)  # where the word's next counted occurrence may start
-    for last, w in checked(auto.iter(text), every=1024):
-        if last - len(w) + 1 >= free[w]:
+    for i, first, end in checked(terms.matches(text), every=1024):
+        w = terms.words[i]
+        if first >= free[w]:
             count[w] += 1
-            free[w] = last + 1
+            free[w] = end
     return count
 
 
@@ -116,6 +111,26 @@ def char_after(text: str, pos: int, line_end: int) -> str:
     """The first character of ``text[pos:line_end].lstrip()`` (``""`` if none)."""
     m = _NONSPACE.search(text, pos, line_end)
     return "" if m is None else str(m.group())
+
+
+class CodeRegions:
+    """The text of a page's code elements (``<code>``, ``<pre>``…), as the HTML reader lists it in
+    ``metadata["code"]``: rules about prose (ligatures, typos) leave a program's text alone."""
+
+    def __init__(self, doc: Document) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(doc.metadata.get("code") or ()):
+            self.starts.append(s)
+            self.ends.append(e)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def inside(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a code element's text."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
 
 
 def nearest_nonspace(text: str, i: int, step: int) -> tuple[int, str]:

@@ -53,8 +53,11 @@ _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 MAX_LINE = 600  # a longer line is a paragraph of prose: only its first and last sentence are scored
 
 
+_TRAILING = regex.compile(r"[\s*_`\p{Extended_Pictographic}\p{So}\p{Sk}\uFE0F\u200D]+$")
+
+
 def _shape(sentence: str) -> list[str]:
-    s = sentence.rstrip(" *_`")
+    s = _TRAILING.sub("", sentence)  # the punctuation before a closing emoji (`Happy coding! 🚀`) ends it
     last = s[-1:] if s else ""
     end = {":": "colon", "：": "colon", "!": "excl", "！": "excl", "?": "q", "？": "q", ".": "stop",
            "。": "stop"}.get(last, "none")
@@ -88,10 +91,21 @@ class Cues:
         line, seen = start, start  # the current line's start, and how far the text was searched for it
         for m in self.inside.finditer(lower, start, end):
             a = m.start(1)
+            if m.start("present") >= 0 and not self._edited_intro(lower, a, end):
+                continue  # a presentation inside a line counts only when it introduces a text the tool made
             line = max(line, lower.rfind("\n", seen, a) + 1)  # each character looked at once: linear
             seen = a
             out.setdefault(line, []).append(a)
         return out
+
+    def _edited_intro(self, lower: str, at: int, end: int) -> bool:
+        """Whether the sentence from ``at`` ends on a colon and talks of a text made over (``the updated
+        README``, ``翻译后的文档``): the tool presenting its work, not a writer announcing a list."""
+        le = lower.find("\n", at, end)
+        stop = _END.search(lower, at, end if le < 0 else le + 1)  # the line's end, with the white space a colon needs
+        if stop is None or stop.group()[-1:] not in ":：":
+            return False
+        return any(name == "edited" for _, name in self.find(tokens(lower[at:stop.end()])))
 
     def find(self, toks: list[str]) -> Iterator[tuple[int, str]]:
         """``(token index, class)`` of every cue in ``toks``."""
@@ -145,6 +159,7 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     opens: set[str] = set()
     inside: set[str] = set()
     acks: set[str] = set()
+    presents: set[str] = set()
     for name, words in sorted(cues.items()):
         for w in words:
             phrase = tuple(tokens(w))
@@ -158,6 +173,8 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
                 inside.add(plain)
             elif name == "ack":
                 acks.add(plain)
+            elif name == "present":
+                presents.add(plain)
     if not by_first:
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
@@ -171,7 +188,10 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
         # one character class first: `re` then jumps from one sentence mark to the next (a group of
         # alternatives there would make it try every position)
         glued = f"|(?:{_trie(sorted(acks))})[ \t]*[!！]" if acks else ""
-        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + ")")
+        # and a presentation ending on a colon (`… soft. Here's the updated README:`; checked by `_edited_intro`)
+        shown = f"|(?P<present>{_phrases(presents)})" if presents else "|(?P<present>(?!))"
+        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + shown
+                              + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
@@ -291,6 +311,8 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             bounds = _long_line(text, body, le, hits_at)
         else:
             bounds = _sentences(text, body, le)
+            if hits_at:  # a phrase found after a mark with no space (`…en pratique ?Bien sûr !`) opens a sentence
+                bounds = _split_at(text, bounds, hits_at)
         if not bounds:
             continue
         n = len(bounds)
@@ -307,7 +329,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
 
         def stub(s: int, e: int, stubs: dict[int, bool] = stubs) -> bool:
             if s not in stubs:
-                stubs[s] = s < e and e - s < 40 and len(_TOKEN.findall(text, s, e)) < 4
+                stubs[s] = s < e and _stub(text, s, e, _TOKEN.findall(text, s, e))
             return stubs[s]
 
         for j, (s, e) in enumerate(bounds):
@@ -330,7 +352,7 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
             sentence = _masked(text, s, e, _overlapping(quotes, s, e)) if quotes else text[s:e]
             toks = tokens(sentence)
             if s not in stubs:
-                stubs[s] = e - s < 40 and len(toks) < 4
+                stubs[s] = _stub(text, s, e, toks)
             if j == head and stubs[s]:
                 head += 1
             hits = list(cues.find(toks)) if cues is not None else []
@@ -344,9 +366,15 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
                     # what the whole line does (an acknowledgement, then "here is…") counts for each sentence
                     line_toks = tokens(_masked(text, body, le, quotes))
                     line_cues = sorted({"s:L:" + name for _, name in cues.find(line_toks)})
-                if "s:L:reported" in line_cues:  # a line that reports speech is the writer's
-                    scored_any = False
-                    break
+                    if "s:L:reported" in line_cues:
+                        line_cues.remove("s:L:reported")
+                        # a line that reports this speech is the writer's: the report follows the words, or
+                        # introduces them with a colon (`The bot replied: …`); a report before, ended, is done
+                        before = bounds[j - 1] if j else (s, s)
+                        at = before[0] if text[before[0]:before[1]].rstrip(" *_")[-1:] in ":：," else s
+                        if any(name == "reported" for _, name in cues.find(tokens(_masked(text, at, le, quotes)))):
+                            scored_any = False
+                            break
             position = where + item + size + (("alone",) if n == 1 else ("head",) if j == 0 else
                                               ("tail",) if j == n - 1 else ())
             pending.append((s, e, features(sentence, position, cues, toks, hits) + line_cues))
@@ -354,6 +382,37 @@ def units(text: str, cues: Cues | None = None, lower: str | None = None) -> Iter
         if scored_any:
             for s, e, feats in pending:
                 yield Unit(s, e, ls, le, feats or [], stub(s, e))
+
+
+def _split_at(text: str, bounds: list[tuple[int, int]], hits: list[int]) -> list[tuple[int, int]]:
+    """The sentences, each also cut where a phrase of the tool's voice was found inside it (with the
+    opening punctuation before the phrase: `¡`, `**`)."""
+    out: list[tuple[int, int]] = []
+    for a, b in bounds:
+        i = bisect.bisect_right(hits, a)
+        while i < len(hits) and hits[i] < b:
+            h = hits[i]
+            while h > a and text[h - 1] in _OPENERS:
+                h -= 1
+            if h > a and text[a:h].strip():
+                out.append((a, h))
+                a = h
+            i += 1
+        out.append((a, b))
+    return out
+
+
+_OPENERS = frozenset('*_"“«¡¿([')
+
+
+def _stub(text: str, s: int, e: int, toks: list[str]) -> bool:
+    """A sentence of one to three words (``Sure!``), or in a script written without spaces a short
+    exclamation (``もちろんです！``, ``好的！``): an acknowledgement, no evidence of its own."""
+    if e - s >= 40:
+        return False
+    if len(toks) < 4:
+        return True
+    return (len(toks) <= 7 and text[e - 1] in "!！" and all(len(t) == 1 and _CJK_CHAR.match(t) for t in toks))
 
 
 def _long_line(text: str, body: int, le: int, hits: list[int]) -> list[tuple[int, int]]:
@@ -416,7 +475,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((s, end))
     merged: list[tuple[int, int]] = []
     for a, b in out:
-        if merged and not _WORDY.search(text, a, b):  # `🚀` or `(1)` is no sentence: it ends the previous one
+        # `🚀` or `(1)` is no sentence: it ends the previous one; nor is a run opening in lower case
+        # after an abbreviation's stop (`… (build passing, etc.) too!`)
+        if merged and (not _WORDY.search(text, a, b) or text[a].islower()):
             merged[-1] = (merged[-1][0], b)
         elif text[a:b].strip():
             merged.append((a, b))
@@ -494,12 +555,22 @@ class LeftoverDetector(Detector):
         rest: list[tuple[Unit, float]] = []
         for u, s in line:
             (found if u.feats and (s >= join or _closing(u.feats)) else rest).append((u, s))
-        if all(u.stub for u, _ in rest):
+        if all(u.stub for u, _ in rest) or _presents(doc.text, line, found):
             u = line[0][0]
             yield self.span(doc, u.line_start, u.line_end, score=_prob(max(s for _, s in line)))
             return
         for u, s in found:
             yield self.span(doc, u.start, u.end, score=_prob(s))
+
+
+def _presents(text: str, line: list[tuple[Unit, float]], found: list[tuple[Unit, float]]) -> bool:
+    """Whether the line is a preamble: its head sentence (after any stub) is found and the line ends on
+    a colon before the content (`もちろんです！以下は…の例です。…を生成します：`): it goes whole."""
+    head = next((u for u, _ in line if not u.stub), None)
+    if head is None or not any(u is head for u, _ in found):
+        return False
+    end = line[-1][0].end
+    return text[line[-1][0].start:end].rstrip(" *_`")[-1:] in (":", "：")
 
 
 def _closing(feats: Sequence[str]) -> bool:

@@ -9,7 +9,8 @@ document without any costs one set intersection; ftfy's own function makes the r
 Ligatures of other scripts, and ``æ``/``œ``, are letters in their own right and never touched.
 
 A text about the characters themselves keeps them: a ligature between quotes is named, not used;
-inside inline code (between backticks) it is a literal of the program; and on a line that talks about
+inside code (between backticks, or an HTML page's ``<code>``/``<pre>`` element, which the reader lists
+in ``metadata["code"]``) it is a literal of the program; and on a line that talks about
 ligatures (the word, a ``U+FB0x`` code point, or a ligature standing alone as a character of its own,
 ``— ﬃ matches "FFI"``) every ligature of the line is the example, not a typesetting accident.
 """
@@ -26,6 +27,7 @@ from ..document import Document
 from ..registry import register
 from ..spans import Span
 from .base import Detector
+from .common import CodeRegions
 
 QUOTES = frozenset("'\"‘’“”«»‹›`")
 # a line about the characters: the word (en, fr/es/pt/it, de, nl), a code point of the block, an escape
@@ -56,7 +58,10 @@ class LigatureDetector(Detector):
         text = doc.text
         chars = f"[{''.join(sorted(present))}]"
         about: dict[int, bool] = {}  # line start -> whether the line is about the characters
+        code = CodeRegions(doc)
         for m in regex.finditer(chars + "+", text):
+            if code and code.inside(m.start(), m.end()):
+                continue  # an HTML page's code element: a literal of the program
             if text[m.start() - 1:m.start()] in QUOTES and text[m.end():m.end() + 1] in QUOTES:
                 continue  # the character named, not used: 'ﬃ' U+FB03 in a text about ligatures
             ls = text.rfind("\n", 0, m.start()) + 1

@@ -11,7 +11,8 @@ each occurrence of a required word to the end of its line: a pattern that opens 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import takewhile
@@ -21,6 +22,7 @@ import regex
 from ..analysis import Analysis
 from ..budget import checked
 from ..document import Document
+from ..lexicon import Terms
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
@@ -78,13 +80,13 @@ class PatternDetector(Detector):
         self.stretch = regex.compile(
             rf"(?:{self.regex.pattern})(?:(?P<gap_>[A-Za-z0-9]{{1,{p.merge_gap}}})(?:{self.regex.pattern}))"
             rf"{{0,{MERGED_MATCHES - 1}}}", flags) if p.merge_gap and p.replacement is None else None
-        self._required = required(p.requires_words)
+        REQUIRED_WORDS.add(p.requires_words)
 
     def detect(self, doc: Document, analysis: Analysis) -> Iterator[Span]:
         p: PatternParams = self.params
         if p.requires and not analysis.has_any(p.requires):
             return
-        if p.requires_words and not holds_any(analysis, self._required):
+        if p.requires_words and not REQUIRED_WORDS.holds_any(analysis, p.requires_words):
             return
         if p.languages and analysis.lang not in p.languages:
             return
@@ -199,7 +201,7 @@ class PatternDetector(Detector):
         text = doc.text
         done = 0
         tried, tried_line = 0, -1  # positions before `tried` on line `tried_line` start no match
-        for i in checked(positions(analysis.lower, p.requires_words)):
+        for i in checked(REQUIRED_WORDS.positions(analysis, p.requires_words)):
             line_end = analysis.line_at(i)[1]
             pos = max(i - p.reach, done, tried if line_end == tried_line else 0)
             while pos <= i:
@@ -214,17 +216,52 @@ class PatternDetector(Detector):
                 yield self._match(doc, m)
 
 
-def required(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Each required word with a character of it that has no case and is not printable ASCII (``†``,
-    ``注``, ``コ``), or ``""``: such a word is looked for only if the text holds that character."""
-    return tuple((w, next((c for c in w if c > "~" and c.lower() == c == c.upper()), "")) for w in words)
+class RequiredWords:
+    """Every pattern rule's ``requires_words``, found in a document's lower case by one pass of one
+    automaton (:class:`~cleaner.lexicon.Terms`) that all the rules share: a substring search per word
+    and rule cost ~25 ms/MB on the corpus (chat_ui alone has 26 words). A rule adds its words when it
+    is built; each document is scanned once per set of words (:meth:`Analysis.memo`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: tuple[int, Terms] = (0, Terms(()))
+
+    def add(self, words: Iterable[str]) -> None:
+        with self._lock:
+            version, terms = self._state
+            new = sorted({w for w in words if w} - set(terms.words))
+            if new:
+                self._state = (version + 1, Terms((*terms.words, *new)))
+
+    def found(self, analysis: Analysis) -> dict[str, list[int]]:
+        """``{word: every offset where it starts in analysis.lower}`` (overlapping ones too) for the
+        words that occur."""
+        version, terms = self._state
+        found: dict[str, list[int]] = analysis.memo(("pattern.requires_words", version),
+                                                    partial(_scan, terms, analysis.lower))
+        return found
+
+    def holds_any(self, analysis: Analysis, words: tuple[str, ...]) -> bool:
+        """``any(w in analysis.lower for w in words)``."""
+        found = self.found(analysis)
+        return any(w in found or not w for w in words)
+
+    def positions(self, analysis: Analysis, words: tuple[str, ...]) -> list[int]:
+        """``common.positions(analysis.lower, words)``: where any of the words starts, in order."""
+        if "" in words:
+            return positions(analysis.lower, words)
+        found = self.found(analysis)
+        return sorted({i for w in set(words) for i in found.get(w, ())})
 
 
-def holds_any(analysis: Analysis, words: tuple[tuple[str, str], ...]) -> bool:
-    """Does the lower-case text hold any of the :func:`required` words? A word whose caseless character
-    the text lacks (Analysis.chars: a set lookup) is not searched for (no other character lowers to
-    one, and Analysis.lower folds İ to i)."""
-    return any((not c or c in analysis.chars) and w in analysis.lower for w, c in words)
+def _scan(terms: Terms, text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, start, _end in terms.matches(text):
+        out.setdefault(terms.words[i], []).append(start)
+    return out
+
+
+REQUIRED_WORDS = RequiredWords()
 
 
 def _before(end: int, match: regex.Match[str]) -> bool:

@@ -40,7 +40,7 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import occurrences_of
+from .common import CodeRegions, occurrences_of
 
 EDGE = ".,;:!?\"'()[]{}“”‘’«»‹›„‚—–-…·•¡¿"
 PROTECTING = frozenset("0123456789@/\\_=#&<>{}|~^*+%$`")
@@ -146,7 +146,10 @@ class TypoDetector(Detector):
         words = self._candidates(unknown, lex)
         places = _places(low, words)
         family = _family(words, lex)
+        code = CodeRegions(doc)  # an HTML page's code elements: a program's names, not words
         for word in checked(sorted(words)):
+            if code and any(code.inside(p, p + len(word)) for p in places[word]):
+                continue
             yield from self._check(doc, low, word, places[word], lex, word in family)
 
     # -- which words need a closer look ------------------------------------------------------

@@ -35,6 +35,7 @@ BLOCK = frozenset({
     "form", "fieldset", "legend", "details", "summary", "center", "dialog", "menu", "hgroup",
     "picture",
 })
+CODE = frozenset({"code", "pre", "kbd", "samp"})  # a program's text and its output: never prose
 SPACE = re.compile(r"[ \t\n\r\f]+")  # the stdlib's engine: twice as fast as regex's on this class
 # Hiding that pages use for their own content (tabs, accordions, React's streamed chunks
 # ``<div hidden id="S:0">``, forum threads served in ``<noscript>``, a FAQ's answers that a class of
@@ -78,6 +79,7 @@ class Block:
     index: int = 0
     anchors: list[tuple[int, int, str]] = field(default_factory=list)  # visible link text: start, end, href
     hidden_anchors: list[tuple[int, int, str]] = field(default_factory=list)  # the same for hidden links
+    code: list[tuple[int, int]] = field(default_factory=list)  # text of <code>/<pre>/<kbd>/<samp>: start, end
     _visible: str | None = field(default=None, repr=False)
     prose: float = field(default=-1.0, repr=False)  # select.prose_value's, once known (-1: not yet)
 
@@ -102,8 +104,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        # text, hidden, href of the link it is in ("" outside links), pre
-        self.segs: list[tuple[str, tuple[Node, str] | None, str, bool]] = []
+        # text, hidden, href of the link it is in ("" outside links), pre, code (inside a code element)
+        self.segs: list[tuple[str, tuple[Node, str] | None, str, bool, bool]] = []
         self.links = 0
 
     def flush(self, node: Node) -> None:
@@ -111,16 +113,17 @@ class _Builder:
             return
         segs, self.segs = self.segs, []
         links, self.links = self.links, 0
-        if all(text.isspace() for text, _hid, _href, _pre in segs):
+        if all(text.isspace() for text, _hid, _href, _pre, _code in segs):
             return  # white space between tags (most flushes): it collapses to nothing below too
         parts: list[str] = []
         hidden: list[HiddenSeg] = []
         anchors: list[tuple[int, int, str]] = []
         hidden_anchors: list[tuple[int, int, str]] = []
+        code: list[tuple[int, int]] = []
         link_chars = 0
         length = 0
         space = True  # collapse leading space
-        for text, hid, href, pre in segs:
+        for text, hid, href, pre, in_code in segs:
             if not pre:
                 if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:
                     text = SPACE.sub(" ", text)  # most text has single spaces only: nothing to collapse
@@ -139,6 +142,11 @@ class _Builder:
                 _add_anchor(hidden_anchors, start, length, href)
             if hid is not None:
                 _add_hidden(hidden, start, length, hid)
+            if in_code:
+                if code and code[-1][1] == start:
+                    code[-1] = (code[-1][0], length)
+                else:
+                    code.append((start, length))
         text = "".join(parts)
         stripped = text.rstrip()
         if not stripped.strip():
@@ -146,8 +154,9 @@ class _Builder:
         hidden = [(s, min(e, len(stripped)), r, t) for s, e, r, t in hidden if s < len(stripped)]
         anchors = [(s, min(e, len(stripped)), h) for s, e, h in anchors if s < len(stripped)]
         hidden_anchors = [(s, min(e, len(stripped)), h) for s, e, h in hidden_anchors if s < len(stripped)]
+        code = [(s, min(e, len(stripped))) for s, e in code if s < len(stripped)]
         self.blocks.append(Block(node, stripped, link_chars, links, hidden, len(self.blocks), anchors,
-                                 hidden_anchors))
+                                 hidden_anchors, code))
 
 
 def _add_anchor(anchors: list[tuple[int, int, str]], start: int, end: int, href: str) -> None:
@@ -305,6 +314,7 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
     hrefs: list[str] = []  # the open links' targets, innermost last
     link = ""  # the innermost open link's target ("" outside links)
     pre_depth = 0
+    code_depth = 0  # inside <code>, <pre>, <kbd> or <samp>: a program's text, which prose rules leave alone
     walker = etree.iterwalk(root, events=("start", "end"))
     skip_subtree = walker.skip_subtree
     for event, el in walker:
@@ -329,8 +339,10 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
             if tag in BLOCK:
                 flush(parent or node)
             elif b.segs and _item_after_item(el) and not b.segs[-1][0][-1:].isspace():
-                b.segs.append((" ", node.hidden, link, False))
+                b.segs.append((" ", node.hidden, link, False, False))
             stack.append(node)
+            if tag in CODE:
+                code_depth += 1
             if tag == "a":
                 href = el.get("href")
                 if href is not None:
@@ -340,10 +352,10 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
             elif tag == "pre":
                 pre_depth += 1
             elif tag == "br":
-                b.segs.append(("\n", node.hidden, "", True))
+                b.segs.append(("\n", node.hidden, "", True, code_depth > 0))
             text = el.text
             if text:
-                b.segs.append((text, node.hidden, link, pre_depth > 0))
+                b.segs.append((text, node.hidden, link, pre_depth > 0, code_depth > 0))
         else:
             node = stack.pop()
             if tag not in SKIP:
@@ -354,10 +366,12 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                     link = hrefs[-1] if hrefs else ""
                 elif tag == "pre":
                     pre_depth -= 1
+                if tag in CODE:
+                    code_depth -= 1
             if stack:
                 text = el.tail
                 if text:
-                    b.segs.append((text, stack[-1].hidden, link, pre_depth > 0))
+                    b.segs.append((text, stack[-1].hidden, link, pre_depth > 0, code_depth > 0))
     if stack:
         b.flush(stack[0])
     return b.blocks

@@ -66,6 +66,8 @@ class Extraction:
     # visible runs of off-site keyword links outside the article (locator, text, links in that
     # text): candidates for a page-level link-farm finding, judged by the pipeline's link rules
     page_links: tuple[dict[str, Any], ...] = ()
+    # the text of code elements (<code>, <pre>, <kbd>, <samp>): start, end; rules about prose leave it alone
+    code: tuple[tuple[int, int], ...] = ()
 
 
 # libxml2 compares each attribute of a start tag with all the ones before it (duplicates), so a
@@ -367,17 +369,19 @@ def _separator(prev: Block, block: Block) -> str:
 
 
 def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[int] | frozenset[int] = frozenset()
-             ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[Any, ...], ...]]:
+             ) -> tuple[str, tuple[HiddenRegion, ...], tuple[tuple[Any, ...], ...], tuple[tuple[int, int], ...]]:
     """Join blocks into text; merge each hiding element's segments into one region; keep the text
     offsets of links that leave the page's site (what a link-farm detector weighs), the first of
-    each block with the CSS path of its element (where a link farm is on the page). Regions of
-    the blocks in ``outside`` are marked as found outside the article."""
+    each block with the CSS path of its element (where a link farm is on the page), and the
+    offsets of code elements' text. Regions of the blocks in ``outside`` are marked as found outside
+    the article."""
     parts: list[str] = []
     pos = 0
     regions: list[tuple[int, int, Node, str]] = []
     away: set[int] = set()  # ids of the hiding elements of blocks outside the article
     injected: set[int] = set()  # ids of the hiding elements that hide the injector's way or hide off-site links
     links: list[tuple[Any, ...]] = []
+    code: list[tuple[int, int]] = []
     home = host(page_url or "")
     locate = Locator()
     prev: Block | None = None
@@ -402,6 +406,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
             el = block.node.parent if block.node.tag in LIST_ITEMS and block.node.parent else block.node
             away_links[0] = (*away_links[0], locate(el.el))
         links += away_links
+        code += [(pos + s, pos + e) for s, e in block.code]
         parts.append(block.text)
         pos += len(block.text)
         last_end = pos
@@ -409,7 +414,7 @@ def assemble(blocks: Sequence[Block], page_url: str | None = None, outside: set[
     text = "".join(parts)
     hidden = tuple(HiddenRegion(s, e, locate(root.el), t, id(root) in away, id(root) in away or id(root) in injected)
                    for s, e, root, t in _edges(text, regions) if text[s:e].strip())
-    return text, hidden, tuple(links)
+    return text, hidden, tuple(links), tuple(code)
 
 
 def _edges(text: str, regions: list[tuple[int, int, Node, str]]) -> list[tuple[int, int, Node, str]]:
@@ -489,8 +494,8 @@ def extract(html: str) -> Extraction:
     meta = page_metadata(root)
     home = host(meta.get("url") or "")
     chosen, outside = page_injections(blocks, _adjacent_hidden(blocks, select(blocks, home)), home)
-    text, hidden, links = assemble(chosen, meta.get("url"), outside)
-    return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home))
+    text, hidden, links, code = assemble(chosen, meta.get("url"), outside)
+    return Extraction(text, hidden, meta, links, page_link_runs(blocks, chosen, home), code)
 
 
 __all__ = ["Extraction", "ExtractionError", "HiddenRegion", "ancestors", "css_path", "extract", "parse"]
