@@ -81,6 +81,12 @@ _SHAPES = [
     ("excl", regex.compile(r"[!！]"), ("!", "！")),
 ]
 _ANY_DIGIT = regex.compile(r"[0-9]")
+# a long number inside a link's path or query: an id (``?arnumber=10179352``, ``/doi/10.1145/3656394``)
+# unless the link is a number on its own (``wa.me/447712345678``, ``t.me/+…``) or its query names a phone
+# (a number written as one, "licence #: 3066988", is a record's id too)
+_URL_NUMBER = regex.compile(r"(?<=[a-z0-9.-]/[^\s]*?)(?:([a-z_]*)=)?(?<=[/=])\+?[0-9]{7,15}(?![0-9])"
+                            r"|(?<=#[ ]?[:：]?[ ]?)[0-9]{7,15}(?![0-9])")
+_PHONE_KEYS = ("phone", "tel", "mobile", "whatsapp", "wa", "msisdn")
 OPENERS = "(（[［【〔「『《“\"'‘"
 CLOSERS = ")）]］】〕」』》”\"'’"
 _AD_BRACKETS = regex.compile(r"[【】〖〗〔〕『』▶►★☆✓✔]")
@@ -318,7 +324,8 @@ def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[f
     has_digit = _ANY_DIGIT.search(folded) is not None
     for name, pattern, needs in _SHAPES:
         if (has_digit if needs is None else any(x in folded for x in needs)) and pattern.search(folded):
-            out.add(f"sh:{name}")
+            if name != "phone" or ("/" not in folded and "#" not in folded) or pattern.search(_mask_ids(folded)):
+                out.add(f"sh:{name}")
     decor = len(DECORATION.findall(seg))
     if decor:
         out.add("sh:decor" if decor < 3 else "sh:decor3")
@@ -333,6 +340,24 @@ def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[f
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
     return frozenset(out), seg_script
+
+
+def _mask_ids(folded: str) -> str:
+    """``folded`` with the long numbers that are ids blanked (``#``), in a link's path or query or after a
+    ``#``: a phone shape there is a paper's, a post's or a licence's number, not a phone to call."""
+    def blank(m: regex.Match[str]) -> str:
+        if m.group(1) is not None:
+            phone = m.group(1).endswith(_PHONE_KEYS)
+        elif folded[m.start() - 1] != "/":  # after "#" or a "=" of no key
+            phone = False
+        else:  # the number is the link's whole path: what is before it in the link holds no other "/"
+            link = folded[folded.rfind(" ", 0, m.start()) + 1:m.start()]
+            phone = "/" not in link.partition("://")[2 if "://" in link else 0].rstrip("/")
+        whole: str = m.group()
+        return whole if phone else "#" * len(whole)
+
+    masked: str = _URL_NUMBER.sub(blank, folded)
+    return masked
 
 
 def _mixed(ctx: DocContext, seg: str, seg_script: str) -> str:

@@ -201,3 +201,42 @@ def test_ad_segment_keeps_a_link_to_the_pages_own_site(pipeline: cleaner.Pipelin
     for other in ({"url": "https://another.example.org/post"}, {}):
         found = pipeline.clean(cleaner.Document(text, id="p", metadata=other)).spans
         assert [s.text for s in found if s.rule == "spam.ad_segment"] == [line]
+
+
+REFERENCES = ("The survey compared four ways of isolating editor plugins and found that none of them was complete.\n\n"
+              "References\n{}\nS. Okafor. Permission models for browser add-ons. Workshop on Web Security (2021).\n"
+              "A. Lind, J. Moreau. Measuring what plugins read. Journal of Software Studies 12 (2023).")
+
+
+@pytest.mark.parametrize("ref", [
+    "M. Rossi. Static checks for extension stores. https://dl.example.org/citation.cfm?id=3341172 (2020).",
+    "L. Chen, R. Patel. Typed call graphs. https://papers.example.org/stamp/stamp.jsp?tp=&arnumber=19904417 (2022).",
+])
+def test_a_papers_number_in_a_citation_link_is_not_a_phone(pipeline: cleaner.Pipeline, ref: str) -> None:
+    """A long number in a link's query or path is the paper's id (``?id=``, ``&arnumber=``): the phone
+    shape took it for a number to call and removed a reference (0.91 on a real page)."""
+    text = REFERENCES.format(ref)
+    assert pipeline.clean(text).text == text
+
+
+@pytest.mark.parametrize("ad", [
+    "Chat with lonely local girls tonight https://wa.me/447712345678",
+    "Fast cash loans approved in 5 minutes https://api.whatsapp.com/send?phone=447712345678",
+])
+def test_a_phone_in_a_messenger_link_is_still_a_phone(pipeline: cleaner.Pipeline, ad: str) -> None:
+    """The number that is a link's whole path (``wa.me/<phone>``) or a ``phone=`` value stays a phone."""
+    text = EN.format(ad)
+    assert [s.text for s in pipeline.clean(text).spans if s.rule == "spam.ad_segment"] == [ad]
+
+
+LISTING = ("Harbour Lane Removals packed a three-bedroom house in a day and kept every box labelled, though one "
+           "customer said the final bill was higher than the quote.\n\nCompany Info\n\n{}\n\nYears in Business: 9\n\n"
+           "Customers praise the crews for arriving on time and for wrapping furniture with care.")
+
+
+@pytest.mark.parametrize("field", ["DOT #:\u00a05188204", "Licence #: 40211873"])
+def test_a_number_written_as_a_number_is_not_a_phone(pipeline: cleaner.Pipeline, field: str) -> None:
+    """``DOT #: 3066988`` on a movers' listing page was removed at 0.901 (a seven-digit number took the
+    phone shape): a number after ``#`` is a record's id."""
+    text = LISTING.format(field)
+    assert pipeline.clean(text).text == text

@@ -169,11 +169,14 @@ def test_a_handle_keeps_its_start_when_www_follows_it():
     "The tag is read from [Marker.toStringTag] on each call.",
     "Call Widget.prototype.toString() to print it.",
     "Uploaded files are in form.FILES, not in form.POST.",
+    "const shade = item.isRipe ? 'red' : 'green';",
+    "if (order.isPaid && order.total > 0) ship(order);",
 ])
 def test_a_code_identifier_is_not_a_domain(code):
     """``x.toLowerCase``, ``x.toStringTag``, ``.toString()`` and ``form.FILES`` carry a country code
     (.to, .fi) glued to capitals: code on documentation pages, never a link (contact_drop removed
-    ``kind.to`` and ``form.FI`` from such pages)."""
+    ``kind.to`` and ``form.FI`` from such pages). A member with one hump (``item.isRipe``, the TLD .is)
+    is code when an operator follows it; glued prose goes on with a word (the test below)."""
     a, b, _ = HOST
     text = f"{a}\n\n{code}\n\n{b}"
     assert cleaner.clean(text).text == text

@@ -99,7 +99,10 @@ class AdSegmentDetector(Detector):
         # the foreign scripts other than Latin (Latin in a Cyrillic or CJK page is mostly names and brands)
         self._foreign = {doc: (other, regex.compile("[" + "".join(SCRIPT_RE[x] for x in other) + "]+"))
                          for doc, scripts in FOREIGN.items() if (other := tuple(x for x in scripts if x != "Latin"))}
-        words = sorted(f[2:] for f, w in self.model.weights.items() if w >= p.trigger and f.startswith(("w:", "b:")))
+        # a TLD the links' points count already (``com``) is not a strong word too: the same evidence twice
+        # made every line naming a site hot
+        words = sorted(f[2:] for f, w in self.model.weights.items()
+                       if w >= p.trigger and f.startswith(("w:", "b:")) and f[2:] not in _TLDS)
         self._triggers = Terms(words)
         self._threshold_logit = math.log(p.threshold / (1.0 - p.threshold))
         # the strong words of letter scripts as a document's chunks may write them (Analysis.chunks)

@@ -216,6 +216,7 @@ class LinkFinder:
         return None
 
     _WORD = regex.compile(r"[A-Za-z0-9_]*")
+    _CODE_AFTER = "?;=&|)]}<>+*/%,"
 
     def _identifier(self, text: str, glued: int, upper_tld: bool) -> bool:
         """Whether the capitalised letters glued to a TLD make a code identifier rather than glued
@@ -224,8 +225,11 @@ class LinkFinder:
         right after ("Object.prototype.toString()")."""
         word = self._WORD.match(text, glued, min(len(text), glued + 64)).group()
         after = text[glued + len(word):glued + len(word) + 1]
+        # an operator or closing mark after it (past spaces): a member in code ("product.isFruit ? a : b",
+        # "(order.isPaid && …)"), where glued prose goes on with a word ("casino.toThe match starts")
+        rest = text[glued + len(word):glued + len(word) + 8].lstrip(" \t")[:1]
         return (upper_tld or any(c.isupper() for c in word[1:]) or any(c.isdigit() or c == "_" for c in word)
-                or after in ("(", "[", "_"))
+                or after in ("(", "[", "_") or (rest != "" and rest in self._CODE_AFTER))
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              timeout: float | None = None) -> list[tuple[int, int]]:
