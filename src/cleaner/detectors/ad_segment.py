@@ -226,7 +226,10 @@ class AdSegmentDetector(Detector):
             todo = {i for i, n in points.items() if n == 1}
             if not dense and words >= 2:
                 # a line with two different strong words of the page holds one of all but its commonest
-                for word in sorted(present, key=low.count)[:-1]:
+                # ties broken by the word, not by the set's hash order: which word is skipped never changes
+                # the lines found (a line needs two different words, and one of them is looked for), but the
+                # work done should not depend on PYTHONHASHSEED either
+                for word in sorted(present, key=lambda w: (low.count(w), w))[:-1]:
                     at_ = low.find(word)
                     while at_ >= 0:
                         todo.add(bisect.bisect_right(starts, at_) - 1)
