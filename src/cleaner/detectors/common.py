@@ -210,15 +210,16 @@ class LinkFinder:
         for n in range(len(word), 1, -1):
             nxt = text[dot + 1 + n] if dot + 1 + n < len(text) else ""
             if word[:n].lower() in self.tlds and not (nxt.islower() or nxt.isdigit() or nxt == "-"):
-                if nxt.isupper() and self._identifier(text, dot + 1 + n, word[0].isupper()):
+                if nxt.isupper() and self._identifier(text, dot, dot + 1 + n, word[0].isupper()):
                     return None
                 return dot + 1 + n
         return None
 
     _WORD = regex.compile(r"[A-Za-z0-9_]*")
-    _CODE_AFTER = "?;=&|)]}<>+*/%,"
+    _CODE_AFTER = "?;=&|)]}<>+*/%"
+    _HYPHENED_LABEL = regex.compile(r"(?r)-[A-Za-z0-9-]*\Z")  # searched backwards from the dot
 
-    def _identifier(self, text: str, glued: int, upper_tld: bool) -> bool:
+    def _identifier(self, text: str, dot: int, glued: int, upper_tld: bool) -> bool:
         """Whether the capitalised letters glued to a TLD make a code identifier rather than glued
         text ("site.comThe" is text): the rest of an upper-case word ("request.FILES"), a second
         hump ("newSex.toLowerCase", "Symbol.toStringTag"), a digit or underscore, or a call or index
@@ -226,10 +227,13 @@ class LinkFinder:
         word = self._WORD.match(text, glued, min(len(text), glued + 64)).group()
         after = text[glued + len(word):glued + len(word) + 1]
         # an operator or closing mark after it (past spaces): a member in code ("product.isFruit ? a : b",
-        # "(order.isPaid && …)"), where glued prose goes on with a word ("casino.toThe match starts")
+        # "(order.isPaid && …)"), where glued prose goes on with a word ("casino.toThe match starts") or a
+        # comma ("pills-24.netShanghai, the city…"); a hyphen before the dot makes a host, never code
         rest = text[glued + len(word):glued + len(word) + 8].lstrip(" \t")[:1]
+        operator = (rest != "" and rest in self._CODE_AFTER
+                    and self._HYPHENED_LABEL.search(text, max(0, dot - 64), dot) is None)
         return (upper_tld or any(c.isupper() for c in word[1:]) or any(c.isdigit() or c == "_" for c in word)
-                or after in ("(", "[", "_") or (rest != "" and rest in self._CODE_AFTER))
+                or after in ("(", "[", "_") or operator)
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              timeout: float | None = None) -> list[tuple[int, int]]:
