@@ -201,8 +201,8 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
         shown = f"|(?P<present>{_phrases(presents)})" if presents else "|(?P<present>(?!))"
         # (a CJK comma before a presentation too: `根据你提供的内容，以下是翻译后的版本：`; checked by
         # `_edited_intro`, and the comma leads nothing else)
-        anywhere = re.compile(r"[.!?…。！？，][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + shown
-                              + ")")
+        anywhere = re.compile(r"[.!?…。！？，][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*("
+                              + _phrases(inside) + glued + shown + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
