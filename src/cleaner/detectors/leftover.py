@@ -188,7 +188,7 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
     # (a cue followed by `my` is the writer's own report: `I've updated my router`, `Here is my take`)
     # (after a list marker, or a field's label: a reply pasted into a front-matter field, `description: 以下是…`)
     line_opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?"
-                              r"(?:[a-z][a-z_-]{1,24}:[ \t]+)?[*_\"“«¡¿(\[]*(?:"
+                              r"(?:[a-z][a-z_-]{1,24}+:[ \t]+)?[*_\"“«¡¿(\[]*(?:"
                               + _phrases(opens) + r")(?!\s+my\b)")
     # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
     # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
