@@ -2,7 +2,7 @@
 
 Read at test time from ``../shared/real-world/ftfy-test-cases`` (ftfy's suite at rspeer/python-ftfy
 @74dd045, Apache-2.0; never copied into this repository) and ``../shared/corpus/articles``; used by
-``tests/test_ftfy_cases.py`` and ``bench/ftfy_eval.py``.
+``tests/detectors/test_mojibake.py`` and ``bench/ftfy_eval.py``.
 
 What "restored" means here, precisely. ftfy's ``fixed`` is what ``ftfy.fix_text`` makes of a case;
 ``fix_text`` also straightens curly quotes (``uncurl_quotes``), which a cleaner of published text

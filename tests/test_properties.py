@@ -78,6 +78,9 @@ def check_contract(text: str) -> cleaner.Result:
     for a, b in itertools.pairwise(editing):
         assert a.edit_end <= b.edit_start, "edits overlap"
     assert_record_rebuilds(text, r)
+    # no rule empties a document (issue 12): a text with anything but white space never comes out
+    # `cleaned` into nothing; when every character would go it is flagged (kept) or rejected
+    assert r.text.strip() or not text.strip() or r.verdict in ("flagged", "rejected"), (text, r.verdict)
     return r
 
 

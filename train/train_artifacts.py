@@ -71,6 +71,7 @@ NEG_CUES = compile_cues(tomllib.loads(RULE.read_text(encoding="utf-8"))["params"
 SENTENCE_CATEGORIES = frozenset({
     "preamble", "translation-preamble", "closing", "closing-offer", "agent-leftover", "chat-leak",
     "knowledge-cutoff", "reasoning-leak", "outline-leftover"})
+TAIL_HOST = "The last step installs the package. "  # the content's line an own `tail` leftover is glued to
 MIN_DOCS = 20  # a feature of this many negative documents enters too (evidence against)
 MIN_SOURCES = 2  # a feature enters the vocabulary when positives of this many sources have it
 MAX_OOF_FP = int(os.environ.get("LO_FP", "5"))
@@ -156,7 +157,8 @@ def positives(rows: Iterable[dict]) -> list[Sample]:
 
 def own_positives(path: Path = OWN, label: int = 1) -> list[Sample]:
     """The project's own leftover sentences, each placed as its line says (``start``: the document's
-    first line, ``end``: its last, ``line``: a line of its own in the body) and counted as a source of
+    first line, ``end``: its last, ``line``: a line of its own in the body, ``tail``: glued after the
+    last sentence of the document's last line, as a reply's closing follows its content) and counted as a source of
     its own: they add the structure of the tool's voice in every language, not the pool's wording.
     With ``label`` 0, the project's own negatives (a column or a shop talking to its readers)."""
     if not path.exists() or os.environ.get("LO_OWN") == "0":
@@ -166,7 +168,8 @@ def own_positives(path: Path = OWN, label: int = 1) -> list[Sample]:
         if not line.strip() or line.startswith("#"):
             continue
         place, text = line.split("\t", 1)
-        ctx = {"start": text + "\n\n…", "end": "…\n\n" + text}.get(place, "…\n\n" + text + "\n\n…")
+        ctx = {"start": text + "\n\n…", "end": "…\n\n" + text,
+               "tail": "…\n\n" + TAIL_HOST + text}.get(place, "…\n\n" + text + "\n\n…")
         feats = [u.feats for u in units(ctx, CUES if label else NEG_CUES) if u.feats
                  and u.start < ctx.find(text) + len(text) and u.end > ctx.find(text)]
         if feats:

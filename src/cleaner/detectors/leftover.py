@@ -91,8 +91,15 @@ class Cues:
         line, seen = start, start  # the current line's start, and how far the text was searched for it
         for m in self.inside.finditer(lower, start, end):
             a = m.start(1)
+            if m.start("present") < 0 and lower[m.start()] == "，":
+                continue  # after a comma only a presentation: a clause's `希望`, `如需` are the writer's
             if m.start("present") >= 0 and not self._edited_intro(lower, a, end):
                 continue  # a presentation inside a line counts only when it introduces a text the tool made
+            if lower[m.start()] == "，":  # the clause before the comma is the same sentence's: it starts there
+                mark = max(lower.rfind(c, seen, m.start()) for c in "\n。！？!?")
+                a = seen if mark < 0 else mark + 1
+                while a < m.start() and lower[a] in " \t":
+                    a += 1
             line = max(line, lower.rfind("\n", seen, a) + 1)  # each character looked at once: linear
             seen = a
             out.setdefault(line, []).append(a)
@@ -179,7 +186,9 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
         return None
     # the standard library's `re`, on the lower-cased text (5x faster than `regex` at this one pass)
     # (a cue followed by `my` is the writer's own report: `I've updated my router`, `Here is my take`)
-    line_opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?[*_\"“«¡¿(\[]*(?:"
+    # (after a list marker, or a field's label: a reply pasted into a front-matter field, `description: 以下是…`)
+    line_opening = re.compile(r"\n[ \t]*(?:[-*+>#]+[ \t]*|\d+[.)][ \t]*|//+[ \t]*|<!--[ \t]*)?"
+                              r"(?:[a-z][a-z_-]{1,24}+:[ \t]+)?[*_\"“«¡¿(\[]*(?:"
                               + _phrases(opens) + r")(?!\s+my\b)")
     # one more pass finds the sentences inside a line that open with an offer, a hope or a hedge
     # (`… Feel free to adapt it.`): it starts at sentence ends only, which `re` skips to by their marks
@@ -190,8 +199,10 @@ def compile_cues(cues: Mapping[str, Sequence[str]], opening: Sequence[str] = OPE
         glued = f"|(?:{_trie(sorted(acks))})[ \t]*[!！]" if acks else ""
         # and a presentation ending on a colon (`… soft. Here's the updated README:`; checked by `_edited_intro`)
         shown = f"|(?P<present>{_phrases(presents)})" if presents else "|(?P<present>(?!))"
-        anywhere = re.compile(r"[.!?…。！？][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*(" + _phrases(inside) + glued + shown
-                              + ")")
+        # (a CJK comma before a presentation too: `根据你提供的内容，以下是翻译后的版本：`; checked by
+        # `_edited_intro`, and the comma leads nothing else)
+        anywhere = re.compile(r"[.!?…。！？，][\"'”’)\]*_」』）]*[ \t]*[*_\"“«¡¿(\[]*("
+                              + _phrases(inside) + glued + shown + ")")
     return Cues({k: tuple(sorted(v)) for k, v in by_first.items()}, line_opening, anywhere)
 
 
