@@ -109,6 +109,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # affiliate disclosure in the article: none is its text
         ["Soak the stones for ten minutes", "Hold the bevel flat", "The bevel", "remove it with a few strokes"],
         ["Disclosure", "Share", "Advertisement", "[edit]", "Back to top"]),
+    "recipe_tweet.html": (  # a "click to tweet" box quotes the article in a link that shares it: the quote is
+        # text, not a link list; its "Click To Tweet" button is not
+        ["Golden syrup is what keeps a flapjack chewy", "Use jumbo oats", "Melt the butter, sugar and syrup"],
+        ["Click To Tweet", "© Crumbworks"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),
