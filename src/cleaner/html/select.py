@@ -422,6 +422,7 @@ ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
 SURE = 0.7
 NEAR = 3
+LEAD_PARAGRAPHS = 2  # prose paragraphs above the body, in the container, that make a lead (a single one is a standfirst)
 CERTAIN = 0.9  # ... and what it is this sure of anywhere inside the container (a section between teaser cards)
 # ... and the article's body (:func:`core`) holds at least this share of the page's visible text, or
 # the page says it is an article (og:type, JSON-LD: a short news story on a busy page). Under it,
@@ -542,7 +543,8 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
         ask = {i for i in range(max(lo, 0), min(hi + 1, len(seen))) if i not in body}
         ask.update(i for i, place in enumerate(places) if place == KEPT and i not in body)
         faq = questions(seen, {i for i in card_at if places[i] == KEPT})
-        faq |= {i for i in rule if i < lo and seen[i].node.tag == "p" and prose_value(seen[i])}
+        lead = {i for i in rule if i < lo and seen[i].node.tag == "p" and prose_value(seen[i])}
+        faq |= lead if len(lead) >= LEAD_PARAGRAPHS else set()
         keep = [i in body or (row is not None and _sure(model.probability(row), lo <= i <= hi or i in faq, places[i]))
                 for i, row in enumerate(rows_of(ask))]
     else:
