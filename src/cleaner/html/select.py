@@ -422,7 +422,7 @@ ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
 SURE = 0.7
 NEAR = 3
-LEAD_PARAGRAPHS = 2  # prose paragraphs above the body, in the container, that make a lead (a single one is a standfirst)
+LEAD_PARAGRAPHS = 2  # prose paragraphs above the body, in the container, that make a lead (one is a standfirst)
 CERTAIN = 0.9  # ... and what it is this sure of anywhere inside the container (a section between teaser cards)
 # ... and the article's body (:func:`core`) holds at least this share of the page's visible text, or
 # the page says it is an article (og:type, JSON-LD: a short news story on a busy page). Under it,
