@@ -113,6 +113,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         # text, not a link list; its "Click To Tweet" button is not
         ["Golden syrup is what keeps a flapjack chewy", "Use jumbo oats", "Melt the butter, sugar and syrup"],
         ["Click To Tweet", "© Crumbworks"]),
+    "qa_question.html": (  # the question above a Q&A page's answers, outside the answers' container but
+        # written in an element built like theirs: it stays; the linked questions beside them do not
+        ["smelled strongly of nail varnish remover", "Is it ruined, or can it be rescued",
+         "That smell is acetone", "Keep an eye out for pink or orange streaks"],
+        ["How long can a starter be left", "© Baking Q&A"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

@@ -545,8 +545,11 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
         faq = questions(seen, {i for i in card_at if places[i] == KEPT})
         lead = {i for i in rule if i < lo and seen[i].node.tag == "p" and prose_value(seen[i])}
         faq |= lead if len(lead) >= LEAD_PARAGRAPHS else set()
-        keep = [i in body or (row is not None and _sure(model.probability(row), lo <= i <= hi or i in faq, places[i]))
-                for i, row in enumerate(rows_of(ask))]
+        posts = _posts_alike(seen, body, places)
+        ask |= faq | posts
+        keep = [i in body or (row is not None and (
+            _sure(model.probability(row), lo <= i <= hi or i in faq, places[i])
+            or (i in posts and model.probability(row) >= POST_SURE))) for i, row in enumerate(rows_of(ask))]
     else:
         keep = [model.content(row) for row in rows_of(None) if row is not None]
         keep = _kin(seen, keep, rule)
@@ -625,6 +628,31 @@ def _heads(heading: Block, under: Block) -> bool:
         card = card.getparent() if card.getparent() is not None else card
     el = under.node.el
     return any(a is card for a in el.iterancestors()) and under.node.tag not in HEADINGS
+
+
+POST_SURE = 0.5  # how sure the model must be of such a post (built like the body's, so less sure than SURE)
+POST_LEVELS = 3  # how far above a paragraph the element that holds a post's text may be
+
+
+def _post_box(node: Node) -> tuple[str, str] | None:
+    """Tag and class of the nearest element with a class above a paragraph (within ``POST_LEVELS``)."""
+    for level, anc in enumerate(ancestors(node.parent)):
+        if level >= POST_LEVELS:
+            break
+        if anc.el.get("class"):
+            return _box(anc.el)
+    return None
+
+
+def _posts_alike(seen: Sequence[Block], body: set[int], places: list[int]) -> set[int]:
+    """Positions of the prose blocks outside the container whose text sits in an element built like
+    the one that holds the body's paragraphs (same tag and class): the question above a Q&A page's
+    answers, the opening post above a thread's replies. The model's word (``SURE``) keeps them."""
+    boxes = {_post_box(seen[i].node) for i in body if seen[i].node.tag in ("p", "li")} - {None}
+    if not boxes:
+        return set()
+    return {i for i, b in enumerate(seen) if i not in body and places[i] == OUTSIDE and b.node.tag in ("p", "li")
+            and prose_value(b) and _post_box(b.node) in boxes}
 
 
 def _kin(seen: Sequence[Block], keep: list[bool], rule: set[int]) -> list[bool]:
