@@ -96,6 +96,28 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["amber warning for gales", "Tie down bins and garden furniture", "Check the flood alerts for your street",
          "Keep a torch and a charged phone to hand"],
         ["More great Coastline stories", "last lighthouse keeper", "pier repairs", "Seal pups", "darkest nights"]),
+    "article_faq.html": (  # a FAQ after the story, each question over its answer, alike siblings like teaser
+        # cards but leading nowhere (no link, no image): the answers stay; the linked cards after </main> do not
+        ["Rain water from an ordinary roof is fine", "Rinse the barrel out once a year",
+         "Two barrels can be linked with a short hose"],
+        ["A bin, a fork and patience", "A thick layer of bark", "A drip line waters each plant"]),
+    "lead_above_strip.html": (  # the standfirst above a "Posted on / Reading time / Written by" strip and a
+        # table of contents, in the container beside the article's body: it stays
+        ["Heat pumps have become a common way", "when does it make sense for an older house",
+         "a refrigerant absorbs warmth", "calculate the heat loss of every room"], ["© Homewarm"]),
+    "chrome_labels.html": (  # a control's label ("Share", "[edit]", "Back to top"), an ad slot's label and an
+        # affiliate disclosure in the article: none is its text
+        ["Soak the stones for ten minutes", "Hold the bevel flat", "The bevel", "remove it with a few strokes"],
+        ["Disclosure", "Share", "Advertisement", "[edit]", "Back to top"]),
+    "recipe_tweet.html": (  # a "click to tweet" box quotes the article in a link that shares it: the quote is
+        # text, not a link list; its "Click To Tweet" button is not
+        ["Golden syrup is what keeps a flapjack chewy", "Use jumbo oats", "Melt the butter, sugar and syrup"],
+        ["Click To Tweet", "© Crumbworks"]),
+    "qa_question.html": (  # the question above a Q&A page's answers, outside the answers' container but
+        # written in an element built like theirs: it stays; the linked questions beside them do not
+        ["smelled strongly of nail varnish remover", "Is it ruined, or can it be rescued",
+         "That smell is acetone", "Keep an eye out for pink or orange streaks"],
+        ["How long can a starter be left", "© Baking Q&A"]),
     "listing.html": (
         ["Beck Cottage, Grasmere", "Old Forge, Coniston", "Sleeps 8 · 4 bedrooms · games room"],
         ["Fellstay Ltd"]),

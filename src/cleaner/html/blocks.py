@@ -45,6 +45,13 @@ SPACE = re.compile(r"[ \t\n\r\f]+")  # the stdlib's engine: twice as fast as reg
 BENIGN = frozenset({"hidden-attribute", "noscript", "display:none", "visibility:hidden", "opacity:0", "collapsed"})
 CONTENT_MIN_CHARS = 80  # text a benignly hidden element needs to count as content
 CONTENT_MAX_LINKS = 0.3  # ... with at most this share of it in links (a hidden link list is spam)
+# A link that shares the page on a social site ("click to tweet" boxes quote the article): its text
+# is the article's, not a link to elsewhere; a short one ("Tweet", "Share on X") is a button, dropped.
+SHARE_INTENT = regex.compile(
+    r"\s*(?:https?:)?//(?:www\.|mobile\.)?(?:twitter\.com/(?:intent/tweet|share)|x\.com/(?:intent/(?:tweet|post)|share)"
+    r"|facebook\.com/shar(?:er|e\.php)|linkedin\.com/share|pinterest\.\w+/pin/create|reddit\.com/submit"
+    r"|bsky\.app/intent/compose|threads\.net/intent/post)", regex.I)
+SHARE_LABEL_WORDS = 4
 SENTENCE = regex.compile(r"[.!?。！？]")
 DIGITS = regex.compile(r"\d+")
 WHITE = (255, 255, 255)
@@ -345,7 +352,12 @@ def walk(root: Any, sheet: StyleSheet, page_chars: int = 1 << 20, benign_is_cont
                 code_depth += 1
             if tag == "a":
                 href = el.get("href")
-                if href is not None:
+                if href is not None and SHARE_INTENT.match(href):
+                    hrefs.append(link)  # no link of its own: its end restores the enclosing one
+                    if len("".join(el.itertext()).split()) <= SHARE_LABEL_WORDS:
+                        skip_subtree()  # a share button ("Tweet", "Click to tweet")
+                        continue
+                elif href is not None:
                     link = href.strip() or "#"
                     hrefs.append(link)
                     b.links += 1

@@ -252,12 +252,13 @@ def _repeated(node: Node, cache: dict[Any, Any]) -> bool:
     return bool(cache[key])
 
 
-def _headlines(blocks: Sequence[Block]) -> set[int]:
-    """Ids of the elements (a few levels up) above a visible heading or visible link-list block."""
+def _headlines(blocks: Sequence[Block], linked: bool = False) -> set[int]:
+    """Ids of the elements (a few levels up) above a visible heading or visible link-list block
+    (``linked``: above a visible link-list block only)."""
     out: set[int] = set()
     for block in blocks:
         visible = block.visible
-        if visible and (block.node.tag in HEADINGS or block.link_chars >= LINK_DENSE * len(visible)):
+        if visible and ((block.node.tag in HEADINGS and not linked) or block.link_chars >= LINK_DENSE * len(visible)):
             for level, anc in enumerate(ancestors(block.node)):
                 if level > TEASER_LEVELS + 2:
                     break
@@ -294,6 +295,25 @@ def teasers(blocks: Sequence[Block], prose: set[int]) -> set[int]:
             if anc.tag in TEASER_UNITS and count.get(id(anc), 0) <= CARD_PROSE and _repeated(anc, cache) \
                     and _headline(anc, headlines):
                 out.add(block.index)
+                break
+    return out
+
+
+def questions(blocks: Sequence[Block], cards: set[int]) -> set[int]:
+    """The positions (in ``blocks``) of the teaser cards' blocks (``cards``, positions) whose card
+    leads nowhere: no link line in it ("Read more", a linked headline) and no image link, only a
+    heading over a paragraph. Those are a FAQ's questions and answers, alike siblings too, and they
+    are the article's own text: on an article page the model's word (``SURE``) keeps them."""
+    linked = _headlines([blocks[i] for i in cards], linked=True)
+    cache: dict[Any, Any] = {}
+    out: set[int] = set()
+    for i in cards:
+        for level, anc in enumerate(ancestors(blocks[i].node)):
+            if level > TEASER_LEVELS:
+                break
+            if anc.tag in TEASER_UNITS and _repeated(anc, cache):
+                if id(anc) not in linked and not any(next(a.iter("img"), None) is not None for a in anc.el.iter("a")):
+                    out.add(i)
                 break
     return out
 
@@ -402,6 +422,7 @@ ARTICLE_CHARS = 400
 PARAGRAPH_SHARE = 0.5
 SURE = 0.7
 NEAR = 3
+LEAD_PARAGRAPHS = 2  # prose paragraphs above the body, in the container, that make a lead (one is a standfirst)
 CERTAIN = 0.9  # ... and what it is this sure of anywhere inside the container (a section between teaser cards)
 # ... and the article's body (:func:`core`) holds at least this share of the page's visible text, or
 # the page says it is an article (og:type, JSON-LD: a short news story on a busy page). Under it,
@@ -453,15 +474,15 @@ def context(blocks: Sequence[Block]) -> tuple[list[list[float]], list[int], set[
     """The feature rows of the blocks (:func:`.features.table`) against the page's prose container,
     each block's placement against that container, the positions (in ``blocks``) of the blocks the
     container rule keeps and the share of the page's prose the container holds."""
-    rows, places, rule, share = _context(blocks)
+    rows, places, rule, share, _cards = _context(blocks)
     return [row for row in rows(None) if row is not None], places, rule, share
 
 
 def _context(blocks: Sequence[Block]) -> tuple[Callable[[set[int] | None], list[list[float] | None]], list[int],
-                                                 set[int], float]:
+                                                 set[int], float, set[int]]:
     """:func:`context`, with the rows as a function of the positions whose rows are wanted (None:
     all): on an article page the model need not score the blocks that the container rule keeps
-    anyway, nor those far from it (most of a long page)."""
+    anyway, nor those far from it (most of a long page); and the positions of the teaser cards' blocks."""
     from .features import table
 
     top, cards, share, thread, boxes = container(blocks)
@@ -478,7 +499,7 @@ def _context(blocks: Sequence[Block]) -> tuple[Callable[[set[int] | None], list[
     def rows(only: set[int] | None) -> list[list[float] | None]:
         return table(blocks, top, card_at, places, share, rule, only)
 
-    return rows, places, rule, share
+    return rows, places, rule, share, card_at
 
 
 def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
@@ -501,7 +522,7 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
     if not seen:
         return []
     model = shipped()
-    rows_of, places, rule, share = _context(seen)
+    rows_of, places, rule, share, card_at = _context(seen)
     total = sum(len(b.visible) for b in seen)
     body = core(seen, rule) if _article_page(seen, rule, share) else set()
     article = False
@@ -521,12 +542,18 @@ def select(blocks: Sequence[Block], home: str = "") -> list[Block]:
         lo, hi = min(body) - NEAR, max(body) + NEAR
         ask = {i for i in range(max(lo, 0), min(hi + 1, len(seen))) if i not in body}
         ask.update(i for i, place in enumerate(places) if place == KEPT and i not in body)
-        keep = [i in body or (row is not None and _sure(model.probability(row), lo <= i <= hi, places[i]))
-                for i, row in enumerate(rows_of(ask))]
+        faq = questions(seen, {i for i in card_at if places[i] == KEPT})
+        lead = {i for i in rule if i < lo and seen[i].node.tag == "p" and prose_value(seen[i])}
+        faq |= lead if len(lead) >= LEAD_PARAGRAPHS else set()
+        posts = _posts_alike(seen, body, places)
+        ask |= faq | posts
+        keep = [i in body or (row is not None and (
+            _sure(model.probability(row), lo <= i <= hi or i in faq, places[i])
+            or (i in posts and model.probability(row) >= POST_SURE))) for i, row in enumerate(rows_of(ask))]
     else:
         keep = [model.content(row) for row in rows_of(None) if row is not None]
         keep = _kin(seen, keep, rule)
-    keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible)
+    keep = [k and not script_notice(b.visible) and not PLACEHOLDER.search(b.visible) and not chrome(b.visible)
             for k, b in zip(keep, seen, strict=True)]
     for i in range(len(seen) - 2, -1, -1):  # a heading belongs to the text right under it (a card's title)
         if not keep[i] and keep[i + 1] and seen[i].node.tag in HEADINGS and places[i] != FURNITURE \
@@ -601,6 +628,31 @@ def _heads(heading: Block, under: Block) -> bool:
         card = card.getparent() if card.getparent() is not None else card
     el = under.node.el
     return any(a is card for a in el.iterancestors()) and under.node.tag not in HEADINGS
+
+
+POST_SURE = 0.5  # how sure the model must be of such a post (built like the body's, so less sure than SURE)
+POST_LEVELS = 3  # how far above a paragraph the element that holds a post's text may be
+
+
+def _post_box(node: Node) -> tuple[str, str] | None:
+    """Tag and class of the nearest element with a class above a paragraph (within ``POST_LEVELS``)."""
+    for level, anc in enumerate(ancestors(node.parent)):
+        if level >= POST_LEVELS:
+            break
+        if anc.el.get("class"):
+            return _box(anc.el)
+    return None
+
+
+def _posts_alike(seen: Sequence[Block], body: set[int], places: list[int]) -> set[int]:
+    """Positions of the prose blocks outside the container whose text sits in an element built like
+    the one that holds the body's paragraphs (same tag and class): the question above a Q&A page's
+    answers, the opening post above a thread's replies. The model's word (``SURE``) keeps them."""
+    boxes = {_post_box(seen[i].node) for i in body if seen[i].node.tag in ("p", "li")} - {None}
+    if not boxes:
+        return set()
+    return {i for i, b in enumerate(seen) if i not in body and places[i] == OUTSIDE and b.node.tag in ("p", "li")
+            and prose_value(b) and _post_box(b.node) in boxes}
 
 
 def _kin(seen: Sequence[Block], keep: list[bool], rule: set[int]) -> list[bool]:
@@ -727,6 +779,39 @@ def script_notice(text: str) -> bool:
     True
     """
     return len(text) <= SCRIPT_NOTICE_CHARS and SCRIPT_NOTICE.search(text) is not None
+
+
+# A block that is one of the page's controls or labels and nothing else ("Share", "[edit]", "Reply
+# with quote", "Advertisement", "Loading…"): never the text, on any page.
+UI_LABEL = regex.compile(
+    r"advertisements?|advertising|sponsored(?: content)?|(?:skip|close) (?:this )?(?:ad|advert|advertisement)"
+    r"|share(?: this(?: article| post| page| story)?)?|share on (?:facebook|twitter|x|linkedin|pinterest)"
+    r"|print(?: this (?:article|page|post))?|\[?edit(?: source)?\]?|loading(?:…|\.{1,3})?"
+    r"|improve this (?:answer|question)|reply(?: with quote)?|copy link|back to top|scroll to top", regex.I)
+# A short note that the page earns from its links (an affiliate disclosure, "chosen by our editors"):
+# the site's notice on every page, not the article.
+DISCLOSURE = regex.compile(
+    r"\bwhen you (?:buy|shop|purchase)\b[^.]{0,40}\b(?:through|via|from|using)\b[^.]{0,20}\blinks"
+    r"|\b(?:may|might|can|will|could) (?:earn|receive|get|make) (?:an? )?(?:small |affiliate |sales )?"
+    r"(?:commissions?|compensation|share of sales)"
+    r"|\b(?:contains?|includes?|may (?:contain|include|use)) affiliate links|\bsupported by commissions"
+    r"|\bchosen by (?:an? |our )?(?:\w+ )?editors?\b", regex.I)
+CHROME_CHARS = 300
+
+
+def chrome(text: str) -> bool:
+    """Is a block a control's label or a site's disclosure notice (never the text)?
+
+    >>> chrome("Share"), chrome("[edit]"), chrome("Share the cake with your guests.")
+    (True, True, False)
+    >>> chrome("Disclosure: when you buy through links on this site, we may earn a commission.")
+    True
+    >>> chrome("Affiliates earn a commission for each sale they refer.")
+    False
+    """
+    squashed = " ".join(text.split())
+    return len(squashed) <= CHROME_CHARS and (UI_LABEL.fullmatch(squashed) is not None
+                                              or DISCLOSURE.search(squashed) is not None)
 
 
 MIN_OFFSITE = 3  # links away from the page's site that make a link list worth judging as a link farm
