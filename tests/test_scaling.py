@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import cleaner
 from cleaner.analysis import Analysis
 from cleaner.document import Document
+from cleaner.readers import html_document
 from shapes import BY_NAME, growth
 
 LINEAR = 24  # n -> 8n: linear work gives ~8, quadratic ~64
@@ -53,14 +54,27 @@ def detect_with(rule_id: str, lang: str | None = None):
     ("typo.misspelling", "names_and_nonwords", 32_000),  # each non-word's places, each name's sentence starts
     ("spam.ad_segment", "ad_sentences_one_line", 4_000),  # accepted sentences against rejected pieces
     ("spam.ad_segment", "decorated_handles", 4_000),  # clauses of one CJK line, folding
+    ("encoding.mojibake", "mojibake_dense", 4_000),  # a repair every few bytes, each aligned with the text
+    ("artifact.translator_note", "bracket_notes", 4_000),  # the frame tried at each opening bracket
 ])
 def test_detector_time_grows_with_the_text(rule_id, shape, n):
     assert growth(detect_with(rule_id, lang="en" if shape != "sauna_chain" else None), BY_NAME[shape].make, n) < LINEAR
 
 
-@pytest.mark.parametrize("shape", ["control_edits", "zwsp_edits", "prose_one_line", "many_links", "feff_run"])
+@pytest.mark.parametrize("shape", ["control_edits", "zwsp_edits", "prose_one_line", "many_links", "feff_run",
+                                   "fffd_edits", "mojibake_edits", "bracket_notes", "glued_glosses"])
 def test_pipeline_time_grows_with_the_text(shape):
     assert growth(PIPELINE.clean, BY_NAME[shape].make, 4_000) < LINEAR
+
+
+@pytest.mark.parametrize("shape", ["element_attributes", "hidden_elements"])
+def test_html_page_time_grows_with_the_page(shape):
+    """The reader (one element with thousands of attributes; a hidden element every line) and the
+    pipeline on what it reads."""
+    def run(page: str) -> object:
+        return PIPELINE.clean(html_document(page, id="p", source="p.html"))
+
+    assert growth(run, BY_NAME[shape].make, 8_000) < LINEAR
 
 
 # -- the invisible-character rule finds what it found before it was made linear -----------------

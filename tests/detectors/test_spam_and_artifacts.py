@@ -211,3 +211,16 @@ def test_required_words_are_found_as_a_search_of_the_lower_case_text_finds_them(
         REQUIRED_WORDS.add(words)
         assert REQUIRED_WORDS.holds_any(analysis, words) == any(w in analysis.lower for w in words)
         assert REQUIRED_WORDS.positions(analysis, words) == positions(analysis.lower, words)
+
+
+# -- a link's host: the bare-domain shortcut gives what urlsplit gives ------------------------------
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Z", "0", "9", ".", "-", "www.", "WWW.", "xn--", ".com", ":", "@", "/", "[",
+                                 "é", " ", "%", "?", "#", "_", "\t"]), min_size=0, max_size=12).map("".join))
+def test_page_host_of_a_bare_domain_is_what_urlsplit_gives(url: str) -> None:
+    from cleaner import urls
+    from cleaner.detectors.common import page_host
+
+    expected = urls.host(url if "//" in url else "//" + url) if url else ""
+    assert page_host(url) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
@@ -262,7 +263,12 @@ class LinkFinder:
 
 def page_host(url: str) -> str:
     """The host of a URL or bare domain (``https://www.example.com/4856`` → ``example.com``), lower case."""
+    if _BARE_HOST.fullmatch(url):  # a bare domain (most links a detector finds): urlsplit would give it whole
+        return url.lower().removeprefix("www.")
     return urls.host(url if "//" in url else "//" + url) if url else ""
+
+
+_BARE_HOST = re.compile(r"[A-Za-z0-9.-]+")  # no scheme, user, port, path or non-ASCII letter to parse
 
 
 _SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv"))
