@@ -310,7 +310,7 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, to
     if topic:
         out.update(topic_feature(ctx, cand))
     out.update(_place(ctx, cand))
-    if ctx.dense and cand.kind in ("line", "sent") and unfinished(seg):
+    if ctx.script in CJK_DOCS and cand.kind in ("line", "sent") and unfinished(seg):
         out.add("end:open")
     return out
 
@@ -470,13 +470,13 @@ _FINAL = frozenset("。！？!?.…”」』）)》")
 
 
 def unfinished(seg: str) -> bool:
-    """Does a line or sentence of a Chinese, Japanese or Korean text stop without a final mark? The article's
+    """Does a line or sentence of a Chinese or Japanese text stop without a final mark? The article's
     sentences end in 。！？; an injected ad line mostly does not (headlines and table rows do not either, and
     the training's own Chinese documents hold such lines: the weight is learned against them)."""
     return seg.rstrip()[-1:] not in _FINAL and len(_DENSE_LETTERS.findall(seg)) >= 4
 
 
-_DENSE_LETTERS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_DENSE_LETTERS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
 
 def _place(ctx: DocContext, cand: Candidate) -> list[str]:
