@@ -136,7 +136,8 @@ def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
     if not scripts:
         return None
     cls = "".join(SCRIPT_RE[s] for s in scripts)
-    body = rf"[{cls}\p{{N}}]"  # digits of any form: 1077, １０７７, ⒈O⒎⒎
+    # digits, number forms (⒈O⒎⒎) and, in a page of letters, full-width digits (a CJK page's own numbers: ３年)
+    body = rf"[{cls}0-9\u2460-\u24ff\u2776-\u2793{'' if doc_script in CJK_DOCS else chr(0xFF10) + '-' + chr(0xFF19)}]"
     # gaps inside a run: one or two spaces, up to three punctuation marks or symbols, or a short Latin
     # code glued on both sides (龙凤419会所, 成都KTV公主); a Latin word with spaces around it ends the run
     gap = r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?|[A-Za-z]{1,4})" if "Latin" not in scripts else \
