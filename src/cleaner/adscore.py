@@ -237,10 +237,16 @@ class DocContext:
         return Counter() if self.dense else Counter(_DOC_WORD.findall(self.text.lower()))
 
     @functools.cached_property
+    def chars(self) -> Counter[str]:
+        """Folded characters of a Korean document (its syllables; Chinese and Japanese use :attr:`bigrams`)."""
+        return Counter(fold_text(self.text)) if self.script == "Korean" else Counter()
+
+    @functools.cached_property
     def bigrams(self) -> Counter[str]:
-        """Character bigrams of the dense-script runs of the folded document (its words, roughly: a
-        Chinese word is mostly two characters, and two texts on one topic share words, not just characters)."""
-        return Counter(dense_bigrams(fold_text(self.text))) if self.dense else Counter()
+        """Character bigrams of the dense-script runs of a folded Chinese or Japanese document (its words,
+        roughly: a Chinese word is mostly two characters, and two texts on one topic share words, not just
+        characters)."""
+        return Counter(dense_bigrams(fold_text(self.text))) if self.script in CJK_DOCS else Counter()
 
     @functools.cached_property
     def squashed(self) -> str:
@@ -451,17 +457,20 @@ def _counts(text: str, words: Iterable[str]) -> dict[str, int]:
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
     """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
     script, folded on both sides; words of others, lower-cased on both sides)."""
-    if ctx.dense:
+    if ctx.script in CJK_DOCS:
         own = Counter(dense_bigrams(folded))
         seen = [c for c in own if ctx.bigrams[c] > own[c]]
+    elif ctx.dense:  # Korean: syllables
+        own = Counter({c: n for c, n in Counter(folded).items() if c.isalpha()})  # counted in C, then filtered
+        seen = [c for c in own if ctx.chars[c] > own[c]]
     elif dense_foreign(seg):
-        return None  # words of a script without spaces are not the page's words: its length says more (flen:)
+        return "topic:foreign"  # a script without spaces has no words of the page to share (flen: tells more)
     else:
         own = Counter(_DOC_WORD.findall(seg.lower()))
         seen = [w for w in own if ctx.words[w] > own[w]]
     if len(own) < 3:
         return "topic:short"
-    if sum((ctx.bigrams or ctx.words).values()) < 150:
+    if sum((ctx.bigrams or ctx.chars or ctx.words).values()) < 150:
         return None  # too little of the document's own text to know its topic
     share = len(seen) / len(own)
     return "topic:" + ("none" if share < 0.15 else "low" if share < 0.4 else "mid" if share < 0.7 else "high")
