@@ -28,6 +28,8 @@ CASES = [
     ("The museum reopened.\n먹튀없는 안전놀이터 [추천](https://toto-example.bet/) 바로가기\nVisitors queued.",
      "먹튀없는 안전놀이터", "먹튀없는 안전놀이터 [추천](https://toto-example.bet/) 바로가기"),
     ("Prices rose 4% 深圳桑拿会所 on Monday.", "深圳桑拿会所", "深圳桑拿会所"),
+    ("Prices rose.\nสล็อตแท้ 2乄0乄3乄1 ถอนไวI think so.", "สล็อตแท้", "สล็อตแท้ 2乄0乄3乄1 ถอนไว"),
+    ("Prices rose.\n먹튀검증 토쟁이TV 바로가기\nThen.", "먹튀검증", "먹튀검증 토쟁이TV 바로가기"),
     ("The agency said 深圳桑拿会所 NASA would fly.", "深圳桑拿会所", "深圳桑拿会所"),
     ("The council met 深圳桑拿会所 A new plan followed.", "深圳桑拿会所", "深圳桑拿会所"),
     ("The idea of wabi-sabi (侘寂) shaped tea rooms.", "侘寂", "侘寂"),

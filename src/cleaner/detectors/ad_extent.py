@@ -18,7 +18,7 @@ _FOREIGN = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Arabic}\p{Hebre
 # a token that ends an ad as well as any: a foreign letter; a link, domain or handle; letters and digits
 # glued (slots2048, ABET888, @88sbo); number forms or decoration (⒈O⒎⒎, 💎, ▋, 】)
 _STRONG = regex.compile(
-    rf"[^\s\p{{Ll}}]*[{_FOREIGN}](?:[^\s]*[{_FOREIGN}])?(?:[^\s\p{{Ll}}]|\p{{Ll}}(?!\p{{Ll}}))*"
+    rf"[^\s\p{{Ll}}]*[{_FOREIGN}](?:[^\s]*[{_FOREIGN}])?(?:[^\s\p{{L}}]|\p{{Lu}}{{2,}}(?!\p{{Ll}})|\p{{Ll}}(?!\p{{L}}))*"
     r"|[^\s]*(?:https?://|www\.|@[\w.]{2,}|[a-z0-9-]{2,}\.(?:com|net|org|bet|vip|xyz|top|cc|me|ly|io|app|one|site|club)\b)[^\s]*"
     r"|[^\s\p{L}]*\p{L}+\p{N}+[\p{L}\p{N}]*[^\s\p{L}]*"
     r"|[^\s\p{Ll}\p{Lt}]*[\p{So}\p{Sk}\u2460-\u24ff\u2500-\u25ff\u3012\u3013\u4e44\uff10-\uff19【】〖〗][^\s\p{Ll}\p{Lt}]*"
@@ -27,6 +27,7 @@ _STRONG = regex.compile(
 _BRIDGE = regex.compile(r"[^\s\p{L}]*(?:\p{Lu}{2,8}|\p{N}+)?[^\s\p{L}]*")
 _SPACE = " \t\u3000"
 FOREIGN_LETTER = regex.compile(f"[{_FOREIGN}]")
+_FOREIGN_HEAD = regex.compile(rf"[^\s\p{{L}}]*[{_FOREIGN}](?:[^\s]*[{_FOREIGN}])?")
 LATIN_DOCS = frozenset(("Latin", "Cyrillic", "Greek"))
 
 
@@ -60,7 +61,8 @@ def _right(text: str, end: int, max_tokens: int) -> int:
             tok_end += 1
         kind = _kind(text[at:tok_end])
         if kind is None:
-            break
+            head = _FOREIGN_HEAD.match(text, at, tok_end)  # the ad's letters glued to the article's next word
+            return head.end() if head else best
         pos = tok_end
         if kind == "strong":
             best = pos
