@@ -154,7 +154,9 @@ class AdSegmentDetector(Detector):
         scored = [(c, self._probability(ctx, c, f)) for c, f in feats]
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
-        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
+        # (a CJK clause only when it shares the article's topic: ``上海外围女上门服务，`` alone reads as nothing)
+        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8
+                          and (c.kind != "clause" or _ON_TOPIC.intersection(topic_feature(ctx, c))))
         accepted = [(c, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
         runs = [c for c, _ in accepted if c.kind == "run"]
         # a foreign run found inside a sentence: the run goes, not the sentence it was glued into
@@ -298,6 +300,7 @@ class AdSegmentDetector(Detector):
 
 
 _LABEL_WORD = regex.compile(r"\w+")
+_ON_TOPIC = frozenset(("topic:mid", "topic:high"))
 
 
 def _link_points(text: str, start: int, end: int) -> int:
