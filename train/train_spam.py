@@ -107,11 +107,16 @@ def own_chinese(rng: random.Random, n_docs: int = 12) -> list[Carrier]:
     """Chinese news-like documents from ``train/data/zh_news.txt``: own-written sentences in which ad
     words are used legitimately (a bus route 419路, a clubhouse 会所, casino revenue news, a repairman's
     home visit), shuffled into documents. The shared data holds no Chinese articles."""
-    lines = (ROOT / "train/data/zh_news.txt").read_text(encoding="utf-8").split()
+    every = (ROOT / "train/data/zh_news.txt").read_text(encoding="utf-8").split("\n")
+    lines = [x for x in every if x.endswith("。")]
+    heads = [x for x in every if x.strip() and not x.endswith("。")]  # headlines, bylines, captions, table rows
     docs = []
     for d in range(n_docs):
         picked = rng.sample(lines, min(len(lines), 12))
         paras = ["".join(picked[i:i + 3]) for i in range(0, len(picked), 3)]
+        if heads:  # a headline first, a byline or a caption between paragraphs: lines without a final mark
+            paras.insert(0, rng.choice(heads))
+            paras.insert(rng.randrange(1, len(paras) + 1), rng.choice(heads))
         docs.append(Carrier("\n\n".join(paras), f"own:zh{d}"))
     return docs
 

@@ -136,7 +136,8 @@ def foreign_run_re(doc_script: str) -> regex.Pattern[str] | None:
     if not scripts:
         return None
     cls = "".join(SCRIPT_RE[s] for s in scripts)
-    body = rf"[{cls}0-9]"
+    # digits, number forms (⒈O⒎⒎) and, in a page of letters, full-width digits (a CJK page's own numbers: ３年)
+    body = rf"[{cls}0-9\u2460-\u24ff\u2776-\u2793{'' if doc_script in CJK_DOCS else chr(0xFF10) + '-' + chr(0xFF19)}]"
     # gaps inside a run: one or two spaces, up to three punctuation marks or symbols, or a short Latin
     # code glued on both sides (龙凤419会所, 成都KTV公主); a Latin word with spaces around it ends the run
     gap = r"(?:[ \t]{1,2}|[ \t]?[\p{P}\p{S}]{1,3}[ \t]?|[A-Za-z]{1,4})" if "Latin" not in scripts else \
@@ -237,7 +238,15 @@ class DocContext:
 
     @functools.cached_property
     def chars(self) -> Counter[str]:
-        return Counter(fold_text(self.text)) if self.dense else Counter()
+        """Folded characters of a Korean document (its syllables; Chinese and Japanese use :attr:`bigrams`)."""
+        return Counter(fold_text(self.text)) if self.script == "Korean" else Counter()
+
+    @functools.cached_property
+    def bigrams(self) -> Counter[str]:
+        """Character bigrams of the dense-script runs of a folded Chinese or Japanese document (its words,
+        roughly: a Chinese word is mostly two characters, and two texts on one topic share words, not just
+        characters)."""
+        return Counter(dense_bigrams(fold_text(self.text))) if self.script in CJK_DOCS else Counter()
 
     @functools.cached_property
     def squashed(self) -> str:
@@ -280,6 +289,11 @@ class DocContext:
         return {}
 
 
+def dense_bigrams(folded: str) -> list[str]:
+    """The character bigrams of every dense-script run of ``folded``, each occurrence."""
+    return [run[i:i + 2] for run in _DENSE.findall(folded) for i in range(len(run) - 1)]
+
+
 def units(folded: str) -> tuple[list[str], list[str]]:
     """Words (digits as ``0``) and character bigrams of dense scripts, of a folded segment (the
     bigrams of a run that recurs once: the features are a set)."""
@@ -303,6 +317,8 @@ def features(ctx: DocContext, cand: Candidate, res: Resources = NO_RESOURCES, to
     if topic:
         out.update(topic_feature(ctx, cand))
     out.update(_place(ctx, cand))
+    if ctx.script in CJK_DOCS and cand.kind in ("line", "sent") and unfinished(seg):
+        out.add("end:open")
     return out
 
 
@@ -337,9 +353,27 @@ def segment_features(seg: str, home: tuple[str, ...], res: Resources) -> tuple[f
     if foreign:
         out.add("foreign")
         out.add(f"foreign:{seg_script}")
+        out.add(foreign_length(seg, seg_script))
     n = len(seg)
     out.add("len:" + ("1" if n < 8 else "2" if n < 20 else "3" if n < 50 else "4" if n < 120 else "5"))
     return frozenset(out), seg_script
+
+
+_DENSE_SCRIPTS = frozenset(("Han", "Kana", "Hangul", "Thai"))
+
+
+def dense_foreign(seg: str) -> bool:
+    """Is ``seg`` written mostly in a script whose words are not split by spaces the way Latin words are
+    (Han, Kana, Hangul, Thai)?"""
+    return letters_script(seg) in _DENSE_SCRIPTS
+
+
+def foreign_length(seg: str, seg_script: str) -> str:
+    """``flen:<bucket>``: how many letters of its own script a foreign segment has (a name or a glossed
+    term is a few; an injected ad sentence a dozen or more)."""
+    find = _SCRIPT_FIND.get(seg_script)
+    n = sum(map(len, find.findall(seg))) if find is not None else 0
+    return "flen:" + ("1" if n < 4 else "2" if n < 8 else "3" if n < 16 else "4")
 
 
 def _mask_ids(folded: str) -> str:
@@ -423,18 +457,36 @@ def _counts(text: str, words: Iterable[str]) -> dict[str, int]:
 def _topic(ctx: DocContext, seg: str, folded: str) -> str | None:
     """How much of the segment's vocabulary the rest of the document uses too (letters of a dense
     script, folded on both sides; words of others, lower-cased on both sides)."""
-    if ctx.dense:
+    if ctx.script in CJK_DOCS:
+        own = Counter(dense_bigrams(folded))
+        seen = [c for c in own if ctx.bigrams[c] > own[c]]
+    elif ctx.dense:  # Korean: syllables
         own = Counter({c: n for c, n in Counter(folded).items() if c.isalpha()})  # counted in C, then filtered
         seen = [c for c in own if ctx.chars[c] > own[c]]
+    elif dense_foreign(seg):
+        return "topic:foreign"  # a script without spaces has no words of the page to share (flen: tells more)
     else:
         own = Counter(_DOC_WORD.findall(seg.lower()))
         seen = [w for w in own if ctx.words[w] > own[w]]
     if len(own) < 3:
         return "topic:short"
-    if sum((ctx.chars or ctx.words).values()) < 150:
+    if sum((ctx.bigrams or ctx.chars or ctx.words).values()) < 150:
         return None  # too little of the document's own text to know its topic
     share = len(seen) / len(own)
     return "topic:" + ("none" if share < 0.15 else "low" if share < 0.4 else "mid" if share < 0.7 else "high")
+
+
+_FINAL = frozenset("。！？!?.…”」』）)》")
+
+
+def unfinished(seg: str) -> bool:
+    """Does a line or sentence of a Chinese or Japanese text stop without a final mark? The article's
+    sentences end in 。！？; an injected ad line mostly does not (headlines and table rows do not either, and
+    the training's own Chinese documents hold such lines: the weight is learned against them)."""
+    return seg.rstrip()[-1:] not in _FINAL and len(_DENSE_LETTERS.findall(seg)) >= 4
+
+
+_DENSE_LETTERS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
 
 def _place(ctx: DocContext, cand: Candidate) -> list[str]:

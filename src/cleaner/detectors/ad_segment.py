@@ -34,13 +34,15 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from ..urls import same_site
+from .ad_extent import FOREIGN_LETTER as _FOREIGN_LETTER
+from .ad_extent import whole_ad
 from .base import Detector, parse_params, read_word_list
 from .common import Gloss, LinkFinder, load_lexicon, page_host
 
 # glued to an ad: decoration, a bracketed code or handle, a messenger label with its id
 _TAIL = regex.compile(
     r"(?:[ \t]*(?:[\p{So}\p{Sk}\u2500-\u25ff\u3012\u3013\u4e44]+"
-    r"|[【〖\[(（][^\n】〗\])）]{0,40}[0-9@][^\n】〗\])）]{0,40}[】〗\])）]"
+    r"|[【〖\[(（][^\n】〗\])）]{0,40}[\p{N}@][^\n】〗\])）]{0,40}[】〗\])）]"
     r"|(?i:qq|vx|wx|tg|v信|微信|飞机|扣|line|telegram|whatsapp)[ \t]*[:：]?[ \t]*[(（]?[ \t]*"
     r"@?[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*[ \t]*[)）]?))+")
 # glued to an ad's end without a space: a link (half or full width), a run of stars, its closing marks
@@ -123,6 +125,8 @@ class AdSegmentDetector(Detector):
         home = page_host(str(doc.metadata.get("url") or ""))
         for start, end, prob in _merge(found):
             start, end = self._widen(text, start, end)
+            if _FOREIGN_LETTER.search(text, start, end):  # a foreign-script ad: its codes and handles around it
+                start, end = whole_ad(text, start, end, script)
             if home and self._own_link(text, start, end, home, analysis):
                 continue
             yield self.span(doc, start, end, score=round(prob, 3))
@@ -150,7 +154,9 @@ class AdSegmentDetector(Detector):
         scored = [(c, self._probability(ctx, c, f)) for c, f in feats]
         scored = _promote_clauses(text, scored, threshold)
         # a piece that is clearly prose keeps the sentence or line holding it from going
-        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8)
+        # (a CJK clause only when it shares the article's topic: ``上海外围女上门服务，`` alone reads as nothing)
+        rejected = sorted((c.start, c.end) for c, p in scored if p < 0.2 and _letters(ctx.text, c) >= 8
+                          and (c.kind != "clause" or _ON_TOPIC.intersection(topic_feature(ctx, c))))
         accepted = [(c, p) for c, p in scored if p >= threshold and not _holds(rejected, c)]
         runs = [c for c, _ in accepted if c.kind == "run"]
         # a foreign run found inside a sentence: the run goes, not the sentence it was glued into
@@ -294,6 +300,7 @@ class AdSegmentDetector(Detector):
 
 
 _LABEL_WORD = regex.compile(r"\w+")
+_ON_TOPIC = frozenset(("topic:mid", "topic:high"))
 
 
 def _link_points(text: str, start: int, end: int) -> int:

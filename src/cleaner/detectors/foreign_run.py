@@ -29,6 +29,7 @@ from ..lexicon import Lexicon
 from ..registry import register
 from ..rules import Rule
 from ..spans import Span
+from .ad_extent import whole_ad
 from .base import Detector, read_word_list
 from .common import CONTACT_TAIL, Gloss, char_after, char_before, load_lexicon, nearest_nonspace
 
@@ -97,6 +98,7 @@ class ForeignRunDetector(Detector):
                 continue
             score, evidence = self._score(text, analysis, start, end)
             if score >= p.threshold:
+                start, end = whole_ad(text, start, end, analysis.script)  # its codes and handles around it
                 yield self.span(doc, start, end, score=min(score, 1.0), detail={"evidence": evidence})
 
     # -- extent ------------------------------------------------------------------------------
