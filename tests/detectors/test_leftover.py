@@ -120,7 +120,8 @@ def test_an_acknowledgement_alone_never_takes_the_writers_sentence(ack, sentence
 
 
 def test_training_reproduces_the_shipped_weights():
-    """Same data, same file: a refit of train/train_artifacts.py equals the shipped weights byte for byte."""
+    """Same data, same fit: a refit of train/train_artifacts.py equals the shipped weights, every value within
+    0.001 (the last printed digit moves with numeric library releases; a stale file differs by more)."""
     need(SHARED / "real-world" / "artifacts.jsonl")
     p = subprocess.run([sys.executable, str(ROOT / "train" / "train_artifacts.py"), "--check"],
                        capture_output=True, text=True, cwd=ROOT, timeout=900)
