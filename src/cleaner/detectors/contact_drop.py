@@ -24,12 +24,11 @@ from ..registry import register
 from ..rules import Rule
 from ..spans import Span
 from .base import Detector, read_word_list
-from .common import LinkFinder, char_after, char_before, page_host
+from .common import LinkFinder, char_after, char_before, page_host, site_name
 
 _HANDLE = regex.compile(r"(?<![\w@.])@[A-Za-z0-9_]{3,32}(?![\w@])")
 PHONE = regex.compile(r"(?<![\w+])\+?\d[\d \-().]{6,16}\d(?!\w)")  # +86 138 0013 8000, 400-0592-666
 _THROWAWAY = regex.compile(r"[a-z]{2,}[0-9]{2,}[a-z0-9]*", regex.IGNORECASE)  # abc888, bet365win
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go"})  # abc888.co.uk
 _TLD = regex.compile(r"\.([a-z]+)(?:/|$)")
 _SPACED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}0-9]")
 _SENTENCE_EDGE = ".!?:;\"'”’)]】）"
@@ -120,7 +119,7 @@ class ContactDropDetector(Detector):
             evidence.append("standalone")
         if what == "link":  # a throwaway name is the host's: a path's `/ab12345.jpg` is a file's name
             host = page_host(text[start:end])
-            if _THROWAWAY.fullmatch(_registered_label(host)):
+            if _THROWAWAY.fullmatch(site_name(host)):  # abc888 of abc888.co.uk, not cdn11 of cdn11.shop.com
                 evidence.append("throwaway")
                 if _in_cjk_prose(text, start, end):
                     evidence.append("throwaway_in_cjk")  # 代表们www.abc888.com讨论: no sentence holds it
@@ -128,15 +127,6 @@ class ContactDropDetector(Detector):
             if tld and tld.group(1) in self.cheap:
                 evidence.append("cheap_tld")
         return start, sum(w.get(e, 0.0) for e in evidence), evidence
-
-
-def _registered_label(host: str) -> str:
-    """The name a registrant chose: ``abc888`` in ``www.abc888.com`` and ``abc888.co.uk``. A subdomain is
-    the site's own server name (``cdn11.bigcommerce.com``, ``img2.example.org``), not a throwaway."""
-    labels = host.split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
-        return labels[-3]
-    return labels[-2] if len(labels) >= 2 else host
 
 
 def _in_cjk_prose(text: str, start: int, end: int) -> bool:
